@@ -1,0 +1,8 @@
+import type { Logger } from 'pino';
+import type { Database } from './neo4j/database.js';
+
+/** What every resolver gets, built once per request. */
+export interface Context {
+  db: Database;
+  log: Logger;
+}

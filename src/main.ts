@@ -1,0 +1,54 @@
+import { loadConfig, ConfigError } from './config.js';
+import { createLogger } from './logger.js';
+import { connectNeo4j } from './neo4j/connectNeo4j.js';
+import { Neo4jPrerequisiteError } from './neo4j/ownNeo4j.js';
+import { buildSchema } from './schema.js';
+import { graphModelOf } from './model/graphModel.js';
+import { isEmpty, loadSample } from './sample/loadSample.js';
+import { startServer } from './server.js';
+
+/** The dev server: Neo4j (ours or the user's), migrations, the sample data into an empty database, the API. */
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const neo4j = await connectNeo4j(config, log);
+  log.info({ uri: neo4j.uri, own: neo4j.own }, 'Neo4j ready');
+
+  const schema = buildSchema();
+  if (config.CLAIMGRAPH_SEED === 'auto' && (await isEmpty(neo4j.db))) {
+    const summary = await loadSample(neo4j.db, graphModelOf(schema));
+    log.info(summary, 'loaded the Kupyansk sample into the empty database');
+  }
+
+  const server = await startServer({
+    db: neo4j.db,
+    log,
+    development: config.NODE_ENV !== 'production',
+    schema,
+    host: config.HOST,
+    port: config.PORT,
+  });
+  log.info({ url: server.url }, 'claimgraph is serving');
+  console.log(`claimgraph is serving at ${server.url} (health: ${server.url.replace(/graphql$/, 'health')})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining HTTP, closing the driver, stopping Neo4j');
+    await server.stop();
+    await neo4j.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof Neo4jPrerequisiteError) {
+    console.error(error.message);
+  } else {
+    console.error('claimgraph could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { Database } from './database.js';
+import { migrate } from './migrations.js';
+import { startOwnNeo4j, type OwnNeo4j } from './ownNeo4j.js';
+
+export interface Neo4jHandle {
+  db: Database;
+  /** Where it runs, for the log: the user's server or our own. */
+  uri: string;
+  own: boolean;
+  /** Closes the driver, then stops our own Neo4j if we started one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the Neo4j the user pointed at (NEO4J_URI), or starts claimgraph's own on loopback with its
+ * store in CLAIMGRAPH_DATA_DIR; then applies the migrations.
+ */
+export async function connectNeo4j(config: Config, log: Logger, options: { dataDir?: string; port?: number } = {}): Promise<Neo4jHandle> {
+  let own: OwnNeo4j | null = null;
+  let target;
+  if (config.NEO4J_URI) {
+    target = { uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD!, database: config.NEO4J_DATABASE };
+  } else {
+    const dataDir = path.resolve(options.dataDir ?? config.CLAIMGRAPH_DATA_DIR);
+    log.info({ dataDir }, 'starting claimgraph’s own Neo4j (set NEO4J_URI to use another)');
+    own = await startOwnNeo4j({
+      dataDir,
+      port: options.port ?? config.CLAIMGRAPH_NEO4J_PORT,
+      password: randomBytes(18).toString('base64url'),
+      heap: config.CLAIMGRAPH_NEO4J_HEAP,
+      log: (msg) => log.debug({ neo4j: msg }),
+    });
+    target = { uri: own.uri, user: own.user, password: own.password, database: 'neo4j' };
+  }
+  const db = Database.connect(target);
+  try {
+    await db.driver.verifyConnectivity({ database: target.database });
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    await own?.stop();
+    throw error;
+  }
+  return {
+    db,
+    uri: target.uri,
+    own: own !== null,
+    async close() {
+      await db.close();
+      await own?.stop();
+    },
+  };
+}

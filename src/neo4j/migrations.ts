@@ -1,0 +1,24 @@
+import { LABELS } from '../ids.js';
+import type { Database } from './database.js';
+
+/**
+ * The schema Neo4j keeps for claimgraph, applied idempotently at every start: ids unique per label,
+ * name and date indexes for filters and sorting, a full-text index over names, aliases and statement text
+ * (ASCII-folding, so Kupiansk finds Kupiansk and Kupiánsk alike), a point index for distance queries.
+ */
+export const MIGRATIONS: readonly string[] = [
+  ...LABELS.map((l) => `CREATE CONSTRAINT ${l.toLowerCase()}_id_unique IF NOT EXISTS FOR (n:${l}) REQUIRE n.id IS UNIQUE`),
+  ...['Actor', 'Unit', 'Place'].map((l) => `CREATE INDEX ${l.toLowerCase()}_name IF NOT EXISTS FOR (n:${l}) ON (n.name)`),
+  'CREATE INDEX source_title IF NOT EXISTS FOR (n:Source) ON (n.title)',
+  'CREATE INDEX statement_stated_at IF NOT EXISTS FOR (n:Statement) ON (n.statedAtStart, n.statedAtEnd)',
+  'CREATE INDEX statement_kind IF NOT EXISTS FOR (n:Statement) ON (n.kind)',
+  'CREATE POINT INDEX place_location IF NOT EXISTS FOR (n:Place) ON (n.location)',
+  `CREATE FULLTEXT INDEX claimgraph_text IF NOT EXISTS
+   FOR (n:Actor|Unit|Place|Statement|Source) ON EACH [n.name, n.aliases, n.text, n.title]
+   OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'standard-folding'}}`,
+];
+
+export async function migrate(db: Database): Promise<void> {
+  for (const statement of MIGRATIONS) await db.write(statement);
+  await db.write('CALL db.awaitIndexes(300)');
+}

@@ -1,0 +1,463 @@
+/**
+ * Starts the project's own Neo4j Community 5.26 (embedded DBMS with a Bolt connector, see neo4j/) on
+ * loopback, for when no NEO4J_URI was given. Neo4j itself is a Maven dependency of neo4j/pom.xml;
+ * the launcher is built on first use with `mvn -q -B -f neo4j/pom.xml package`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promises as fsp, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface OwnNeo4j {
+  uri: string;
+  user: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+export interface OwnNeo4jOptions {
+  dataDir: string;
+  /** 0 or undefined = pick a free loopback port */
+  port?: number;
+  password: string;
+  /** JVM max heap, default '1g' */
+  heap?: string;
+  /** Neo4j page cache, default '256m' */
+  pageCache?: string;
+  log?: (msg: string) => void;
+}
+
+export class Neo4jPrerequisiteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Neo4jPrerequisiteError';
+  }
+}
+
+const READY_PREFIX = 'CLAIMGRAPH_NEO4J_READY ';
+const ERROR_PREFIX = 'CLAIMGRAPH_NEO4J_ERROR';
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 30_000;
+const BUILD_TIMEOUT_MS = 30 * 60_000;
+const LOCK_WAIT_MS = BUILD_TIMEOUT_MS + 60_000;
+const PASSWORD_ENV = 'CLAIMGRAPH_NEO4J_PASSWORD';
+
+/**
+ * JVM flags for Neo4j 5 on Java 17+. Neo4j runs without the --add-opens, but then its page cache and
+ * transaction-log native access fall back to slower modes (and debug.log fills with warnings).
+ */
+export const NEO4J_JVM_FLAGS: readonly string[] = [
+  '-XX:+UseG1GC',
+  '-XX:-OmitStackTraceInFastThrow',
+  '-XX:+DisableExplicitGC',
+  '-Djdk.nio.maxCachedBufferSize=1024',
+  '-Dio.netty.tryReflectionSetAccessible=true',
+  '-Dlog4j2.disable.jmx=true',
+  '--add-opens=java.base/java.nio=ALL-UNNAMED',
+  '--add-opens=java.base/java.io=ALL-UNNAMED',
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+  '--enable-native-access=ALL-UNNAMED',
+];
+
+const ALTERNATIVE =
+  'Alternatively set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) to use an existing Neo4j 5.';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const neo4jDir = path.join(projectRoot, 'neo4j');
+const pomPath = path.join(neo4jDir, 'pom.xml');
+const javaSrcDir = path.join(neo4jDir, 'src', 'main', 'java');
+const targetDir = path.join(neo4jDir, 'target');
+const classesDir = path.join(targetDir, 'classes');
+const libDir = path.join(targetDir, 'lib');
+const launcherClass = path.join(classesDir, 'claimgraph', 'neo4j', 'Launcher.class');
+const stampPath = path.join(targetDir, '.claimgraph-build-stamp');
+const lockDir = path.join(targetDir, '.build-lock');
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function tail(lines: string[], n = 25): string {
+  return lines.slice(-n).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// prerequisites
+
+function checkJava(): void {
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    throw new Neo4jPrerequisiteError(
+      'Cannot start the built-in Neo4j: `java` was not found on PATH. Install a Java 17+ JDK ' +
+        '(e.g. `apt-get install openjdk-17-jdk-headless`) and Maven (`apt-get install maven`). ' +
+        ALTERNATIVE,
+    );
+  }
+  const out = `${r.stderr ?? ''}${r.stdout ?? ''}`;
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(out);
+  if (m) {
+    const major = m[1] === '1' ? Number(m[2]) : Number(m[1]);
+    if (major < 17) {
+      throw new Neo4jPrerequisiteError(
+        `Cannot start the built-in Neo4j: it needs Java 17 or newer, but \`java\` is Java ${major}. ` +
+          `Install a Java 17+ JDK and put it first on PATH. ${ALTERNATIVE}`,
+      );
+    }
+  }
+}
+
+function checkMaven(): void {
+  const r = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    throw new Neo4jPrerequisiteError(
+      'Cannot build the built-in Neo4j: `mvn` (Apache Maven) was not found on PATH. Install Maven ' +
+        '(e.g. `apt-get install maven`) along with a Java 17+ JDK. ' +
+        ALTERNATIVE,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// build (only when the inputs changed since the last successful build)
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Hash of everything the build depends on: pom.xml and the Java sources. */
+function inputsHash(): string {
+  const h = createHash('sha256');
+  for (const f of [pomPath, ...listFiles(javaSrcDir)]) {
+    h.update(path.relative(neo4jDir, f));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+function buildIsFresh(): boolean {
+  try {
+    if (!existsSync(launcherClass) || !statSync(libDir).isDirectory()) return false;
+    if (readdirSync(libDir).filter((f) => f.endsWith('.jar')).length === 0) return false;
+    return readFileSync(stampPath, 'utf8').trim() === inputsHash();
+  } catch {
+    return false;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function acquireBuildLock(log: (m: string) => void): Promise<() => Promise<void>> {
+  await fsp.mkdir(targetDir, { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      await fsp.mkdir(lockDir);
+      await fsp.writeFile(path.join(lockDir, 'owner'), `${process.pid}\n`);
+      return async () => {
+        await fsp.rm(lockDir, { recursive: true, force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    // Held by someone else: break it if its owner is gone (or it never wrote its pid and is old).
+    try {
+      const owner = Number((await fsp.readFile(path.join(lockDir, 'owner'), 'utf8')).trim());
+      if (owner > 0 && !pidAlive(owner)) {
+        await fsp.rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+    } catch {
+      try {
+        const st = await fsp.stat(lockDir);
+        if (Date.now() - st.mtimeMs > 60_000) {
+          await fsp.rm(lockDir, { recursive: true, force: true });
+          continue;
+        }
+      } catch {
+        continue; // vanished meanwhile
+      }
+    }
+    if (!told) {
+      log(`neo4j: waiting for another process building ${path.relative(projectRoot, targetDir)} ...`);
+      told = true;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for the Neo4j launcher build lock ${lockDir}; remove it if stale.`);
+    }
+    await sleep(500);
+  }
+}
+
+function runMaven(log: (m: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const output: string[] = [];
+    const child = spawn('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pomPath, 'package'], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => {
+      output.push(...chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== ''));
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) {
+        resolve();
+        return;
+      }
+      for (const line of output) log(`mvn: ${line}`);
+      reject(
+        new Error(
+          `Building the Neo4j launcher failed (mvn -q -B -f neo4j/pom.xml package exited with ` +
+            `${signal ?? code}):\n${tail(output, 40)}`,
+        ),
+      );
+    });
+  });
+}
+
+async function ensureBuilt(log: (m: string) => void): Promise<void> {
+  if (buildIsFresh()) return;
+  checkMaven();
+  const release = await acquireBuildLock(log);
+  try {
+    if (buildIsFresh()) return; // another process built it while we waited
+    const hash = inputsHash();
+    // Stale jars of an older Neo4j version must not stay on the classpath.
+    await fsp.rm(libDir, { recursive: true, force: true });
+    await fsp.rm(stampPath, { force: true });
+    log('neo4j: building the Neo4j launcher with Maven (the first build downloads ~125 MB into ~/.m2) ...');
+    const t0 = Date.now();
+    await runMaven(log);
+    if (!existsSync(launcherClass) || !existsSync(libDir)) {
+      throw new Error(`Maven succeeded but ${launcherClass} or ${libDir} is missing.`);
+    }
+    await fsp.writeFile(stampPath, `${hash}\n`);
+    log(`neo4j: launcher built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// start / stop
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('could not pick a free port'))));
+    });
+  });
+}
+
+class StartFailure extends Error {
+  constructor(
+    message: string,
+    readonly portInUse: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function launch(
+  opts: Required<Pick<OwnNeo4jOptions, 'heap' | 'pageCache' | 'password'>> & { dataDir: string; port: number },
+  log: (m: string) => void,
+): Promise<OwnNeo4j> {
+  const args = [
+    `-Xmx${opts.heap}`,
+    ...NEO4J_JVM_FLAGS,
+    '-cp',
+    `${classesDir}${path.delimiter}${path.join(libDir, '*')}`,
+    'claimgraph.neo4j.Launcher',
+    '--data',
+    opts.dataDir,
+    '--port',
+    String(opts.port),
+    '--password-env',
+    PASSWORD_ENV,
+    '--pagecache',
+    opts.pageCache,
+  ];
+  const child: ChildProcess = spawn('java', args, {
+    cwd: opts.dataDir, // JVM crash files (hs_err_pid*.log) land next to the data
+    env: { ...process.env, [PASSWORD_ENV]: opts.password },
+    // stdin stays open as a pipe: when this process dies, the launcher sees EOF and stops Neo4j.
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+
+  const stderrLines: string[] = [];
+  let errorLine: string | undefined;
+  let exited = false;
+  let exitInfo = '';
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = true;
+      exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+      resolve();
+    });
+  });
+  child.stdin!.on('error', () => {}); // EPIPE once the child is gone
+  // If the parent exits without calling stop(): SIGTERM makes the launcher shut Neo4j down cleanly.
+  const onExit = () => {
+    if (!exited) {
+      try {
+        child.kill('SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.once('exit', onExit);
+
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrLines.push(line);
+    if (stderrLines.length > 200) stderrLines.shift();
+    if (line.startsWith(ERROR_PREFIX)) errorLine = line.slice(ERROR_PREFIX.length).trim();
+    log(`neo4j: ${line}`);
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.removeListener('exit', onExit);
+      if (exited) return;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        exitPromise.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), STOP_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut && !exited) {
+        log(`neo4j: did not stop within ${STOP_TIMEOUT_MS / 1000} s, killing it`);
+        child.kill('SIGKILL');
+        await exitPromise;
+      }
+      child.stdin?.destroy();
+    })();
+    return stopping;
+  };
+
+  return new Promise<OwnNeo4j>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      child.kill('SIGKILL');
+      process.removeListener('exit', onExit);
+      reject(
+        new Error(
+          `Neo4j did not become ready within ${READY_TIMEOUT_MS / 1000} s (data dir ${opts.dataDir}; ` +
+            `logs in ${path.join(opts.dataDir, 'logs')}). Last stderr lines:\n${tail(stderrLines)}`,
+        ),
+      );
+    }, READY_TIMEOUT_MS);
+
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(READY_PREFIX)) {
+        log(`neo4j(stdout): ${line}`);
+        return;
+      }
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Do not keep the event loop alive just for Neo4j; the 'exit' hook and stdin EOF stop it.
+      child.unref();
+      for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as net.Socket | null)?.unref?.();
+      resolve({ uri: line.slice(READY_PREFIX.length).trim(), user: 'neo4j', password: opts.password, stop });
+    });
+
+    child.once('error', (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      process.removeListener('exit', onExit);
+      reject(
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new Neo4jPrerequisiteError(`Cannot start the built-in Neo4j: \`java\` was not found. ${ALTERNATIVE}`)
+          : err,
+      );
+    });
+
+    void exitPromise.then(() => {
+      // Let the stderr reader drain so the message includes the launcher's last words.
+      setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        process.removeListener('exit', onExit);
+        const all = stderrLines.join('\n');
+        const portInUse = /address already in use|BindException|port .* in use/i.test(all);
+        reject(
+          new StartFailure(
+            `Neo4j exited (${exitInfo}) before it was ready` +
+              (errorLine ? `: ${errorLine}` : '') +
+              ` (data dir ${opts.dataDir}; logs in ${path.join(opts.dataDir, 'logs')}). ` +
+              `Last stderr lines:\n${tail(stderrLines)}`,
+            portInUse,
+          ),
+        );
+      }, 100);
+    });
+  });
+}
+
+export async function startOwnNeo4j(opts: OwnNeo4jOptions): Promise<OwnNeo4j> {
+  const log = opts.log ?? (() => {});
+  if (!opts.password) throw new Error('startOwnNeo4j: a password is required');
+  checkJava();
+  await ensureBuilt(log);
+
+  const dataDir = path.resolve(opts.dataDir);
+  await fsp.mkdir(dataDir, { recursive: true });
+  const heap = opts.heap ?? '1g';
+  const pageCache = opts.pageCache ?? '256m';
+  const fixedPort = opts.port && opts.port > 0 ? opts.port : undefined;
+
+  // A picked port can be taken by someone else before Neo4j binds it: retry with another one.
+  for (let attempt = 1; ; attempt++) {
+    const port = fixedPort ?? (await freePort());
+    const t0 = Date.now();
+    log(`neo4j: starting Neo4j on bolt://127.0.0.1:${port} (data ${dataDir}) ...`);
+    try {
+      const db = await launch({ dataDir, port, password: opts.password, heap, pageCache }, log);
+      log(`neo4j: ready at ${db.uri} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return db;
+    } catch (e) {
+      if (e instanceof StartFailure && e.portInUse && !fixedPort && attempt < 3) {
+        log(`neo4j: port ${port} was taken, retrying with another port`);
+        continue;
+      }
+      throw e;
+    }
+  }
+}

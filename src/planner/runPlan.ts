@@ -1,0 +1,74 @@
+import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../context.js';
+import { labelOfId, requireLabelOfId, type Label } from '../ids.js';
+import { badUserInput } from '../errors.js';
+import type { RequestScope } from './collectFields.js';
+import { planConnection, planNode, type PageArgs } from './plan.js';
+import { CypherWriter, printConnectionRows, printNode } from './printCypher.js';
+import { shapeConnection, shapeNode, toPlain } from './shapeResult.js';
+import type { Row } from './row.js';
+
+/**
+ * Entry points for root resolvers: each plans the whole selection below the root field and runs it as a
+ * single Cypher query, so nested fields cost no further round trips.
+ */
+
+export const MAX_IDS = 100;
+
+function scopeOf(info: GraphQLResolveInfo): RequestScope {
+  return { schema: info.schema, fragments: info.fragments, variables: info.variableValues };
+}
+
+function selections(info: GraphQLResolveInfo) {
+  return info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+}
+
+async function fetchNodes(ctx: Context, info: GraphQLResolveInfo, ids: string[], labels: Label[]): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
+  if (ids.length === 0 || labels.length === 0) return found;
+  const plan = planNode(getNamedType(info.returnType), selections(info), scopeOf(info), info.parentType.name, labels);
+  if (plan.variants.length === 0) return found;
+  const w = new CypherWriter();
+  const idParam = w.param(ids);
+  const node = printNode(plan, 'n', w);
+  const cypher = [
+    `MATCH (n:${plan.variants.map((v) => `\`${v.label}\``).join('|')}) WHERE n.id IN ${idParam}`,
+    ...node.subqueries,
+    `RETURN n.id AS id, ${node.projection} AS data`,
+  ].join('\n');
+  const result = await ctx.db.read(cypher, w.params);
+  for (const record of result.records) {
+    found.set(record.get('id') as string, shapeNode(toPlain(record.get('data')), plan) as Row);
+  }
+  return found;
+}
+
+/** One node by id, of the root field's type; null when unknown. A malformed id is BAD_USER_INPUT. */
+export async function fetchNodeById(ctx: Context, info: GraphQLResolveInfo, id: string): Promise<Row | null> {
+  const label = requireLabelOfId(id, 'id');
+  const found = await fetchNodes(ctx, info, [id], [label]);
+  return found.get(id) ?? null;
+}
+
+/** Several nodes by id, in the order asked, null for each unknown one. */
+export async function fetchNodesByIds(ctx: Context, info: GraphQLResolveInfo, ids: readonly string[]): Promise<Array<Row | null>> {
+  if (ids.length > MAX_IDS) throw badUserInput(`ids takes at most ${MAX_IDS} ids; got ${ids.length}.`, 'ids');
+  const labels = new Set<Label>();
+  for (const id of ids) {
+    if (!labelOfId(id)) requireLabelOfId(id, 'ids');
+    labels.add(labelOfId(id) as Label);
+  }
+  const found = await fetchNodes(ctx, info, [...new Set(ids)], [...labels]);
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+/** A page of every node of one label, as a Relay connection. */
+export async function fetchList(ctx: Context, info: GraphQLResolveInfo, label: Label, args: PageArgs): Promise<Row> {
+  const connectionType = getNamedType(info.returnType);
+  const plan = planConnection(info.path.key as string, null, [label], connectionType, [...info.fieldNodes], args, scopeOf(info), `Query.${info.fieldName}`);
+  const w = new CypherWriter();
+  const printed = printConnectionRows(plan, null, w);
+  const cypher = [printed.subquery, `RETURN {rows: ${printed.rows}${plan.totalCountKeys.length ? `, total: ${printed.total}` : ''}} AS data`].join('\n');
+  const result = await ctx.db.read(cypher, w.params);
+  return shapeConnection(toPlain(result.records[0].get('data')), plan);
+}

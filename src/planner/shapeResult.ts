@@ -1,0 +1,78 @@
+import neo4j from 'neo4j-driver';
+import { InvariantError } from '../errors.js';
+import type { Row } from './row.js';
+import { encodeCursor, type CursorKey } from './cursor.js';
+import type { ConnectionPlan, NodePlan } from './plan.js';
+
+/** Marks objects the planner shaped: their fields are keyed by response key, not field name. */
+export const PLANNED = Symbol('claimgraph.planned');
+
+/** neo4j-driver values as plain JSON-ready values: integers to numbers, temporals to ISO strings, points to lat/lon. */
+export function toPlain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
+  if (neo4j.isDate(value as object) || neo4j.isLocalDateTime(value as object) || neo4j.isLocalTime(value as object))
+    return String(value);
+  if (neo4j.isDateTime(value as object)) return new Date(String(value)).toISOString();
+  if (neo4j.isPoint(value as object)) {
+    const p = value as { x: number; y: number };
+    return { latitude: p.y, longitude: p.x };
+  }
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toPlain(v);
+    return out;
+  }
+  return value;
+}
+
+function planned<T extends object>(object: T): T {
+  Object.defineProperty(object, PLANNED, { value: true, enumerable: false });
+  return object;
+}
+
+/** Shapes a projected node (already plain) into the row resolvers read. */
+export function shapeNode(raw: unknown, plan: NodePlan): Row | null {
+  if (raw === null || raw === undefined) return null;
+  const row = raw as Row;
+  const variant = plan.variants.find((v) => v.label === row.__typename);
+  if (!variant) throw new InvariantError(`no plan for a ${row.__typename} row`);
+  for (const field of variant.fields) {
+    if (field.kind === 'one') row[field.key] = shapeNode(row[field.key], field.target);
+    else if (field.kind === 'connection') row[field.key] = shapeConnection(row[field.key], field);
+  }
+  return planned(row);
+}
+
+interface RawPage {
+  rows: Array<Record<string, unknown> & { __key: CursorKey }>;
+  total?: number;
+}
+
+/** Shapes a fetched page (first + 1 rows) into a Relay connection under the selection's response keys. */
+export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
+  const page = raw as RawPage;
+  const rows = page.rows.slice(0, plan.first);
+  const edges = rows.map((rawEdge) => {
+    const edge: Row = {};
+    for (const field of plan.edgeFields) {
+      if (field.kind === 'cursor') edge[field.key] = encodeCursor(rawEdge.__key);
+      else if (field.kind === 'value') edge[field.key] = rawEdge[field.key];
+      else edge[field.key] = shapeNode(rawEdge[field.key], field.target);
+    }
+    return planned(edge);
+  });
+  const pageInfo = {
+    hasNextPage: page.rows.length > plan.first,
+    // Forward paging only: there is a previous page exactly when this one starts after a cursor.
+    hasPreviousPage: plan.after !== null,
+    startCursor: rows.length ? encodeCursor(rows[0].__key) : null,
+    endCursor: rows.length ? encodeCursor(rows[rows.length - 1].__key) : null,
+  };
+  const connection: Row = {};
+  for (const key of plan.edgesKeys) connection[key] = edges;
+  for (const key of plan.pageInfoKeys) connection[key] = pageInfo;
+  for (const key of plan.totalCountKeys) connection[key] = page.total;
+  return planned(connection);
+}

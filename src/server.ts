@@ -1,0 +1,106 @@
+import http from 'node:http';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Context } from './context.js';
+import type { Database } from './neo4j/database.js';
+import { ErrorCode } from './errors.js';
+import { buildSchema, plannedFieldResolver } from './schema.js';
+
+export interface ServerOptions {
+  db: Database;
+  log: Logger;
+  /** Sandbox landing page and error details for development. */
+  development: boolean;
+  schema?: GraphQLSchema;
+}
+
+/**
+ * Errors a client may see: GraphQLErrors we raised on purpose keep their code; anything else is an
+ * internal error, logged in full and shown without its message or stack.
+ */
+export function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code as string | undefined;
+    if (original instanceof GraphQLError || (code && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
+      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    log.error({ err: original }, 'internal error');
+    return {
+      message: 'Internal server error.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+const requestLogging = (log: Logger): ApolloServerPlugin<Context> => ({
+  async requestDidStart({ request }) {
+    const started = process.hrtime.bigint();
+    return {
+      async willSendResponse({ errors }) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log.info({ operation: request.operationName ?? null, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'graphql');
+      },
+    };
+  },
+});
+
+export function createApolloServer(options: ServerOptions, httpServer?: http.Server): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema: options.schema ?? buildSchema(),
+    fieldResolver: plannedFieldResolver,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(options.log),
+    plugins: [
+      ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+      ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      requestLogging(options.log),
+    ],
+  });
+}
+
+export interface RunningServer {
+  app: express.Express;
+  httpServer: http.Server;
+  apollo: ApolloServer<Context>;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Express 5 with /graphql (Apollo Server 5) and /health, listening on host:port. */
+export async function startServer(options: ServerOptions & { host: string; port: number }): Promise<RunningServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = createApolloServer(options, httpServer);
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    const neo4j = await options.db.ping();
+    res.status(neo4j ? 200 : 503).json({ status: neo4j ? 'ok' : 'degraded', neo4j: neo4j ? 'up' : 'down' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async () => ({ db: options.db, log: options.log }) }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/graphql`;
+  return { app, httpServer, apollo, url, stop: () => apollo.stop() };
+}

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { Database } from './neo4j/database.js';
+import type { Config } from './config.js';
 
 /** What every resolver gets, built once per request. */
 export interface Context {
   db: Database;
   log: Logger;
+  config: Config;
 }

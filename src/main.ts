@@ -23,6 +23,7 @@ async function main() {
   const server = await startServer({
     db: neo4j.db,
     log,
+    config,
     development: config.NODE_ENV !== 'production',
     schema,
     host: config.HOST,

@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
 import { ErrorCode } from './errors.js';
@@ -15,6 +16,7 @@ import { buildSchema, plannedFieldResolver } from './schema.js';
 export interface ServerOptions {
   db: Database;
   log: Logger;
+  config: Config;
   /** Sandbox landing page and error details for development. */
   development: boolean;
   schema?: GraphQLSchema;
@@ -92,7 +94,7 @@ export async function startServer(options: ServerOptions & { host: string; port:
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => ({ db: options.db, log: options.log }) }),
+    expressMiddleware(apollo, { context: async () => ({ db: options.db, log: options.log, config: options.config }) }),
   );
 
   await new Promise<void>((resolve, reject) => {

@@ -132,10 +132,9 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Hash of everything the build depends on: pom.xml and the Java sources. */
-function inputsHash(): string {
+function sha256(files: string[]): string {
   const h = createHash('sha256');
-  for (const f of [pomPath, ...listFiles(javaSrcDir)]) {
+  for (const f of files) {
     h.update(path.relative(neo4jDir, f));
     h.update('\0');
     h.update(readFileSync(f));
@@ -144,11 +143,26 @@ function inputsHash(): string {
   return h.digest('hex');
 }
 
+/** Stamp of what the build depends on: pom.xml alone (decides target/lib) and pom + Java sources. */
+function inputsStamp(): { pom: string; all: string; text: string } {
+  const pom = sha256([pomPath]);
+  const all = sha256([pomPath, ...listFiles(javaSrcDir)]);
+  return { pom, all, text: `pom=${pom}\nall=${all}\n` };
+}
+
+function readStamp(): string {
+  try {
+    return readFileSync(stampPath, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function buildIsFresh(): boolean {
   try {
     if (!existsSync(launcherClass) || !statSync(libDir).isDirectory()) return false;
     if (readdirSync(libDir).filter((f) => f.endsWith('.jar')).length === 0) return false;
-    return readFileSync(stampPath, 'utf8').trim() === inputsHash();
+    return readStamp() === inputsStamp().text;
   } catch {
     return false;
   }
@@ -209,12 +223,14 @@ async function acquireBuildLock(log: (m: string) => void): Promise<() => Promise
 function runMaven(log: (m: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const output: string[] = [];
-    const child = spawn('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pomPath, 'package'], {
+    const child = spawn('mvn', ['-q', '-B', '-f', pomPath, 'package'], {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => {
-      output.push(...chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== ''));
+      // Debian's Maven prints ANSI resets even in batch mode.
+      const text = chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+      output.push(...text.split(/\r?\n/).filter((l) => l.trim() !== ''));
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
@@ -246,9 +262,9 @@ async function ensureBuilt(log: (m: string) => void): Promise<void> {
   const release = await acquireBuildLock(log);
   try {
     if (buildIsFresh()) return; // another process built it while we waited
-    const hash = inputsHash();
-    // Stale jars of an older Neo4j version must not stay on the classpath.
-    await fsp.rm(libDir, { recursive: true, force: true });
+    const stamp = inputsStamp();
+    // When pom.xml changed, jars of an older Neo4j version must not stay on the classpath.
+    if (!readStamp().includes(`pom=${stamp.pom}\n`)) await fsp.rm(libDir, { recursive: true, force: true });
     await fsp.rm(stampPath, { force: true });
     log('neo4j: building the Neo4j launcher with Maven (the first build downloads ~125 MB into ~/.m2) ...');
     const t0 = Date.now();
@@ -256,7 +272,7 @@ async function ensureBuilt(log: (m: string) => void): Promise<void> {
     if (!existsSync(launcherClass) || !existsSync(libDir)) {
       throw new Error(`Maven succeeded but ${launcherClass} or ${libDir} is missing.`);
     }
-    await fsp.writeFile(stampPath, `${hash}\n`);
+    await fsp.writeFile(stampPath, stamp.text);
     log(`neo4j: launcher built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     await release();
@@ -417,12 +433,13 @@ function launch(
         process.removeListener('exit', onExit);
         const all = stderrLines.join('\n');
         const portInUse = /address already in use|BindException|port .* in use/i.test(all);
+        const other = stderrLines.filter((l) => !l.startsWith(ERROR_PREFIX));
         reject(
           new StartFailure(
             `Neo4j exited (${exitInfo}) before it was ready` +
               (errorLine ? `: ${errorLine}` : '') +
-              ` (data dir ${opts.dataDir}; logs in ${path.join(opts.dataDir, 'logs')}). ` +
-              `Last stderr lines:\n${tail(stderrLines)}`,
+              ` (data dir ${opts.dataDir}; logs in ${path.join(opts.dataDir, 'logs')})` +
+              (other.length ? `. Last stderr lines:\n${tail(other)}` : ''),
             portInUse,
           ),
         );

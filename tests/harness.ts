@@ -1,0 +1,66 @@
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { Database } from '../src/neo4j/database.js';
+import { migrate } from '../src/neo4j/migrations.js';
+import { buildSchema } from '../src/schema.js';
+import { graphModelOf } from '../src/model/graphModel.js';
+import { loadSample } from '../src/sample/loadSample.js';
+import { createApolloServer } from '../src/server.js';
+import type { Context } from '../src/context.js';
+import { loadConfig } from '../src/config.js';
+
+/** The shared test harness: one driver, one schema and one Apollo Server per test file, over the real Neo4j. */
+export const silentLog = pino({ level: 'silent' });
+export const schema = buildSchema();
+export const model = graphModelOf(schema);
+/** Configuration as a test run sees it (defaults plus the environment). */
+export const testConfig = loadConfig({ ...process.env, NODE_ENV: 'test' });
+
+export interface Harness {
+  db: Database;
+  apollo: ApolloServer<Context>;
+  /** Runs an operation through Apollo (executeOperation) and returns data and errors. */
+  run<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: readonly GraphQLFormattedError[] }>;
+  /** Runs an operation that must succeed and returns its data. */
+  data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function connectTestDatabase(): Database {
+  return Database.connect(inject('neo4j'));
+}
+
+/** Empties the database and loads the Kupyansk sample: every test file starts from the same state. */
+export async function resetToSample(db: Database): Promise<void> {
+  await db.write('MATCH (n) DETACH DELETE n');
+  await migrate(db);
+  await loadSample(db, model);
+}
+
+export async function createHarness(options: { reset?: boolean } = { reset: true }): Promise<Harness> {
+  const db = connectTestDatabase();
+  if (options.reset !== false) await resetToSample(db);
+  const apollo = createApolloServer({ db, log: silentLog, config: testConfig, development: false, schema });
+  await apollo.start();
+  const run = async (query: string, variables?: Record<string, unknown>) => {
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { db, log: silentLog, config: testConfig } });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return response.body.singleResult as { data?: any; errors?: readonly GraphQLFormattedError[] };
+  };
+  return {
+    db,
+    apollo,
+    run,
+    async data(query, variables) {
+      const result = await run(query, variables);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      return result.data;
+    },
+    async close() {
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}

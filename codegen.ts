@@ -21,8 +21,6 @@ const config: CodegenConfig = {
         scalars: {
           Date: 'string',
           DateTime: 'string',
-          Latitude: 'number',
-          Longitude: 'number',
         },
         resolversNonOptionalTypename: { unionMember: true, interfaceImplementingType: true },
       },

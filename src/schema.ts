@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { mergeResolvers } from '@graphql-tools/merge';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { DateResolver, DateTimeResolver, LatitudeResolver, LongitudeResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql.js';
 import { actorResolvers } from './domain/actor/actorResolvers.js';
 import { unitResolvers } from './domain/unit/unitResolvers.js';
@@ -27,8 +27,6 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 const scalarResolvers: Resolvers = {
   Date: DateResolver,
   DateTime: DateTimeResolver,
-  Latitude: LatitudeResolver,
-  Longitude: LongitudeResolver,
 };
 
 export const resolvers = mergeResolvers([

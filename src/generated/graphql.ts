@@ -16,10 +16,6 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An ISO-8601 date-time in UTC. */
   DateTime: { input: string; output: string; }
-  /** A WGS-84 latitude in decimal degrees, -90 to 90. */
-  Latitude: { input: number; output: number; }
-  /** A WGS-84 longitude in decimal degrees, -180 to 180. */
-  Longitude: { input: number; output: number; }
 };
 
 /**
@@ -63,6 +59,8 @@ export type Actor = Node & {
 export type ActorAuthoredArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<SourceMatch>;
 };
 
 
@@ -73,6 +71,8 @@ export type ActorAuthoredArgs = {
 export type ActorMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ActorOrder>>;
+  where?: InputMaybe<MemberMatch>;
 };
 
 
@@ -83,6 +83,7 @@ export type ActorMembersArgs = {
 export type ActorMembershipsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<MembershipMatch>;
 };
 
 
@@ -93,6 +94,8 @@ export type ActorMembershipsArgs = {
 export type ActorMentionedInArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<MentionMatch>;
 };
 
 
@@ -103,6 +106,8 @@ export type ActorMentionedInArgs = {
 export type ActorPublishedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<SourceMatch>;
 };
 
 
@@ -113,6 +118,8 @@ export type ActorPublishedArgs = {
 export type ActorStatementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
 };
 
 
@@ -123,6 +130,8 @@ export type ActorStatementsArgs = {
 export type ActorStatementsOnBehalfArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
 };
 
 
@@ -133,6 +142,8 @@ export type ActorStatementsOnBehalfArgs = {
 export type ActorUnitsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<UnitOrder>>;
+  where?: InputMaybe<UnitMatch>;
 };
 
 export type ActorConnection = {
@@ -159,8 +170,76 @@ export type ActorKind =
   | 'PERSON'
   | 'STATE';
 
+export type ActorKindFilter = {
+  eq?: InputMaybe<ActorKind>;
+  in?: InputMaybe<Array<ActorKind>>;
+};
+
+/** Matches one edge of a Actor relationship: its properties and the node at its far end. */
+export type ActorMatch = {
+  node?: InputMaybe<ActorWhere>;
+};
+
+export type ActorOrder = {
+  direction?: InputMaybe<OrderDirection>;
+  field: ActorOrderField;
+};
+
+/** Fields Actor lists can be sorted by. */
+export type ActorOrderField =
+  | 'CREATED_AT'
+  | 'ID'
+  | 'KIND'
+  | 'NAME'
+  | 'SIDE'
+  | 'UPDATED_AT';
+
+/** Filters on a Actor relationship: some, none or every edge matches. */
+export type ActorRelationFilter = {
+  every?: InputMaybe<ActorMatch>;
+  none?: InputMaybe<ActorMatch>;
+  some?: InputMaybe<ActorMatch>;
+};
+
+/** Filters on Actor nodes. Every field given must match; AND, OR and NOT combine filters. */
+export type ActorWhere = {
+  AND?: InputMaybe<Array<ActorWhere>>;
+  NOT?: InputMaybe<ActorWhere>;
+  OR?: InputMaybe<Array<ActorWhere>>;
+  aliases?: InputMaybe<StringListFilter>;
+  authored?: InputMaybe<SourceRelationFilter>;
+  createdAt?: InputMaybe<DateTimeFilter>;
+  description?: InputMaybe<StringFilter>;
+  id?: InputMaybe<IdFilter>;
+  kind?: InputMaybe<ActorKindFilter>;
+  members?: InputMaybe<MemberRelationFilter>;
+  memberships?: InputMaybe<MembershipRelationFilter>;
+  mentionedIn?: InputMaybe<MentionRelationFilter>;
+  name?: InputMaybe<StringFilter>;
+  published?: InputMaybe<SourceRelationFilter>;
+  side?: InputMaybe<StringFilter>;
+  statements?: InputMaybe<StatementRelationFilter>;
+  statementsOnBehalf?: InputMaybe<StatementRelationFilter>;
+  units?: InputMaybe<UnitRelationFilter>;
+  updatedAt?: InputMaybe<DateTimeFilter>;
+};
+
 /** Who can act or be acted for: a person, organisation, state or account, or a military formation. */
 export type Agent = Actor | Unit;
+
+/** Filters on an actor or unit: each branch applies to nodes of its type; a node matches if its branch does. */
+export type AgentWhere = {
+  actor?: InputMaybe<ActorWhere>;
+  unit?: InputMaybe<UnitWhere>;
+};
+
+/** A bounding box in WGS-84 degrees. Boxes crossing the antimeridian are not supported. */
+export type BoundingBoxInput = {
+  east: Scalars['Float']['input'];
+  north: Scalars['Float']['input'];
+  south: Scalars['Float']['input'];
+  west: Scalars['Float']['input'];
+};
 
 /** How exactly a partial date is known. */
 export type DatePrecision =
@@ -168,6 +247,24 @@ export type DatePrecision =
   | 'MONTH'
   | 'WEEK'
   | 'YEAR';
+
+export type DatePrecisionFilter = {
+  eq?: InputMaybe<DatePrecision>;
+  in?: InputMaybe<Array<DatePrecision>>;
+};
+
+/** An inclusive range of days; either end may be left open. */
+export type DateRange = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type DateTimeFilter = {
+  gt?: InputMaybe<Scalars['DateTime']['input']>;
+  gte?: InputMaybe<Scalars['DateTime']['input']>;
+  lt?: InputMaybe<Scalars['DateTime']['input']>;
+  lte?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 /** The level of a military formation. */
 export type Echelon =
@@ -183,12 +280,31 @@ export type Echelon =
   | 'OTHER'
   | 'REGIMENT';
 
+export type EchelonFilter = {
+  eq?: InputMaybe<Echelon>;
+  in?: InputMaybe<Array<Echelon>>;
+};
+
+export type FloatFilter = {
+  eq?: InputMaybe<Scalars['Float']['input']>;
+  gt?: InputMaybe<Scalars['Float']['input']>;
+  gte?: InputMaybe<Scalars['Float']['input']>;
+  lt?: InputMaybe<Scalars['Float']['input']>;
+  lte?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** A WGS-84 point, with how far (in metres) the real place may be from it. */
 export type GeoPoint = {
   __typename?: 'GeoPoint';
-  latitude: Scalars['Latitude']['output'];
-  longitude: Scalars['Longitude']['output'];
+  latitude: Scalars['Float']['output'];
+  longitude: Scalars['Float']['output'];
   precisionM?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A WGS-84 point given by a client: latitude -90..90, longitude -180..180, decimal degrees. */
+export type GeoPointInput = {
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
 };
 
 export type GeolocationConnection = {
@@ -208,6 +324,35 @@ export type GeolocationEdge = {
   offsetM?: Maybe<Scalars['Float']['output']>;
 };
 
+/** Matches one edge of a Geolocation relationship: its properties and the node at its far end. */
+export type GeolocationMatch = {
+  bearing?: InputMaybe<FloatFilter>;
+  by?: InputMaybe<StringFilter>;
+  node?: InputMaybe<PlaceWhere>;
+  offsetM?: InputMaybe<FloatFilter>;
+};
+
+/** Filters on a Geolocation relationship: some, none or every edge matches. */
+export type GeolocationRelationFilter = {
+  every?: InputMaybe<GeolocationMatch>;
+  none?: InputMaybe<GeolocationMatch>;
+  some?: InputMaybe<GeolocationMatch>;
+};
+
+export type IdFilter = {
+  eq?: InputMaybe<Scalars['ID']['input']>;
+  in?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type IntFilter = {
+  eq?: InputMaybe<Scalars['Int']['input']>;
+  gt?: InputMaybe<Scalars['Int']['input']>;
+  gte?: InputMaybe<Scalars['Int']['input']>;
+  in?: InputMaybe<Array<Scalars['Int']['input']>>;
+  lt?: InputMaybe<Scalars['Int']['input']>;
+  lte?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type MemberConnection = {
   __typename?: 'MemberConnection';
   edges: Array<MemberEdge>;
@@ -223,6 +368,21 @@ export type MemberEdge = {
   node: Actor;
   role?: Maybe<Scalars['String']['output']>;
   to?: Maybe<PartialDate>;
+};
+
+/** Matches one edge of a Member relationship: its properties and the node at its far end. */
+export type MemberMatch = {
+  from?: InputMaybe<PartialDateFilter>;
+  node?: InputMaybe<ActorWhere>;
+  role?: InputMaybe<StringFilter>;
+  to?: InputMaybe<PartialDateFilter>;
+};
+
+/** Filters on a Member relationship: some, none or every edge matches. */
+export type MemberRelationFilter = {
+  every?: InputMaybe<MemberMatch>;
+  none?: InputMaybe<MemberMatch>;
+  some?: InputMaybe<MemberMatch>;
 };
 
 export type MembershipConnection = {
@@ -242,6 +402,21 @@ export type MembershipEdge = {
   to?: Maybe<PartialDate>;
 };
 
+/** Matches one edge of a Membership relationship: its properties and the node at its far end. */
+export type MembershipMatch = {
+  from?: InputMaybe<PartialDateFilter>;
+  node?: InputMaybe<AgentWhere>;
+  role?: InputMaybe<StringFilter>;
+  to?: InputMaybe<PartialDateFilter>;
+};
+
+/** Filters on a Membership relationship: some, none or every edge matches. */
+export type MembershipRelationFilter = {
+  every?: InputMaybe<MembershipMatch>;
+  none?: InputMaybe<MembershipMatch>;
+  some?: InputMaybe<MembershipMatch>;
+};
+
 export type MentionConnection = {
   __typename?: 'MentionConnection';
   edges: Array<MentionEdge>;
@@ -257,6 +432,27 @@ export type MentionEdge = {
   role: SubjectRole;
 };
 
+/** Matches one edge of a Mention relationship: its properties and the node at its far end. */
+export type MentionMatch = {
+  node?: InputMaybe<StatementWhere>;
+  role?: InputMaybe<SubjectRoleFilter>;
+};
+
+/** Filters on a Mention relationship: some, none or every edge matches. */
+export type MentionRelationFilter = {
+  every?: InputMaybe<MentionMatch>;
+  none?: InputMaybe<MentionMatch>;
+  some?: InputMaybe<MentionMatch>;
+};
+
+/** Within a radius of a point or of another place's location. Exactly one of point and placeId. */
+export type NearInput = {
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  point?: InputMaybe<GeoPointInput>;
+  /** Radius in kilometres, more than 0 and at most 20000. */
+  radiusKm: Scalars['Float']['input'];
+};
+
 /**
  * Anything with a stable, globally unique id. Ids look like `place:kupyansk`: the prefix names the type
  * (actor, unit, place, statement, source) and the slug is lowercase letters, digits and hyphens.
@@ -269,6 +465,11 @@ export type Node = {
   /** When this record was last changed in claimgraph. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
+
+/** Sort direction. Ties are always broken by id, so every order is stable. */
+export type OrderDirection =
+  | 'ASC'
+  | 'DESC';
 
 /**
  * Relay cursor-connection paging. Cursors are opaque keyset cursors: a page costs the same however deep into
@@ -296,6 +497,22 @@ export type PartialDate = {
   /** For relative phrases (last week, yesterday): the date they are relative to. */
   relativeTo?: Maybe<Scalars['Date']['output']>;
   start: Scalars['Date']['output'];
+};
+
+/**
+ * Filters on a partial date that respect its precision: a partial date is the span of days it can mean,
+ * so "November 2024" overlaps 15 November 2024, and lies within November but not within 1–15 November.
+ */
+export type PartialDateFilter = {
+  /** The span starts on or after this day. */
+  onOrAfter?: InputMaybe<Scalars['Date']['input']>;
+  /** The span ends on or before this day (it certainly happened by then). */
+  onOrBefore?: InputMaybe<Scalars['Date']['input']>;
+  /** The span shares at least one day with the range. */
+  overlaps?: InputMaybe<DateRange>;
+  precision?: InputMaybe<Array<DatePrecision>>;
+  /** The whole span lies inside the range. */
+  within?: InputMaybe<DateRange>;
 };
 
 /** A place, with every spelling reporting uses for it and a WGS-84 location. */
@@ -326,6 +543,8 @@ export type Place = Node & {
 export type PlaceChildrenArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PlaceOrder>>;
+  where?: InputMaybe<PlaceMatch>;
 };
 
 
@@ -333,6 +552,8 @@ export type PlaceChildrenArgs = {
 export type PlaceGeolocatedSourcesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<PlaceGeolocationMatch>;
 };
 
 
@@ -340,6 +561,8 @@ export type PlaceGeolocatedSourcesArgs = {
 export type PlaceStatementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<MentionMatch>;
 };
 
 export type PlaceConnection = {
@@ -375,6 +598,21 @@ export type PlaceGeolocationEdge = {
   offsetM?: Maybe<Scalars['Float']['output']>;
 };
 
+/** Matches one edge of a PlaceGeolocation relationship: its properties and the node at its far end. */
+export type PlaceGeolocationMatch = {
+  bearing?: InputMaybe<FloatFilter>;
+  by?: InputMaybe<StringFilter>;
+  node?: InputMaybe<SourceWhere>;
+  offsetM?: InputMaybe<FloatFilter>;
+};
+
+/** Filters on a PlaceGeolocation relationship: some, none or every edge matches. */
+export type PlaceGeolocationRelationFilter = {
+  every?: InputMaybe<PlaceGeolocationMatch>;
+  none?: InputMaybe<PlaceGeolocationMatch>;
+  some?: InputMaybe<PlaceGeolocationMatch>;
+};
+
 /** What kind of place. */
 export type PlaceKind =
   | 'CITY'
@@ -386,11 +624,67 @@ export type PlaceKind =
   | 'REGION'
   | 'STREET';
 
+export type PlaceKindFilter = {
+  eq?: InputMaybe<PlaceKind>;
+  in?: InputMaybe<Array<PlaceKind>>;
+};
+
+/** Matches one edge of a Place relationship: its properties and the node at its far end. */
+export type PlaceMatch = {
+  node?: InputMaybe<PlaceWhere>;
+};
+
+export type PlaceOrder = {
+  direction?: InputMaybe<OrderDirection>;
+  field: PlaceOrderField;
+};
+
+/** Fields Place lists can be sorted by. */
+export type PlaceOrderField =
+  | 'AREA_KM2'
+  | 'CREATED_AT'
+  | 'ID'
+  | 'KIND'
+  | 'NAME'
+  | 'UPDATED_AT';
+
+/** Filters on a Place relationship: some, none or every edge matches. */
+export type PlaceRelationFilter = {
+  every?: InputMaybe<PlaceMatch>;
+  none?: InputMaybe<PlaceMatch>;
+  some?: InputMaybe<PlaceMatch>;
+};
+
+/** Filters on Place nodes. Every field given must match; AND, OR and NOT combine filters. */
+export type PlaceWhere = {
+  AND?: InputMaybe<Array<PlaceWhere>>;
+  NOT?: InputMaybe<PlaceWhere>;
+  OR?: InputMaybe<Array<PlaceWhere>>;
+  aliases?: InputMaybe<StringListFilter>;
+  areaKm2?: InputMaybe<FloatFilter>;
+  children?: InputMaybe<PlaceRelationFilter>;
+  createdAt?: InputMaybe<DateTimeFilter>;
+  description?: InputMaybe<StringFilter>;
+  geolocatedSources?: InputMaybe<PlaceGeolocationRelationFilter>;
+  id?: InputMaybe<IdFilter>;
+  /** Inside a bounding box. */
+  inBox?: InputMaybe<BoundingBoxInput>;
+  kind?: InputMaybe<PlaceKindFilter>;
+  name?: InputMaybe<StringFilter>;
+  /** Within a radius of a point or place. */
+  near?: InputMaybe<NearInput>;
+  parent?: InputMaybe<PlaceWhere>;
+  statements?: InputMaybe<MentionRelationFilter>;
+  updatedAt?: InputMaybe<DateTimeFilter>;
+  /** Part of a place at any depth (everything in Kharkiv province). */
+  within?: InputMaybe<WithinPlaceInput>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** An actor by id; null when there is none. */
   actor?: Maybe<Actor>;
-  /** All actors, by id. */
+  /** All actors matching `where`, sorted by `orderBy` (then by id). */
   actors: ActorConnection;
   /** Any node by id; null when no node has that id. A malformed id is BAD_USER_INPUT. */
   node?: Maybe<Node>;
@@ -398,19 +692,19 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** A place by id; null when there is none. */
   place?: Maybe<Place>;
-  /** All places, by id. */
+  /** All places matching `where`, sorted by `orderBy` (then by id). */
   places: PlaceConnection;
   /** A source by id; null when there is none. */
   source?: Maybe<Source>;
-  /** All sources, by id. */
+  /** All sources matching `where`, sorted by `orderBy` (then by id). */
   sources: SourceConnection;
   /** A statement by id; null when there is none. */
   statement?: Maybe<Statement>;
-  /** All statements, by id. */
+  /** All statements matching `where`, sorted by `orderBy` (then by id). */
   statements: StatementConnection;
   /** A unit by id; null when there is none. */
   unit?: Maybe<Unit>;
-  /** All units, by id. */
+  /** All units matching `where`, sorted by `orderBy` (then by id). */
   units: UnitConnection;
 };
 
@@ -423,6 +717,8 @@ export type QueryActorArgs = {
 export type QueryActorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ActorOrder>>;
+  where?: InputMaybe<ActorWhere>;
 };
 
 
@@ -444,6 +740,8 @@ export type QueryPlaceArgs = {
 export type QueryPlacesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PlaceOrder>>;
+  where?: InputMaybe<PlaceWhere>;
 };
 
 
@@ -455,6 +753,8 @@ export type QuerySourceArgs = {
 export type QuerySourcesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<SourceWhere>;
 };
 
 
@@ -466,6 +766,8 @@ export type QueryStatementArgs = {
 export type QueryStatementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementWhere>;
 };
 
 
@@ -477,6 +779,8 @@ export type QueryUnitArgs = {
 export type QueryUnitsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<UnitOrder>>;
+  where?: InputMaybe<UnitWhere>;
 };
 
 /** Which way a relationship points, seen from the type that declares the field. */
@@ -492,6 +796,11 @@ export type Reliability =
   | 'D'
   | 'E'
   | 'F';
+
+export type ReliabilityFilter = {
+  eq?: InputMaybe<Reliability>;
+  in?: InputMaybe<Array<Reliability>>;
+};
 
 /** Where a statement was published or observed: an article, agency report, post, video, photo or map. */
 export type Source = Node & {
@@ -526,6 +835,8 @@ export type Source = Node & {
 export type SourceCitedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<SourceMatch>;
 };
 
 
@@ -533,6 +844,8 @@ export type SourceCitedByArgs = {
 export type SourceCitesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<SourceMatch>;
 };
 
 
@@ -540,6 +853,8 @@ export type SourceCitesArgs = {
 export type SourceGeolocatedAtArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PlaceOrder>>;
+  where?: InputMaybe<GeolocationMatch>;
 };
 
 
@@ -547,6 +862,8 @@ export type SourceGeolocatedAtArgs = {
 export type SourceStatementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<SourceStatementMatch>;
 };
 
 export type SourceConnection = {
@@ -573,6 +890,39 @@ export type SourceKind =
   | 'SOCIAL_POST'
   | 'VIDEO';
 
+export type SourceKindFilter = {
+  eq?: InputMaybe<SourceKind>;
+  in?: InputMaybe<Array<SourceKind>>;
+};
+
+/** Matches one edge of a Source relationship: its properties and the node at its far end. */
+export type SourceMatch = {
+  node?: InputMaybe<SourceWhere>;
+};
+
+export type SourceOrder = {
+  direction?: InputMaybe<OrderDirection>;
+  field: SourceOrderField;
+};
+
+/** Fields Source lists can be sorted by. */
+export type SourceOrderField =
+  | 'CREATED_AT'
+  | 'ID'
+  | 'KIND'
+  | 'LANGUAGE'
+  | 'PUBLISHED_AT'
+  | 'RELIABILITY'
+  | 'TITLE'
+  | 'UPDATED_AT';
+
+/** Filters on a Source relationship: some, none or every edge matches. */
+export type SourceRelationFilter = {
+  every?: InputMaybe<SourceMatch>;
+  none?: InputMaybe<SourceMatch>;
+  some?: InputMaybe<SourceMatch>;
+};
+
 export type SourceStatementConnection = {
   __typename?: 'SourceStatementConnection';
   edges: Array<SourceStatementEdge>;
@@ -590,6 +940,44 @@ export type SourceStatementEdge = {
   quote?: Maybe<Scalars['String']['output']>;
 };
 
+/** Matches one edge of a SourceStatement relationship: its properties and the node at its far end. */
+export type SourceStatementMatch = {
+  charEnd?: InputMaybe<IntFilter>;
+  charStart?: InputMaybe<IntFilter>;
+  node?: InputMaybe<StatementWhere>;
+  quote?: InputMaybe<StringFilter>;
+};
+
+/** Filters on a SourceStatement relationship: some, none or every edge matches. */
+export type SourceStatementRelationFilter = {
+  every?: InputMaybe<SourceStatementMatch>;
+  none?: InputMaybe<SourceStatementMatch>;
+  some?: InputMaybe<SourceStatementMatch>;
+};
+
+/** Filters on Source nodes. Every field given must match; AND, OR and NOT combine filters. */
+export type SourceWhere = {
+  AND?: InputMaybe<Array<SourceWhere>>;
+  NOT?: InputMaybe<SourceWhere>;
+  OR?: InputMaybe<Array<SourceWhere>>;
+  author?: InputMaybe<ActorWhere>;
+  citedBy?: InputMaybe<SourceRelationFilter>;
+  cites?: InputMaybe<SourceRelationFilter>;
+  createdAt?: InputMaybe<DateTimeFilter>;
+  description?: InputMaybe<StringFilter>;
+  geolocatedAt?: InputMaybe<GeolocationRelationFilter>;
+  id?: InputMaybe<IdFilter>;
+  kind?: InputMaybe<SourceKindFilter>;
+  language?: InputMaybe<StringFilter>;
+  publishedAt?: InputMaybe<PartialDateFilter>;
+  publisher?: InputMaybe<ActorWhere>;
+  reliability?: InputMaybe<ReliabilityFilter>;
+  statements?: InputMaybe<SourceStatementRelationFilter>;
+  title?: InputMaybe<StringFilter>;
+  updatedAt?: InputMaybe<DateTimeFilter>;
+  url?: InputMaybe<StringFilter>;
+};
+
 export type StanceConnection = {
   __typename?: 'StanceConnection';
   edges: Array<StanceEdge>;
@@ -603,6 +991,19 @@ export type StanceEdge = {
   cursor: Scalars['String']['output'];
   node: Statement;
   note?: Maybe<Scalars['String']['output']>;
+};
+
+/** Matches one edge of a Stance relationship: its properties and the node at its far end. */
+export type StanceMatch = {
+  node?: InputMaybe<StatementWhere>;
+  note?: InputMaybe<StringFilter>;
+};
+
+/** Filters on a Stance relationship: some, none or every edge matches. */
+export type StanceRelationFilter = {
+  every?: InputMaybe<StanceMatch>;
+  none?: InputMaybe<StanceMatch>;
+  some?: InputMaybe<StanceMatch>;
 };
 
 /**
@@ -657,6 +1058,7 @@ export type Statement = Node & {
 export type StatementAboutArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<StatementSubjectMatch>;
 };
 
 
@@ -667,6 +1069,8 @@ export type StatementAboutArgs = {
 export type StatementContradictedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StanceMatch>;
 };
 
 
@@ -677,6 +1081,8 @@ export type StatementContradictedByArgs = {
 export type StatementContradictsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StanceMatch>;
 };
 
 
@@ -687,6 +1093,8 @@ export type StatementContradictsArgs = {
 export type StatementDisputedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StanceMatch>;
 };
 
 
@@ -697,6 +1105,8 @@ export type StatementDisputedByArgs = {
 export type StatementDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StanceMatch>;
 };
 
 
@@ -707,6 +1117,8 @@ export type StatementDisputesArgs = {
 export type StatementSourcesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SourceOrder>>;
+  where?: InputMaybe<StatementSourceMatch>;
 };
 
 
@@ -717,6 +1129,8 @@ export type StatementSourcesArgs = {
 export type StatementSupportedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StanceMatch>;
 };
 
 
@@ -727,6 +1141,8 @@ export type StatementSupportedByArgs = {
 export type StatementSupportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StanceMatch>;
 };
 
 export type StatementConnection = {
@@ -753,6 +1169,38 @@ export type StatementKind =
   | 'OTHER'
   | 'PRESENCE';
 
+export type StatementKindFilter = {
+  eq?: InputMaybe<StatementKind>;
+  in?: InputMaybe<Array<StatementKind>>;
+};
+
+/** Matches one edge of a Statement relationship: its properties and the node at its far end. */
+export type StatementMatch = {
+  node?: InputMaybe<StatementWhere>;
+};
+
+export type StatementOrder = {
+  direction?: InputMaybe<OrderDirection>;
+  field: StatementOrderField;
+};
+
+/** Fields Statement lists can be sorted by. */
+export type StatementOrderField =
+  | 'CREATED_AT'
+  | 'CREDIBILITY'
+  | 'ID'
+  | 'KIND'
+  | 'STATED_AT'
+  | 'UPDATED_AT'
+  | 'VALID_FROM';
+
+/** Filters on a Statement relationship: some, none or every edge matches. */
+export type StatementRelationFilter = {
+  every?: InputMaybe<StatementMatch>;
+  none?: InputMaybe<StatementMatch>;
+  some?: InputMaybe<StatementMatch>;
+};
+
 export type StatementSourceConnection = {
   __typename?: 'StatementSourceConnection';
   edges: Array<StatementSourceEdge>;
@@ -772,6 +1220,21 @@ export type StatementSourceEdge = {
   quote?: Maybe<Scalars['String']['output']>;
 };
 
+/** Matches one edge of a StatementSource relationship: its properties and the node at its far end. */
+export type StatementSourceMatch = {
+  charEnd?: InputMaybe<IntFilter>;
+  charStart?: InputMaybe<IntFilter>;
+  node?: InputMaybe<SourceWhere>;
+  quote?: InputMaybe<StringFilter>;
+};
+
+/** Filters on a StatementSource relationship: some, none or every edge matches. */
+export type StatementSourceRelationFilter = {
+  every?: InputMaybe<StatementSourceMatch>;
+  none?: InputMaybe<StatementSourceMatch>;
+  some?: InputMaybe<StatementSourceMatch>;
+};
+
 export type StatementSubjectConnection = {
   __typename?: 'StatementSubjectConnection';
   edges: Array<StatementSubjectEdge>;
@@ -787,6 +1250,62 @@ export type StatementSubjectEdge = {
   role: SubjectRole;
 };
 
+/** Matches one edge of a StatementSubject relationship: its properties and the node at its far end. */
+export type StatementSubjectMatch = {
+  node?: InputMaybe<SubjectWhere>;
+  role?: InputMaybe<SubjectRoleFilter>;
+};
+
+/** Filters on a StatementSubject relationship: some, none or every edge matches. */
+export type StatementSubjectRelationFilter = {
+  every?: InputMaybe<StatementSubjectMatch>;
+  none?: InputMaybe<StatementSubjectMatch>;
+  some?: InputMaybe<StatementSubjectMatch>;
+};
+
+/** Filters on Statement nodes. Every field given must match; AND, OR and NOT combine filters. */
+export type StatementWhere = {
+  AND?: InputMaybe<Array<StatementWhere>>;
+  NOT?: InputMaybe<StatementWhere>;
+  OR?: InputMaybe<Array<StatementWhere>>;
+  about?: InputMaybe<StatementSubjectRelationFilter>;
+  contradictedBy?: InputMaybe<StanceRelationFilter>;
+  contradicts?: InputMaybe<StanceRelationFilter>;
+  createdAt?: InputMaybe<DateTimeFilter>;
+  credibility?: InputMaybe<IntFilter>;
+  disputedBy?: InputMaybe<StanceRelationFilter>;
+  disputes?: InputMaybe<StanceRelationFilter>;
+  id?: InputMaybe<IdFilter>;
+  kind?: InputMaybe<StatementKindFilter>;
+  note?: InputMaybe<StringFilter>;
+  onBehalfOf?: InputMaybe<AgentWhere>;
+  sources?: InputMaybe<StatementSourceRelationFilter>;
+  speaker?: InputMaybe<ActorWhere>;
+  statedAt?: InputMaybe<PartialDateFilter>;
+  supportedBy?: InputMaybe<StanceRelationFilter>;
+  supports?: InputMaybe<StanceRelationFilter>;
+  text?: InputMaybe<StringFilter>;
+  updatedAt?: InputMaybe<DateTimeFilter>;
+  validFrom?: InputMaybe<PartialDateFilter>;
+  validTo?: InputMaybe<PartialDateFilter>;
+};
+
+/** String matching. `contains` and `startsWith` ignore case; `eq` and `in` are exact. */
+export type StringFilter = {
+  contains?: InputMaybe<Scalars['String']['input']>;
+  eq?: InputMaybe<Scalars['String']['input']>;
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Matching on a list of strings, such as aliases; case-insensitive. */
+export type StringListFilter = {
+  /** Some element equals this string. */
+  includes?: InputMaybe<Scalars['String']['input']>;
+  /** Some element contains this string. */
+  someContains?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** What a statement can be about. */
 export type Subject = Actor | Place | Unit;
 
@@ -795,6 +1314,18 @@ export type SubjectRole =
   | 'LOCATION'
   | 'OBJECT'
   | 'SUBJECT';
+
+export type SubjectRoleFilter = {
+  eq?: InputMaybe<SubjectRole>;
+  in?: InputMaybe<Array<SubjectRole>>;
+};
+
+/** Filters on an actor, unit or place: each branch applies to nodes of its type. */
+export type SubjectWhere = {
+  actor?: InputMaybe<ActorWhere>;
+  place?: InputMaybe<PlaceWhere>;
+  unit?: InputMaybe<UnitWhere>;
+};
 
 /** A military formation: a group of forces, an army, a corps, a brigade, an assault group. */
 export type Unit = Node & {
@@ -827,6 +1358,8 @@ export type Unit = Node & {
 export type UnitMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ActorOrder>>;
+  where?: InputMaybe<MemberMatch>;
 };
 
 
@@ -834,6 +1367,8 @@ export type UnitMembersArgs = {
 export type UnitMentionedInArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<MentionMatch>;
 };
 
 
@@ -841,6 +1376,8 @@ export type UnitMentionedInArgs = {
 export type UnitStatementsOnBehalfArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
 };
 
 
@@ -848,6 +1385,8 @@ export type UnitStatementsOnBehalfArgs = {
 export type UnitSubUnitsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<UnitOrder>>;
+  where?: InputMaybe<UnitMatch>;
 };
 
 export type UnitConnection = {
@@ -861,6 +1400,68 @@ export type UnitEdge = {
   __typename?: 'UnitEdge';
   cursor: Scalars['String']['output'];
   node: Unit;
+};
+
+/** Matches one edge of a Unit relationship: its properties and the node at its far end. */
+export type UnitMatch = {
+  node?: InputMaybe<UnitWhere>;
+};
+
+export type UnitOrder = {
+  direction?: InputMaybe<OrderDirection>;
+  field: UnitOrderField;
+};
+
+/** Fields Unit lists can be sorted by. */
+export type UnitOrderField =
+  | 'CREATED_AT'
+  | 'ECHELON'
+  | 'ID'
+  | 'NAME'
+  | 'SIDE'
+  | 'UPDATED_AT';
+
+/** Filters on a Unit relationship: some, none or every edge matches. */
+export type UnitRelationFilter = {
+  every?: InputMaybe<UnitMatch>;
+  none?: InputMaybe<UnitMatch>;
+  some?: InputMaybe<UnitMatch>;
+};
+
+/** Filters on Unit nodes. Every field given must match; AND, OR and NOT combine filters. */
+export type UnitWhere = {
+  AND?: InputMaybe<Array<UnitWhere>>;
+  NOT?: InputMaybe<UnitWhere>;
+  OR?: InputMaybe<Array<UnitWhere>>;
+  aliases?: InputMaybe<StringListFilter>;
+  belongsTo?: InputMaybe<ActorWhere>;
+  createdAt?: InputMaybe<DateTimeFilter>;
+  description?: InputMaybe<StringFilter>;
+  echelon?: InputMaybe<EchelonFilter>;
+  id?: InputMaybe<IdFilter>;
+  members?: InputMaybe<MemberRelationFilter>;
+  mentionedIn?: InputMaybe<MentionRelationFilter>;
+  name?: InputMaybe<StringFilter>;
+  parent?: InputMaybe<UnitWhere>;
+  side?: InputMaybe<StringFilter>;
+  statementsOnBehalf?: InputMaybe<StatementRelationFilter>;
+  subUnits?: InputMaybe<UnitRelationFilter>;
+  updatedAt?: InputMaybe<DateTimeFilter>;
+  /** Part of a formation at any depth. */
+  within?: InputMaybe<WithinUnitInput>;
+};
+
+/** Inside a place's PART_OF hierarchy, at any depth. */
+export type WithinPlaceInput = {
+  /** Whether the place itself counts. Default true. */
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
+  placeId: Scalars['ID']['input'];
+};
+
+/** Inside a formation's PART_OF hierarchy, at any depth. */
+export type WithinUnitInput = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
+  unitId: Scalars['ID']['input'];
 };
 
 
@@ -940,60 +1541,125 @@ export type ResolversTypes = {
   ActorConnection: ResolverTypeWrapper<Row>;
   ActorEdge: ResolverTypeWrapper<Row>;
   ActorKind: ResolverTypeWrapper<Row>;
+  ActorKindFilter: ResolverTypeWrapper<Row>;
+  ActorMatch: ResolverTypeWrapper<Row>;
+  ActorOrder: ResolverTypeWrapper<Row>;
+  ActorOrderField: ResolverTypeWrapper<Row>;
+  ActorRelationFilter: ResolverTypeWrapper<Row>;
+  ActorWhere: ResolverTypeWrapper<Row>;
   Agent: ResolverTypeWrapper<Row>;
+  AgentWhere: ResolverTypeWrapper<Row>;
   Boolean: ResolverTypeWrapper<Row>;
+  BoundingBoxInput: ResolverTypeWrapper<Row>;
   Date: ResolverTypeWrapper<Row>;
   DatePrecision: ResolverTypeWrapper<Row>;
+  DatePrecisionFilter: ResolverTypeWrapper<Row>;
+  DateRange: ResolverTypeWrapper<Row>;
   DateTime: ResolverTypeWrapper<Row>;
+  DateTimeFilter: ResolverTypeWrapper<Row>;
   Echelon: ResolverTypeWrapper<Row>;
+  EchelonFilter: ResolverTypeWrapper<Row>;
   Float: ResolverTypeWrapper<Row>;
+  FloatFilter: ResolverTypeWrapper<Row>;
   GeoPoint: ResolverTypeWrapper<Row>;
+  GeoPointInput: ResolverTypeWrapper<Row>;
   GeolocationConnection: ResolverTypeWrapper<Row>;
   GeolocationEdge: ResolverTypeWrapper<Row>;
+  GeolocationMatch: ResolverTypeWrapper<Row>;
+  GeolocationRelationFilter: ResolverTypeWrapper<Row>;
   ID: ResolverTypeWrapper<Row>;
+  IDFilter: ResolverTypeWrapper<Row>;
   Int: ResolverTypeWrapper<Row>;
-  Latitude: ResolverTypeWrapper<Row>;
-  Longitude: ResolverTypeWrapper<Row>;
+  IntFilter: ResolverTypeWrapper<Row>;
   MemberConnection: ResolverTypeWrapper<Row>;
   MemberEdge: ResolverTypeWrapper<Row>;
+  MemberMatch: ResolverTypeWrapper<Row>;
+  MemberRelationFilter: ResolverTypeWrapper<Row>;
   MembershipConnection: ResolverTypeWrapper<Row>;
   MembershipEdge: ResolverTypeWrapper<Row>;
+  MembershipMatch: ResolverTypeWrapper<Row>;
+  MembershipRelationFilter: ResolverTypeWrapper<Row>;
   MentionConnection: ResolverTypeWrapper<Row>;
   MentionEdge: ResolverTypeWrapper<Row>;
+  MentionMatch: ResolverTypeWrapper<Row>;
+  MentionRelationFilter: ResolverTypeWrapper<Row>;
+  NearInput: ResolverTypeWrapper<Row>;
   Node: ResolverTypeWrapper<Row>;
+  OrderDirection: ResolverTypeWrapper<Row>;
   PageInfo: ResolverTypeWrapper<Row>;
   PartialDate: ResolverTypeWrapper<Row>;
+  PartialDateFilter: ResolverTypeWrapper<Row>;
   Place: ResolverTypeWrapper<Row>;
   PlaceConnection: ResolverTypeWrapper<Row>;
   PlaceEdge: ResolverTypeWrapper<Row>;
   PlaceGeolocationConnection: ResolverTypeWrapper<Row>;
   PlaceGeolocationEdge: ResolverTypeWrapper<Row>;
+  PlaceGeolocationMatch: ResolverTypeWrapper<Row>;
+  PlaceGeolocationRelationFilter: ResolverTypeWrapper<Row>;
   PlaceKind: ResolverTypeWrapper<Row>;
+  PlaceKindFilter: ResolverTypeWrapper<Row>;
+  PlaceMatch: ResolverTypeWrapper<Row>;
+  PlaceOrder: ResolverTypeWrapper<Row>;
+  PlaceOrderField: ResolverTypeWrapper<Row>;
+  PlaceRelationFilter: ResolverTypeWrapper<Row>;
+  PlaceWhere: ResolverTypeWrapper<Row>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RelationDirection: ResolverTypeWrapper<Row>;
   Reliability: ResolverTypeWrapper<Row>;
+  ReliabilityFilter: ResolverTypeWrapper<Row>;
   Source: ResolverTypeWrapper<Row>;
   SourceConnection: ResolverTypeWrapper<Row>;
   SourceEdge: ResolverTypeWrapper<Row>;
   SourceKind: ResolverTypeWrapper<Row>;
+  SourceKindFilter: ResolverTypeWrapper<Row>;
+  SourceMatch: ResolverTypeWrapper<Row>;
+  SourceOrder: ResolverTypeWrapper<Row>;
+  SourceOrderField: ResolverTypeWrapper<Row>;
+  SourceRelationFilter: ResolverTypeWrapper<Row>;
   SourceStatementConnection: ResolverTypeWrapper<Row>;
   SourceStatementEdge: ResolverTypeWrapper<Row>;
+  SourceStatementMatch: ResolverTypeWrapper<Row>;
+  SourceStatementRelationFilter: ResolverTypeWrapper<Row>;
+  SourceWhere: ResolverTypeWrapper<Row>;
   StanceConnection: ResolverTypeWrapper<Row>;
   StanceEdge: ResolverTypeWrapper<Row>;
+  StanceMatch: ResolverTypeWrapper<Row>;
+  StanceRelationFilter: ResolverTypeWrapper<Row>;
   Statement: ResolverTypeWrapper<Row>;
   StatementConnection: ResolverTypeWrapper<Row>;
   StatementEdge: ResolverTypeWrapper<Row>;
   StatementKind: ResolverTypeWrapper<Row>;
+  StatementKindFilter: ResolverTypeWrapper<Row>;
+  StatementMatch: ResolverTypeWrapper<Row>;
+  StatementOrder: ResolverTypeWrapper<Row>;
+  StatementOrderField: ResolverTypeWrapper<Row>;
+  StatementRelationFilter: ResolverTypeWrapper<Row>;
   StatementSourceConnection: ResolverTypeWrapper<Row>;
   StatementSourceEdge: ResolverTypeWrapper<Row>;
+  StatementSourceMatch: ResolverTypeWrapper<Row>;
+  StatementSourceRelationFilter: ResolverTypeWrapper<Row>;
   StatementSubjectConnection: ResolverTypeWrapper<Row>;
   StatementSubjectEdge: ResolverTypeWrapper<Row>;
+  StatementSubjectMatch: ResolverTypeWrapper<Row>;
+  StatementSubjectRelationFilter: ResolverTypeWrapper<Row>;
+  StatementWhere: ResolverTypeWrapper<Row>;
   String: ResolverTypeWrapper<Row>;
+  StringFilter: ResolverTypeWrapper<Row>;
+  StringListFilter: ResolverTypeWrapper<Row>;
   Subject: ResolverTypeWrapper<Row>;
   SubjectRole: ResolverTypeWrapper<Row>;
+  SubjectRoleFilter: ResolverTypeWrapper<Row>;
+  SubjectWhere: ResolverTypeWrapper<Row>;
   Unit: ResolverTypeWrapper<Row>;
   UnitConnection: ResolverTypeWrapper<Row>;
   UnitEdge: ResolverTypeWrapper<Row>;
+  UnitMatch: ResolverTypeWrapper<Row>;
+  UnitOrder: ResolverTypeWrapper<Row>;
+  UnitOrderField: ResolverTypeWrapper<Row>;
+  UnitRelationFilter: ResolverTypeWrapper<Row>;
+  UnitWhere: ResolverTypeWrapper<Row>;
+  WithinPlaceInput: ResolverTypeWrapper<Row>;
+  WithinUnitInput: ResolverTypeWrapper<Row>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1001,52 +1667,111 @@ export type ResolversParentTypes = {
   Actor: Row;
   ActorConnection: Row;
   ActorEdge: Row;
+  ActorKindFilter: Row;
+  ActorMatch: Row;
+  ActorOrder: Row;
+  ActorRelationFilter: Row;
+  ActorWhere: Row;
   Agent: Row;
+  AgentWhere: Row;
   Boolean: Row;
+  BoundingBoxInput: Row;
   Date: Row;
+  DatePrecisionFilter: Row;
+  DateRange: Row;
   DateTime: Row;
+  DateTimeFilter: Row;
+  EchelonFilter: Row;
   Float: Row;
+  FloatFilter: Row;
   GeoPoint: Row;
+  GeoPointInput: Row;
   GeolocationConnection: Row;
   GeolocationEdge: Row;
+  GeolocationMatch: Row;
+  GeolocationRelationFilter: Row;
   ID: Row;
+  IDFilter: Row;
   Int: Row;
-  Latitude: Row;
-  Longitude: Row;
+  IntFilter: Row;
   MemberConnection: Row;
   MemberEdge: Row;
+  MemberMatch: Row;
+  MemberRelationFilter: Row;
   MembershipConnection: Row;
   MembershipEdge: Row;
+  MembershipMatch: Row;
+  MembershipRelationFilter: Row;
   MentionConnection: Row;
   MentionEdge: Row;
+  MentionMatch: Row;
+  MentionRelationFilter: Row;
+  NearInput: Row;
   Node: Row;
   PageInfo: Row;
   PartialDate: Row;
+  PartialDateFilter: Row;
   Place: Row;
   PlaceConnection: Row;
   PlaceEdge: Row;
   PlaceGeolocationConnection: Row;
   PlaceGeolocationEdge: Row;
+  PlaceGeolocationMatch: Row;
+  PlaceGeolocationRelationFilter: Row;
+  PlaceKindFilter: Row;
+  PlaceMatch: Row;
+  PlaceOrder: Row;
+  PlaceRelationFilter: Row;
+  PlaceWhere: Row;
   Query: Record<PropertyKey, never>;
+  ReliabilityFilter: Row;
   Source: Row;
   SourceConnection: Row;
   SourceEdge: Row;
+  SourceKindFilter: Row;
+  SourceMatch: Row;
+  SourceOrder: Row;
+  SourceRelationFilter: Row;
   SourceStatementConnection: Row;
   SourceStatementEdge: Row;
+  SourceStatementMatch: Row;
+  SourceStatementRelationFilter: Row;
+  SourceWhere: Row;
   StanceConnection: Row;
   StanceEdge: Row;
+  StanceMatch: Row;
+  StanceRelationFilter: Row;
   Statement: Row;
   StatementConnection: Row;
   StatementEdge: Row;
+  StatementKindFilter: Row;
+  StatementMatch: Row;
+  StatementOrder: Row;
+  StatementRelationFilter: Row;
   StatementSourceConnection: Row;
   StatementSourceEdge: Row;
+  StatementSourceMatch: Row;
+  StatementSourceRelationFilter: Row;
   StatementSubjectConnection: Row;
   StatementSubjectEdge: Row;
+  StatementSubjectMatch: Row;
+  StatementSubjectRelationFilter: Row;
+  StatementWhere: Row;
   String: Row;
+  StringFilter: Row;
+  StringListFilter: Row;
   Subject: Row;
+  SubjectRoleFilter: Row;
+  SubjectWhere: Row;
   Unit: Row;
   UnitConnection: Row;
   UnitEdge: Row;
+  UnitMatch: Row;
+  UnitOrder: Row;
+  UnitRelationFilter: Row;
+  UnitWhere: Row;
+  WithinPlaceInput: Row;
+  WithinUnitInput: Row;
 };
 
 export type RelationDirectiveArgs = {
@@ -1101,8 +1826,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type GeoPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeoPoint'] = ResolversParentTypes['GeoPoint']> = {
-  latitude?: Resolver<ResolversTypes['Latitude'], ParentType, ContextType>;
-  longitude?: Resolver<ResolversTypes['Longitude'], ParentType, ContextType>;
+  latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   precisionM?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
@@ -1119,14 +1844,6 @@ export type GeolocationEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['Place'], ParentType, ContextType>;
   offsetM?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
-
-export interface LatitudeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Latitude'], any> {
-  name: 'Latitude';
-}
-
-export interface LongitudeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Longitude'], any> {
-  name: 'Longitude';
-}
 
 export type MemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
   edges?: Resolver<Array<ResolversTypes['MemberEdge']>, ParentType, ContextType>;
@@ -1405,8 +2122,6 @@ export type Resolvers<ContextType = Context> = {
   GeoPoint?: GeoPointResolvers<ContextType>;
   GeolocationConnection?: GeolocationConnectionResolvers<ContextType>;
   GeolocationEdge?: GeolocationEdgeResolvers<ContextType>;
-  Latitude?: GraphQLScalarType;
-  Longitude?: GraphQLScalarType;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   MembershipConnection?: MembershipConnectionResolvers<ContextType>;

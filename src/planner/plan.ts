@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import type { Label } from '../ids.js';
 import { badUserInput, InvariantError } from '../errors.js';
-import { connectionEdgeType, graphModelOf, type PropertySpec, type RelationFieldModel } from '../model/graphModel.js';
+import { connectionEdgeType, graphModelOf, type GraphModel, type PropertySpec, type RelationFieldModel } from '../model/graphModel.js';
 import { collectFields, subSelections, type RequestScope } from './collectFields.js';
 import { decodeCursor, type CursorKey } from './cursor.js';
 
@@ -49,14 +49,28 @@ export interface ConnectionPlan {
   targetLabels: Label[];
   first: number;
   after: CursorKey | null;
-  /** Sort keys, in order; the far node's id first, then the edge key if the relationship has one. */
+  /** Filter on the far node (root lists) or on the edge and its far node (nested connections). */
+  where: Record<string, unknown> | null;
+  /** Sort keys in order: those asked for, then the far node's id, then the edge key if there is one. */
   sortKeys: SortKey[];
+  /** Names the sort order inside cursors. */
+  ordering: string;
+  /** The field, for error messages: Query.places, Place.statements… */
+  field: string;
+  /** The graph model the filter's names are looked up in. */
+  model: GraphModel;
   edgeFields: EdgeFieldPlan[];
   edgesKeys: string[];
   pageInfoKeys: string[];
   totalCountKeys: string[];
 }
-export type SortKey = { on: 'node'; property: 'id' } | { on: 'edge'; property: string };
+export interface SortKey {
+  on: 'node' | 'edge';
+  /** The stored property (partial dates sort by their Start, then End properties). */
+  property: string;
+  type: 'string' | 'number' | 'date' | 'dateTime';
+  direction: 'ASC' | 'DESC';
+}
 
 /** Properties every node has, kept by claimgraph itself. */
 const RECORD_SPECS: PropertySpec[] = [
@@ -68,7 +82,46 @@ const RECORD_SPECS: PropertySpec[] = [
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
+  where?: Record<string, unknown> | null;
+  orderBy?: ReadonlyArray<{ field: string; direction?: string | null }> | null;
 }
+
+/** STATED_AT → statedAt */
+const propertyOfOrderField = (field: string) =>
+  field.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The sort keys an orderBy asks for on nodes of `labels`, then id, then the edge key. */
+export function sortKeysOf(orderBy: PageArgs['orderBy'], labels: readonly Label[], schemaModel: ReturnType<typeof graphModelOf>, edgeKey?: string): SortKey[] {
+  const keys: SortKey[] = [];
+  let idDirection: 'ASC' | 'DESC' = 'ASC';
+  for (const order of orderBy ?? []) {
+    const direction = order.direction === 'DESC' ? 'DESC' : 'ASC';
+    const property = propertyOfOrderField(order.field);
+    if (property === 'id') {
+      idDirection = direction;
+      break;
+    }
+    const spec = [...(schemaModel.nodes.get(labels[0])?.properties ?? []), ...RECORD_SPECS].find((p) => p.name === property);
+    if (!spec) throw new InvariantError(`cannot sort ${labels[0]} by ${order.field}`);
+    if (spec.kind === 'partialDate') {
+      keys.push({ on: 'node', property: `${property}Start`, type: 'date', direction }, { on: 'node', property: `${property}End`, type: 'date', direction });
+    } else if (spec.kind === 'scalar' && (spec.scalar === 'int' || spec.scalar === 'float')) {
+      keys.push({ on: 'node', property, type: 'number', direction });
+    } else if (spec.kind === 'scalar' && spec.scalar === 'dateTime') {
+      keys.push({ on: 'node', property, type: 'dateTime', direction });
+    } else {
+      keys.push({ on: 'node', property, type: 'string', direction });
+    }
+  }
+  keys.push({ on: 'node', property: 'id', type: 'string', direction: idDirection });
+  if (edgeKey) keys.push({ on: 'edge', property: edgeKey, type: 'string', direction: 'ASC' });
+  return keys;
+}
+
+const orderingOf = (keys: SortKey[]) =>
+  keys.length === 1 && keys[0].direction === 'ASC' && keys[0].property === 'id'
+    ? ''
+    : keys.map((k) => `${k.on}.${k.property}.${k.direction}`).join(',');
 
 function concreteTypes(type: GraphQLNamedType, scope: RequestScope): GraphQLObjectType[] {
   if (isAbstractType(type)) return [...scope.schema.getPossibleTypes(type)];
@@ -119,12 +172,12 @@ export function planNode(
 }
 
 /** Checks `first` and `after` and turns them into a page: BAD_USER_INPUT names the argument and field. */
-export function pageOf(args: PageArgs, arity: number, field: string): { first: number; after: CursorKey | null } {
+export function pageOf(args: PageArgs, arity: number, field: string, ordering = ''): { first: number; after: CursorKey | null } {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}; got ${first}.`, 'first', field);
   }
-  const after = args.after == null ? null : decodeCursor(args.after, arity, 'after', field);
+  const after = args.after == null ? null : decodeCursor(args.after, arity, 'after', field, ordering);
   return { first, after };
 }
 
@@ -142,15 +195,20 @@ export function planConnection(
   if (!isObjectType(connectionType)) throw new InvariantError(`${connectionType.name} is not a connection`);
   const edgeType = connectionEdgeType(connectionType);
   if (!edgeType) throw new InvariantError(`${connectionType.name} has no edges`);
-  const sortKeys: SortKey[] = [{ on: 'node', property: 'id' }];
-  if (relation?.edgeKey) sortKeys.push({ on: 'edge', property: relation.edgeKey });
+  const model = graphModelOf(scope.schema);
+  const sortKeys = sortKeysOf(args.orderBy, targetLabels, model, relation?.edgeKey);
+  const ordering = orderingOf(sortKeys);
   const plan: ConnectionPlan = {
     kind: 'connection',
     key,
     relation,
     targetLabels,
-    ...pageOf(args, sortKeys.length, path),
+    ...pageOf(args, sortKeys.length, path, ordering),
+    where: args.where ?? null,
     sortKeys,
+    ordering,
+    field: path,
+    model,
     edgeFields: [],
     edgesKeys: [],
     pageInfoKeys: [],
@@ -167,7 +225,6 @@ export function planConnection(
     else if (name === 'totalCount') plan.totalCountKeys.push(connKey);
   }
 
-  const model = graphModelOf(scope.schema);
   const edgeProps = relation ? (model.edges.get(relation.relType)?.properties ?? []) : [];
   const nodeType = getNamedType(edgeType.getFields().node.type);
   for (const [edgeKey, edgeNodes] of collectFields(edgeType, edgeSelections, scope)) {

@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver';
 import type { Label } from '../ids.js';
 import type { PropertySpec } from '../model/graphModel.js';
+import { edgePredicate, nodePredicate } from './printFilter.js';
 import type { ConnectionPlan, FieldPlan, NodePlan, SortKey } from './plan.js';
 
 /**
@@ -114,15 +115,33 @@ function relationPattern(
   return `(${v}:${q(label)})${arrow}(${t}:${labelExpr(targetLabels)})`;
 }
 
+const SENTINELS: Record<SortKey['type'], string> = {
+  string: "''",
+  number: '-1.0e308',
+  date: "date('0001-01-01')",
+  dateTime: "datetime('0001-01-01T00:00:00Z')",
+};
+
+/** A sort key's expression; nulls sort as the smallest value, so keyset comparisons never meet a null. */
 function sortExpression(key: SortKey, t: string, r: string): string {
-  return key.on === 'node' ? `${t}.${q(key.property)}` : `coalesce(${r}.${q(key.property)}, '')`;
+  const v = key.on === 'node' ? t : r;
+  if (key.on === 'node' && key.property === 'id') return `${t}.id`;
+  return `coalesce(${v}.${q(key.property)}, ${SENTINELS[key.type]})`;
 }
 
-/** `(k1 > c1) OR (k1 = c1 AND k2 > c2) …`: rows strictly after the cursor in the sort order. */
-function keysetPredicate(exprs: string[], values: unknown[], w: CypherWriter): string {
-  const params = values.map((value) => w.param(value));
+function cursorParam(key: SortKey, value: unknown, w: CypherWriter): string {
+  const p = w.param(value);
+  return key.type === 'date' ? `date(${p})` : key.type === 'dateTime' ? `datetime(${p})` : p;
+}
+
+/** `(k1 > c1) OR (k1 = c1 AND k2 > c2) …` (< for descending keys): rows strictly after the cursor. */
+function keysetPredicate(keys: SortKey[], exprs: string[], values: unknown[], w: CypherWriter): string {
+  const params = keys.map((key, i) => cursorParam(key, values[i], w));
   const disjuncts = exprs.map((expr, i) =>
-    [...exprs.slice(0, i).map((e, j) => `${e} = ${params[j]}`), `${expr} > ${params[i]}`].join(' AND '),
+    [
+      ...exprs.slice(0, i).map((e, j) => `${e} = ${params[j]}`),
+      `${expr} ${keys[i].direction === 'DESC' ? '<' : '>'} ${params[i]}`,
+    ].join(' AND '),
   );
   return disjuncts.map((d) => `(${d})`).join(' OR ');
 }
@@ -146,7 +165,14 @@ export function printConnectionRows(
       ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, r, t, plan.targetLabels)
       : `(${t}:${labelExpr(plan.targetLabels)})`;
   const sortExprs = plan.sortKeys.map((k) => sortExpression(k, t, r));
-  const where = plan.after ? `  WHERE ${keysetPredicate(sortExprs, plan.after, w)}` : null;
+  const filterScope = { model: plan.model, w, field: plan.field };
+  const filter =
+    parent && relation
+      ? edgePredicate(plan.where, relation, r, t, filterScope)
+      : nodePredicate(plan.where, t, plan.targetLabels, filterScope);
+  const keyset = plan.after ? keysetPredicate(plan.sortKeys, sortExprs, plan.after, w) : null;
+  const conditions = [filter, keyset].filter((c): c is string => !!c);
+  const where = conditions.length ? `  WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : null;
   const carried = parent && relation ? `${r}, ${t}` : t;
 
   const nested: string[] = [];
@@ -165,17 +191,19 @@ export function printConnectionRows(
     ...(parent ? [`  WITH ${parent.v}`] : []),
     `  MATCH ${pattern}`,
     ...(where ? [where] : []),
-    `  WITH ${carried} ORDER BY ${sortExprs.join(', ')} LIMIT ${w.param(neo4j.int(plan.first + 1))}`,
+    `  WITH ${carried} ORDER BY ${sortExprs.map((e, i) => `${e} ${plan.sortKeys[i].direction}`).join(', ')} LIMIT ${w.param(neo4j.int(plan.first + 1))}`,
     ...indent(nested),
     `  RETURN collect({${entries.join(', ')}}) AS ${out}`,
     `}`,
   ].join('\n');
 
+  // The total counts every item the filter lets through, not only this page.
   const totalPattern =
     parent && relation
-      ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, '', '', plan.targetLabels)
-      : `(:${labelExpr(plan.targetLabels)})`;
-  return { subquery, rows: out, total: `COUNT { ${totalPattern} }` };
+      ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, r, t, plan.targetLabels)
+      : `(${t}:${labelExpr(plan.targetLabels)})`;
+  const total = `COUNT { MATCH ${totalPattern}${filter ? ` WHERE ${filter}` : ''} }`;
+  return { subquery, rows: out, total };
 }
 
 function indent(blocks: string[]): string[] {

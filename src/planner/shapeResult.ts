@@ -57,7 +57,7 @@ export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
   const edges = rows.map((rawEdge) => {
     const edge: Row = {};
     for (const field of plan.edgeFields) {
-      if (field.kind === 'cursor') edge[field.key] = encodeCursor(rawEdge.__key);
+      if (field.kind === 'cursor') edge[field.key] = encodeCursor(rawEdge.__key, plan.ordering);
       else if (field.kind === 'value') edge[field.key] = rawEdge[field.key];
       else edge[field.key] = shapeNode(rawEdge[field.key], field.target);
     }
@@ -67,8 +67,8 @@ export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
     hasNextPage: page.rows.length > plan.first,
     // Forward paging only: there is a previous page exactly when this one starts after a cursor.
     hasPreviousPage: plan.after !== null,
-    startCursor: rows.length ? encodeCursor(rows[0].__key) : null,
-    endCursor: rows.length ? encodeCursor(rows[rows.length - 1].__key) : null,
+    startCursor: rows.length ? encodeCursor(rows[0].__key, plan.ordering) : null,
+    endCursor: rows.length ? encodeCursor(rows[rows.length - 1].__key, plan.ordering) : null,
   };
   const connection: Row = {};
   for (const key of plan.edgesKeys) connection[key] = edges;

@@ -525,6 +525,8 @@ export type Place = Node & {
   children: PlaceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** Great-circle distance in kilometres from a point or from another place's location; null without a location. */
+  distanceKm?: Maybe<Scalars['Float']['output']>;
   /** Footage and photos geolocated at this place. */
   geolocatedSources: PlaceGeolocationConnection;
   id: Scalars['ID']['output'];
@@ -545,6 +547,13 @@ export type PlaceChildrenArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PlaceOrder>>;
   where?: InputMaybe<PlaceMatch>;
+};
+
+
+/** A place, with every spelling reporting uses for it and a WGS-84 location. */
+export type PlaceDistanceKmArgs = {
+  from?: InputMaybe<GeoPointInput>;
+  fromPlace?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -643,6 +652,8 @@ export type PlaceOrder = {
 export type PlaceOrderField =
   | 'AREA_KM2'
   | 'CREATED_AT'
+  /** Distance from the centre of `where.near` (only with a near filter). */
+  | 'DISTANCE'
   | 'ID'
   | 'KIND'
   | 'NAME'
@@ -1774,6 +1785,10 @@ export type ResolversParentTypes = {
   WithinUnitInput: Row;
 };
 
+export type ComputedDirectiveArgs = { };
+
+export type ComputedDirectiveResolver<Result, Parent, ContextType = Context, Args = ComputedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type RelationDirectiveArgs = {
   direction: RelationDirection;
   edgeKey?: Maybe<Scalars['String']['input']>;
@@ -1910,6 +1925,7 @@ export type PlaceResolvers<ContextType = Context, ParentType extends ResolversPa
   children?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, RequireFields<PlaceChildrenArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  distanceKm?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, Partial<PlaceDistanceKmArgs>>;
   geolocatedSources?: Resolver<ResolversTypes['PlaceGeolocationConnection'], ParentType, ContextType, RequireFields<PlaceGeolocatedSourcesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PlaceKind'], ParentType, ContextType>;
@@ -2158,5 +2174,6 @@ export type Resolvers<ContextType = Context> = {
 };
 
 export type DirectiveResolvers<ContextType = Context> = {
+  computed?: ComputedDirectiveResolver<any, any, ContextType>;
   relation?: RelationDirectiveResolver<any, any, ContextType>;
 };

@@ -163,6 +163,7 @@ export function buildGraphModel(schema: GraphQLSchema): GraphModel {
     if (!type || !isObjectType(type)) throw new InvariantError(`schema has no object type ${label}`);
     const model: NodeTypeModel = { label, properties: [], relations: new Map() };
     for (const field of Object.values(type.getFields())) {
+      if (field.astNode?.directives?.some((d) => d.name.value === 'computed')) continue;
       const rel = relationDirective(field);
       if (!rel) {
         if (!(RECORD_PROPERTIES as readonly string[]).includes(field.name)) model.properties.push(propertyOf(field, label));

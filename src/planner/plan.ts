@@ -13,6 +13,7 @@ import { badUserInput, InvariantError } from '../errors.js';
 import { connectionEdgeType, graphModelOf, type GraphModel, type PropertySpec, type RelationFieldModel } from '../model/graphModel.js';
 import { collectFields, subSelections, type RequestScope } from './collectFields.js';
 import { decodeCursor, type CursorKey } from './cursor.js';
+import { checkCentre, checkComputedArgs, type GeoCentre } from './computedFields.js';
 
 /**
  * A small tree of plan nodes built from a resolver's selection set, before any Cypher is written:
@@ -33,6 +34,7 @@ export interface NodeVariant {
 
 export type FieldPlan =
   | { kind: 'value'; key: string; spec: PropertySpec }
+  | { kind: 'computed'; key: string; name: string; args: Record<string, unknown> }
   | { kind: 'one'; key: string; relation: RelationFieldModel; target: NodePlan }
   | ConnectionPlan;
 
@@ -66,6 +68,8 @@ export interface ConnectionPlan {
 }
 export interface SortKey {
   on: 'node' | 'edge';
+  /** For DISTANCE: the centre distances are measured from (a near filter's). */
+  from?: GeoCentre;
   /** The stored property (partial dates sort by their Start, then End properties). */
   property: string;
   type: 'string' | 'number' | 'date' | 'dateTime';
@@ -91,12 +95,25 @@ const propertyOfOrderField = (field: string) =>
   field.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** The sort keys an orderBy asks for on nodes of `labels`, then id, then the edge key. */
-export function sortKeysOf(orderBy: PageArgs['orderBy'], labels: readonly Label[], schemaModel: ReturnType<typeof graphModelOf>, edgeKey?: string): SortKey[] {
+export function sortKeysOf(
+  args: PageArgs,
+  labels: readonly Label[],
+  schemaModel: ReturnType<typeof graphModelOf>,
+  field: string,
+  edgeKey?: string,
+): SortKey[] {
   const keys: SortKey[] = [];
   let idDirection: 'ASC' | 'DESC' = 'ASC';
-  for (const order of orderBy ?? []) {
+  for (const order of args.orderBy ?? []) {
     const direction = order.direction === 'DESC' ? 'DESC' : 'ASC';
     const property = propertyOfOrderField(order.field);
+    if (property === 'distance') {
+      const near = (args.where?.near ?? (args.where?.node as Record<string, unknown> | undefined)?.near) as GeoCentre | undefined;
+      if (!near) throw badUserInput('orderBy DISTANCE needs a where.near filter to measure from.', 'orderBy', field);
+      checkCentre(near, { point: 'where.near.point', placeId: 'where.near.placeId' }, field);
+      keys.push({ on: 'node', property: 'distance', type: 'number', direction, from: near });
+      continue;
+    }
     if (property === 'id') {
       idDirection = direction;
       break;
@@ -162,6 +179,13 @@ export function planNode(
         }
         continue;
       }
+      const fieldDef = objectType.getFields()[name];
+      if (fieldDef.astNode?.directives?.some((d) => d.name.value === 'computed')) {
+        const args = getArgumentValues(fieldDef, nodes[0], scope.variables);
+        checkComputedArgs(fieldPath, args);
+        fields.push({ kind: 'computed', key, name: fieldPath, args });
+        continue;
+      }
       const spec = nodeModel.properties.find((p) => p.name === name) ?? RECORD_SPECS.find((p) => p.name === name);
       if (!spec) throw new InvariantError(`${fieldPath} is neither a property nor a relation`);
       fields.push({ kind: 'value', key, spec });
@@ -196,7 +220,7 @@ export function planConnection(
   const edgeType = connectionEdgeType(connectionType);
   if (!edgeType) throw new InvariantError(`${connectionType.name} has no edges`);
   const model = graphModelOf(scope.schema);
-  const sortKeys = sortKeysOf(args.orderBy, targetLabels, model, relation?.edgeKey);
+  const sortKeys = sortKeysOf(args, targetLabels, model, path, relation?.edgeKey);
   const ordering = orderingOf(sortKeys);
   const plan: ConnectionPlan = {
     kind: 'connection',

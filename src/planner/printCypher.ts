@@ -2,6 +2,7 @@ import neo4j from 'neo4j-driver';
 import type { Label } from '../ids.js';
 import type { PropertySpec } from '../model/graphModel.js';
 import { edgePredicate, nodePredicate } from './printFilter.js';
+import { centreExpression, computedExpression } from './computedFields.js';
 import type { ConnectionPlan, FieldPlan, NodePlan, SortKey } from './plan.js';
 
 /**
@@ -79,6 +80,7 @@ export function printNode(plan: NodePlan, v: string, w: CypherWriter): PrintedNo
 
 function printField(field: FieldPlan, v: string, label: Label, w: CypherWriter, subqueries: string[]): string {
   if (field.kind === 'value') return valueExpression(v, field.spec);
+  if (field.kind === 'computed') return computedExpression(field.name, v, field.args, w);
   if (field.kind === 'one') {
     const t = w.variable('t');
     const out = w.variable('v');
@@ -123,9 +125,10 @@ const SENTINELS: Record<SortKey['type'], string> = {
 };
 
 /** A sort key's expression; nulls sort as the smallest value, so keyset comparisons never meet a null. */
-function sortExpression(key: SortKey, t: string, r: string): string {
+function sortExpression(key: SortKey, t: string, r: string, w: CypherWriter): string {
   const v = key.on === 'node' ? t : r;
   if (key.on === 'node' && key.property === 'id') return `${t}.id`;
+  if (key.from) return `coalesce(point.distance(${t}.location, ${centreExpression(key.from, w)}), 1.0e308)`;
   return `coalesce(${v}.${q(key.property)}, ${SENTINELS[key.type]})`;
 }
 
@@ -164,7 +167,7 @@ export function printConnectionRows(
     parent && relation
       ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, r, t, plan.targetLabels)
       : `(${t}:${labelExpr(plan.targetLabels)})`;
-  const sortExprs = plan.sortKeys.map((k) => sortExpression(k, t, r));
+  const sortExprs = plan.sortKeys.map((k) => sortExpression(k, t, r, w));
   const filterScope = { model: plan.model, w, field: plan.field };
   const filter =
     parent && relation

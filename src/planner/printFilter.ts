@@ -3,6 +3,7 @@ import { requireLabelOfId } from '../ids.js';
 import { badUserInput, InvariantError } from '../errors.js';
 import type { GraphModel, PropertySpec, RelationFieldModel } from '../model/graphModel.js';
 import type { CypherWriter } from './printCypher.js';
+import { centreExpression, checkCentre, type GeoCentre } from './computedFields.js';
 
 /**
  * Turns a `where` input into a Cypher predicate. Input field names are looked up in the graph model (a
@@ -184,24 +185,15 @@ function checkCoordinates(latitude: number, longitude: number, argument: string,
   if (!(Math.abs(longitude) <= 180)) throw badUserInput(`${argument}: longitude must be between -180 and 180; got ${longitude}.`, argument, s.field);
 }
 
-/** Checks a radius and a choice of centre; BAD_USER_INPUT before the database is touched. */
+/** Within a radius of a point or a place; the radius and centre are checked before the database is touched. */
 function nearPredicate(near: Where, v: string, s: FilterScope): string {
   const radiusKm = near.radiusKm as number;
   if (!(radiusKm > 0) || radiusKm > MAX_RADIUS_KM) {
     throw badUserInput(`near.radiusKm must be more than 0 and at most ${MAX_RADIUS_KM}; got ${radiusKm}.`, 'where.near.radiusKm', s.field);
   }
-  const radius = s.w.param(radiusKm * 1000);
-  if ((near.point == null) === (near.placeId == null)) {
-    throw badUserInput('near takes exactly one of point and placeId.', 'where.near', s.field);
-  }
-  if (near.point) {
-    const p = near.point as { latitude: number; longitude: number };
-    checkCoordinates(p.latitude, p.longitude, 'where.near.point', s);
-    return `point.distance(${v}.location, point({latitude: ${s.w.param(p.latitude)}, longitude: ${s.w.param(p.longitude)}})) <= ${radius}`;
-  }
-  requirePlaceId(near.placeId as string, 'where.near.placeId', s);
-  const c = s.w.variable('c');
-  return `EXISTS { MATCH (${c}:Place {id: ${s.w.param(near.placeId)}}) WHERE point.distance(${v}.location, ${c}.location) <= ${radius} }`;
+  const centre = near as GeoCentre;
+  checkCentre(centre, { point: 'where.near.point', placeId: 'where.near.placeId' }, s.field);
+  return `point.distance(${v}.location, ${centreExpression(centre, s.w)}) <= ${s.w.param(radiusKm * 1000)}`;
 }
 
 function boxPredicate(box: Where, v: string, s: FilterScope): string {

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../harness.js';
+import { sample } from '../sample.js';
+
+/**
+ * Nested connection paging on Place.statements (ABOUT): sorted by statement id, then role, so a statement
+ * that is about Kupyansk in two roles sits on two edges, possibly split across pages.
+ */
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h.close());
+
+const PAGE = `query ($first: Int!, $after: String) {
+  place(id: "place:kupyansk") {
+    statements(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor role node { id } }
+    }
+  }
+}`;
+
+interface Page {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  edges: Array<{ cursor: string; role: string; node: { id: string } }>;
+}
+
+async function page(first: number, after: string | null = null): Promise<Page> {
+  const data = await h.data(PAGE, { first, after });
+  return data.place.statements;
+}
+
+const items = (p: Page) => p.edges.map((e) => ({ id: e.node.id, role: e.role }));
+
+let all: Page;
+beforeAll(async () => {
+  all = await page(100);
+});
+
+describe('Place.statements, page by page', () => {
+  it('the single page of 100 holds every ABOUT edge into Kupyansk from the sample', () => {
+    const expected = sample.edges.filter((e) => e.type === 'ABOUT' && e.to === 'place:kupyansk');
+    expect(expected.length).toBeGreaterThan(5);
+    expect(all.totalCount).toBe(expected.length);
+    expect(all.pageInfo.hasNextPage).toBe(false);
+    expect(all.pageInfo.hasPreviousPage).toBe(false);
+    expect(items(all).sort((a, b) => (a.id + a.role < b.id + b.role ? -1 : 1))).toEqual(
+      expected.map((e) => ({ id: e.from, role: e.properties.role })).sort((a, b) => (a.id + a.role < b.id + b.role ? -1 : 1)),
+    );
+  });
+
+  it('walking with first: 2 gives the same ids and roles in the same order as first: 100', async () => {
+    const walked: Page['edges'] = [];
+    let after: string | null = null;
+    for (let i = 0; ; i++) {
+      expect(i, 'pages walked').toBeLessThanOrEqual(all.edges.length);
+      const p = await page(2, after);
+      expect(p.totalCount).toBe(all.totalCount);
+      expect(p.pageInfo.hasPreviousPage).toBe(after !== null);
+      expect(p.edges.length).toBeLessThanOrEqual(2);
+      if (p.edges.length) {
+        expect(p.pageInfo.startCursor).toBe(p.edges[0].cursor);
+        expect(p.pageInfo.endCursor).toBe(p.edges.at(-1)!.cursor);
+      }
+      walked.push(...p.edges);
+      if (!p.pageInfo.hasNextPage) break;
+      expect(p.edges).toHaveLength(2);
+      after = p.pageInfo.endCursor;
+    }
+    expect(walked.map((e) => ({ id: e.node.id, role: e.role }))).toEqual(items(all));
+    // Keyset cursors are stable: the same edge has the same cursor however it was reached.
+    expect(walked.map((e) => e.cursor)).toEqual(all.edges.map((e) => e.cursor));
+  });
+
+  it('the order is by statement id, then role', () => {
+    const keys = items(all);
+    for (let i = 1; i < keys.length; i++) {
+      const [a, b] = [keys[i - 1], keys[i]];
+      expect(a.id < b.id || (a.id === b.id && a.role < b.role), `${a.id}/${a.role} before ${b.id}/${b.role}`).toBe(true);
+    }
+    // The sample has statements about Kupyansk in two roles: the second key matters.
+    expect(new Set(keys.map((k) => k.id)).size).toBeLessThan(keys.length);
+  });
+
+  it('cursors are opaque, distinct strings', () => {
+    const cursors = all.edges.map((e) => e.cursor);
+    for (const c of cursors) {
+      expect(typeof c).toBe('string');
+      expect(c.length).toBeGreaterThan(0);
+      expect(c).not.toContain('statement:');
+    }
+    expect(new Set(cursors).size).toBe(cursors.length);
+  });
+
+  it('a page taken directly after the cursor of item k holds the items after k', async () => {
+    for (let k = 0; k < all.edges.length; k++) {
+      const p = await page(2, all.edges[k].cursor);
+      expect(items(p), `after item ${k}`).toEqual(items(all).slice(k + 1, k + 3));
+      expect(p.pageInfo.hasPreviousPage).toBe(true);
+      expect(p.pageInfo.hasNextPage).toBe(k + 3 < all.edges.length);
+    }
+  });
+
+  it('first: 0 returns no edges, and hasNextPage true when there are any', async () => {
+    const p = await page(0);
+    expect(p.edges).toEqual([]);
+    expect(p.pageInfo.hasNextPage).toBe(true);
+    expect(p.totalCount).toBe(all.totalCount);
+  });
+});

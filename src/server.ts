@@ -12,6 +12,7 @@ import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
 import { ErrorCode } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
+import { badValuesPlugin } from './badValues.js';
 
 export interface ServerOptions {
   db: Database;
@@ -30,6 +31,9 @@ export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.argument) {
+      return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: formatted.extensions.argument } };
+    }
     if (original instanceof GraphQLError || (code && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
@@ -68,6 +72,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
       requestLogging(options.log),
+      badValuesPlugin as ApolloServerPlugin<Context>,
     ],
   });
 }

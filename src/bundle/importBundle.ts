@@ -1,9 +1,31 @@
 import neo4j from 'neo4j-driver';
-import type { ManagedTransaction } from 'neo4j-driver';
+import type { ManagedTransaction, Session } from 'neo4j-driver';
 import { labelOfId, type Label } from '../ids.js';
 import { storedProperties, type GraphModel, type PropertySpec } from '../model/graphModel.js';
 import type { Database } from '../neo4j/database.js';
-import { BundleValidationError, validateBundle, type PartialDateInput } from './bundleSchema.js';
+import {
+  BundleValidationError,
+  BundleValidator,
+  MAX_REPORTED_ISSUES,
+  readBundleObject,
+  type BundleEdge,
+  type BundleIssue,
+  type BundleNode,
+  type PartialDateInput,
+} from './bundleSchema.js';
+import type { RecordItem } from './records.js';
+
+/**
+ * The bulk importer. Every input (a bundle object, JSON, NDJSON, a directory of CSV files) is read as a
+ * stream of records and imported in three steps:
+ *   1. validate every record, and look up the edge endpoints that are not in the input (read-only);
+ *      any problem stops the import here, before the first write;
+ *   2. write in batches of `UNWIND … MERGE` upserts, one transaction per batch: a batch lands whole or
+ *      not at all, and the next batch is read while the previous one is being written;
+ *   3. report what was created and updated.
+ * Upserts are idempotent: importing the same input again changes nothing (no property, no updatedAt),
+ * and an import that was interrupted (Neo4j went away mid-way) is completed by running it again.
+ */
 
 export interface ImportSummary {
   nodesCreated: number;
@@ -11,6 +33,34 @@ export interface ImportSummary {
   edgesCreated: number;
   edgesUpdated: number;
 }
+
+export interface ImportReport extends ImportSummary {
+  /** Distinct records in the input (repeats of the same record count once). */
+  nodes: number;
+  edges: number;
+  /** Write transactions committed. */
+  batches: number;
+}
+
+export type ImportProgress =
+  | { phase: 'validate'; records: number; bytes?: number; totalBytes?: number }
+  | { phase: 'write'; written: number; total: number };
+
+export interface ImportOptions {
+  /** Records per write transaction (default 5000). */
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** An input that can be read from its start more than once (validation, then writing). */
+export interface ImportSource {
+  read(): AsyncIterable<RecordItem> | Iterable<RecordItem>;
+  /** Bytes read so far in the current pass and in all, when the input is bytes. */
+  bytes?(): { read: number; total?: number };
+}
+
+export const DEFAULT_BATCH_SIZE = 5000;
+export const MAX_BATCH_SIZE = 100_000;
 
 const q = (name: string) => `\`${name}\``;
 
@@ -23,7 +73,7 @@ function toDate(iso: string | undefined) {
 /**
  * A bundle's properties as Neo4j stores them: partial dates flattened into five properties, points as
  * WGS-84 points, integers as Neo4j integers. Every model property is present (null when absent), so an
- * upsert also removes what the bundle no longer says.
+ * upsert also removes what the bundle no longer says. src/export/exportValues.ts is its inverse.
  */
 export function storedValues(specs: PropertySpec[], props: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -89,54 +139,164 @@ async function upsertEdges(tx: ManagedTransaction, type: string, from: Label, to
   return { matched: Number(record.get('matched')), created: Number(record.get('created')), updated: Number(record.get('updated')) };
 }
 
-/**
- * Validates a bundle, then upserts it in one write transaction: all of it lands or none of it does, and
- * importing the same bundle again changes nothing (no property and no updatedAt moves).
- */
-export async function importBundle(db: Database, model: GraphModel, input: unknown): Promise<ImportSummary> {
-  const { bundle, externalIds } = validateBundle(input, model);
-  const summary: ImportSummary = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
-  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
+/** One write transaction's worth of records. */
+class Batch {
+  nodes: BundleNode[] = [];
+  edges: BundleEdge[] = [];
+  get size() {
+    return this.nodes.length + this.edges.length;
+  }
+}
+
+async function writeBatch(session: Session, model: GraphModel, batch: Batch, summary: ImportReport): Promise<void> {
+  const counts = await session.executeWrite(async (tx) => {
+    const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
+    const now = neo4j.types.DateTime.fromStandardDate(new Date());
+    const byLabel = new Map<Label, unknown[]>();
+    for (const n of batch.nodes) {
+      const rows = byLabel.get(n.label) ?? [];
+      rows.push({ id: n.id, props: storedValues(model.nodes.get(n.label)!.properties, n.properties) });
+      byLabel.set(n.label, rows);
+    }
+    for (const [label, rows] of byLabel) {
+      const r = await upsertNodes(tx, label, rows, now);
+      c.nodesCreated += r.created;
+      c.nodesUpdated += r.updated;
+    }
+    const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
+    for (const edge of batch.edges) {
+      const edgeModel = model.edges.get(edge.type)!;
+      const from = labelOfId(edge.from)!;
+      const to = labelOfId(edge.to)!;
+      const groupKey = `${edge.type}|${from}|${to}`;
+      const group = groups.get(groupKey) ?? { type: edge.type, from, to, rows: [] };
+      const props = storedValues(edgeModel.properties, edge.properties);
+      group.rows.push({ from: edge.from, to: edge.to, key: edgeModel.key ? props[edgeModel.key] : null, props });
+      groups.set(groupKey, group);
+    }
+    for (const group of groups.values()) {
+      const r = await upsertEdges(tx, group.type, group.from, group.to, model.edges.get(group.type)!.key, group.rows);
+      if (r.matched < group.rows.length) throw new Error(`${group.type}: an endpoint vanished during the import; run it again`);
+      c.edgesCreated += r.created;
+      c.edgesUpdated += r.updated;
+    }
+    return c;
+  });
+  summary.nodesCreated += counts.nodesCreated;
+  summary.nodesUpdated += counts.nodesUpdated;
+  summary.edgesCreated += counts.edgesCreated;
+  summary.edgesUpdated += counts.edgesUpdated;
+  summary.batches++;
+}
+
+/** Looks up (read-only) the edge endpoints that are not in the input; those missing are issues. */
+async function checkExternalEndpoints(db: Database, external: Map<string, BundleIssue>): Promise<BundleIssue[]> {
+  if (!external.size) return [];
+  const byLabel = new Map<Label, string[]>();
+  for (const id of external.keys()) {
+    const label = labelOfId(id)!;
+    byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
+  }
+  const present = new Set<string>();
+  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.READ });
   try {
-    await session.executeWrite(async (tx) => {
-      if (externalIds.length) {
-        const found = await tx.run('MATCH (n) WHERE n.id IN $ids RETURN collect(n.id) AS ids', { ids: externalIds });
-        const present = new Set(found.records[0].get('ids') as string[]);
-        const missing = externalIds.filter((id) => !present.has(id));
-        if (missing.length) {
-          throw new BundleValidationError(missing.map((id) => ({ path: 'edges', message: `endpoint ${id} is neither in the bundle nor in the database` })));
-        }
+    for (const [label, ids] of byLabel) {
+      for (let i = 0; i < ids.length; i += 10_000) {
+        const chunk = ids.slice(i, i + 10_000);
+        const result = await session.executeRead((tx) =>
+          tx.run(`UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) RETURN n.id AS id`, { ids: chunk }),
+        );
+        for (const record of result.records) present.add(record.get('id') as string);
       }
-      const now = neo4j.types.DateTime.fromStandardDate(new Date());
-      for (const [label, nodeModel] of model.nodes) {
-        const rows = bundle.nodes
-          .filter((n) => n.label === label)
-          .map((n) => ({ id: n.id, props: storedValues(nodeModel.properties, n.properties) }));
-        if (!rows.length) continue;
-        const counts = await upsertNodes(tx, label, rows, now);
-        summary.nodesCreated += counts.created;
-        summary.nodesUpdated += counts.updated;
-      }
-      const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
-      for (const edge of bundle.edges) {
-        const edgeModel = model.edges.get(edge.type)!;
-        const from = labelOfId(edge.from)!;
-        const to = labelOfId(edge.to)!;
-        const groupKey = `${edge.type}|${from}|${to}`;
-        const group = groups.get(groupKey) ?? { type: edge.type, from, to, rows: [] };
-        const props = storedValues(edgeModel.properties, edge.properties);
-        group.rows.push({ from: edge.from, to: edge.to, key: edgeModel.key ? props[edgeModel.key] : null, props });
-        groups.set(groupKey, group);
-      }
-      for (const group of groups.values()) {
-        const counts = await upsertEdges(tx, group.type, group.from, group.to, model.edges.get(group.type)!.key, group.rows);
-        if (counts.matched !== group.rows.length) throw new Error(`${group.type}: some endpoints vanished during the import`);
-        summary.edgesCreated += counts.created;
-        summary.edgesUpdated += counts.updated;
-      }
-    });
+    }
   } finally {
     await session.close();
   }
-  return summary;
+  const missing: BundleIssue[] = [];
+  for (const [id, where] of external) {
+    if (!present.has(id)) missing.push({ ...where, message: `endpoint ${id} is neither in the input nor in the database` });
+  }
+  return missing;
+}
+
+class InputChangedError extends Error {
+  override name = 'InputChangedError';
+  constructor() {
+    super('The input changed while it was being imported; nothing after the last committed batch was written. Run the import again.');
+  }
+}
+
+/** Validates the whole input, then writes it in batches (see the top of this file). */
+export async function importRecords(db: Database, model: GraphModel, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
+  const batchSize = Math.min(Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)), MAX_BATCH_SIZE);
+  const progress = options.onProgress ?? (() => {});
+
+  // 1. validate everything
+  const validator = new BundleValidator(model);
+  let distinct = 0;
+  for await (const item of source.read()) {
+    if (validator.add(item)) distinct++;
+    if ((validator.nodes + validator.edges) % 1000 === 0) {
+      const bytes = source.bytes?.();
+      progress({ phase: 'validate', records: validator.nodes + validator.edges, bytes: bytes?.read, totalBytes: bytes?.total });
+    }
+  }
+  const external = validator.externalEndpoints();
+  if (!validator.valid) throw new BundleValidationError(validator.issues, validator.total);
+  const missing = await checkExternalEndpoints(db, external);
+  if (missing.length) throw new BundleValidationError(missing.slice(0, MAX_REPORTED_ISSUES), missing.length);
+  const ordered = validator.ordered;
+  const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
+  const bundleCounts = { nodes: validator.nodeCount(), edges: validator.edgeCount() };
+  report.nodes = bundleCounts.nodes;
+  report.edges = bundleCounts.edges;
+
+  // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges
+  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
+  let written = 0;
+  try {
+    const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
+    for (const pass of passes) {
+      const again = new BundleValidator(model);
+      let batch = new Batch();
+      let inflight: Promise<void> | null = null;
+      const flush = async () => {
+        const full = batch;
+        batch = new Batch();
+        if (inflight) await inflight;
+        inflight = writeBatch(session, model, full, report).then(() => {
+          written += full.size;
+          progress({ phase: 'write', written, total: distinct });
+        });
+      };
+      try {
+        for await (const item of source.read()) {
+          const record = again.add(item);
+          if (!again.valid) throw new InputChangedError();
+          if (!record) continue;
+          if (record.kind === 'node' && pass !== 'edge') batch.nodes.push(record.node);
+          else if (record.kind === 'edge' && pass !== 'node') batch.edges.push(record.edge);
+          if (batch.size >= batchSize) await flush();
+        }
+        if (batch.size) await flush();
+      } finally {
+        // never leave a write running behind a failure; its own error, if any, is the one that counts
+        if (inflight) await inflight;
+      }
+      if (again.nodes !== validator.nodes || again.edges !== validator.edges) throw new InputChangedError();
+    }
+  } finally {
+    await session.close();
+  }
+  return report;
+}
+
+/**
+ * Imports a bundle held in memory (the sample, a test fixture): validated whole, then written in
+ * batches; a bundle smaller than a batch is written in one transaction.
+ */
+export async function importBundle(db: Database, model: GraphModel, input: unknown, options: ImportOptions = {}): Promise<ImportSummary> {
+  const report = await importRecords(db, model, { read: () => readBundleObject(input) }, options);
+  const { nodesCreated, nodesUpdated, edgesCreated, edgesUpdated } = report;
+  return { nodesCreated, nodesUpdated, edgesCreated, edgesUpdated };
 }

@@ -16,6 +16,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An ISO-8601 date-time in UTC. */
   DateTime: { input: string; output: string; }
+  /** Any JSON value: an object, a list, a string, a number, a boolean or null. */
+  JSON: { input: unknown; output: unknown; }
 };
 
 /**
@@ -241,6 +243,92 @@ export type BoundingBoxInput = {
   west: Scalars['Float']['input'];
 };
 
+/** Why two claims count as contested. A pair lists every reason that holds for it, in this order. */
+export type ContestReason =
+  /** One statement CONTRADICTS the other (either direction). */
+  | 'CONTRADICTS'
+  /** One statement DISPUTES the other (either direction). */
+  | 'DISPUTES'
+  /** The speakers' sides differ, both being a belligerent (neither NEUTRAL, UNKNOWN nor missing). */
+  | 'SIDES_DIFFER';
+
+/** An opposing stance edge (CONTRADICTS or DISPUTES) between the two statements of a contested pair. */
+export type ContestStance = {
+  __typename?: 'ContestStance';
+  direction: StanceDirection;
+  kind: ContestReason;
+  /** The analyst's note on the edge. */
+  note?: Maybe<Scalars['String']['output']>;
+};
+
+/** Two rival claims about the same subject. `a` is the statement with the smaller id, so each pair appears once. */
+export type ContestedClaim = {
+  __typename?: 'ContestedClaim';
+  a: Statement;
+  b: Statement;
+  /**
+   * Whether the periods the two claims speak of intersect. Each claim's period is validFrom.start (else
+   * statedAt.start) to validTo.end (else the later of statedAt.end and validFrom.end).
+   */
+  overlapping: Scalars['Boolean']['output'];
+  reasons: Array<ContestReason>;
+  /** The opposing stance edges between a and b (empty when the pair is contested only because sides differ). */
+  stances: Array<ContestStance>;
+  /**
+   * What both claims are about: the subjects both name directly; when they share none directly but both fall
+   * under the `about` subject (one names a district, the other the city), the `about` subject itself.
+   */
+  subjects: Array<Subject>;
+};
+
+export type ContestedClaimConnection = {
+  __typename?: 'ContestedClaimConnection';
+  edges: Array<ContestedClaimEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ContestedClaimEdge = {
+  __typename?: 'ContestedClaimEdge';
+  /** Keyset cursor on (a.id, b.id). */
+  cursor: Scalars['String']['output'];
+  node: ContestedClaim;
+};
+
+export type CorroborationConnection = {
+  __typename?: 'CorroborationConnection';
+  edges: Array<CorroborationEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A statement with how many independent origins it rests on. */
+export type CorroborationEdge = {
+  __typename?: 'CorroborationEdge';
+  /** Keyset cursor on (independentOrigins descending, statement id). */
+  cursor: Scalars['String']['output'];
+  independentOrigins: Scalars['Int']['output'];
+  node: Statement;
+  origins: Array<IndependentOrigin>;
+  /** How many sources carry the statement, relays included. */
+  sourceCount: Scalars['Int']['output'];
+};
+
+/** The result of a read-only Cypher query. */
+export type CypherResult = {
+  __typename?: 'CypherResult';
+  /** The query's columns, in order. */
+  columns: Array<Scalars['String']['output']>;
+  /**
+   * One JSON object per row, keyed by column. Integers become numbers, temporals ISO-8601 strings, points
+   * {latitude, longitude}, nodes {id, labels, properties}, relationships {type, properties}, paths a list of
+   * nodes and relationships in path order.
+   */
+  rows: Array<Scalars['JSON']['output']>;
+  /** True when the row cap (CLAIMGRAPH_CYPHER_MAX_ROWS, default 1000) cut the result short. */
+  truncated: Scalars['Boolean']['output'];
+};
+
 /** How exactly a partial date is known. */
 export type DatePrecision =
   | 'DAY'
@@ -339,9 +427,36 @@ export type GeolocationRelationFilter = {
   some?: InputMaybe<GeolocationMatch>;
 };
 
+/** One relationship of a Subgraph, in its stored direction: from `from` to `to`. */
+export type GraphEdge = {
+  __typename?: 'GraphEdge';
+  /** The id of the node the relationship starts at. */
+  from: Scalars['ID']['output'];
+  /**
+   * The relationship's properties, shaped as the typed API shapes them (ABOUT: {role}; REPORTED_IN: {quote,
+   * charStart, charEnd}; GEOLOCATED_AT: {by, offsetM, bearing}; MEMBER_OF: {role, from, to} with partial dates
+   * as objects; CONTRADICTS, SUPPORTS, DISPUTES: {note}); an empty object for types without properties.
+   */
+  properties?: Maybe<Scalars['JSON']['output']>;
+  /** The id of the node the relationship points to. */
+  to: Scalars['ID']['output'];
+  type: RelationshipType;
+};
+
 export type IdFilter = {
   eq?: InputMaybe<Scalars['ID']['input']>;
   in?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/**
+ * One independent origin of a statement: the origin sources (ends of its relay chains) put out by the same
+ * publisher (PUBLISHED_BY, else AUTHORED_BY). An origin source with neither is an independent origin of its own.
+ */
+export type IndependentOrigin = {
+  __typename?: 'IndependentOrigin';
+  /** Who put these sources out; null when the source records no publisher or author. */
+  publisher?: Maybe<Actor>;
+  sources: Array<Source>;
 };
 
 export type IntFilter = {
@@ -465,6 +580,14 @@ export type Node = {
   /** When this record was last changed in claimgraph. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
+
+/** A node label, as a filter. Each value is one of the five node types. */
+export type NodeLabel =
+  | 'ACTOR'
+  | 'PLACE'
+  | 'SOURCE'
+  | 'STATEMENT'
+  | 'UNIT';
 
 /** Sort direction. Ties are always broken by id, so every order is stable. */
 export type OrderDirection =
@@ -691,12 +814,79 @@ export type PlaceWhere = {
   within?: InputMaybe<WithinPlaceInput>;
 };
 
+/** Where a statement comes from: its speaker, the sources it is reported in, and the relay chains behind them. */
+export type Provenance = {
+  __typename?: 'Provenance';
+  /**
+   * The full relay chains: those starting at a source no other carrying source cites (the article a reader
+   * sees), down to an origin.
+   */
+  chains: Array<RelayChain>;
+  /** How many independent origins the statement has: two agencies relaying one press release make one. */
+  independentOrigins: Scalars['Int']['output'];
+  /** The independent origins, by publisher id (else source id). */
+  origins: Array<IndependentOrigin>;
+  /** Every source the statement is reported in, by source id, each with its chains. */
+  reports: Array<ProvenanceReport>;
+  /** How many sources carry the statement (REPORTED_IN), relays included. */
+  sourceCount: Scalars['Int']['output'];
+  /** The original speaker (MADE_BY). */
+  speaker?: Maybe<Actor>;
+  statement: Statement;
+  /** True when the statement has more relay chains than are listed (at most 500 are followed). */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** Evidence for a statement: one REPORTED_IN edge, with the relay chains from that source down to the origins. */
+export type ProvenanceReport = {
+  __typename?: 'ProvenanceReport';
+  /** The relay chains that start at this source (this source first, an origin last). */
+  chains: Array<RelayChain>;
+  charEnd?: Maybe<Scalars['Int']['output']>;
+  charStart?: Maybe<Scalars['Int']['output']>;
+  quote?: Maybe<Scalars['String']['output']>;
+  source: Source;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** An actor by id; null when there is none. */
   actor?: Maybe<Actor>;
   /** All actors matching `where`, sorted by `orderBy` (then by id). */
   actors: ActorConnection;
+  /**
+   * Pairs of rival claims about the same subject (DESIGN question 1). A pair qualifies when one statement
+   * CONTRADICTS or DISPUTES the other (in either direction; an analyst's edge counts whatever the dates), or
+   * when the speakers' sides differ and the periods the claims speak of overlap (an explicit SUPPORTS edge
+   * between them rules this inference out). Each pair appears once, ordered by (a.id, b.id).
+   *
+   * `about`: an actor, unit or place id; both claims must be about it, or, with `within`, about a place inside
+   * it or a sub-unit of it (PART_OF, any depth). Without `about`, pairs share at least one subject directly.
+   * `from`/`to` (YYYY-MM-DD, inclusive) keep pairs in which at least one claim's period overlaps the window.
+   */
+  contestedClaims: ContestedClaimConnection;
+  /**
+   * Statements by how many independent origins they rest on (DESIGN question 4), most corroborated first:
+   * `maxOrigins: 1` lists statements resting on a single origin, `minOrigins: 2` those corroborated by
+   * independent ones. Origins are counted as in `provenance`.
+   */
+  corroboration: CorroborationConnection;
+  /**
+   * Runs a read-only Cypher query in a read transaction with a timeout (CLAIMGRAPH_CYPHER_TIMEOUT_MS, default
+   * 5000) and a row cap. Anything that writes, reaches outside the database or administers it is FORBIDDEN:
+   * write clauses, LOAD CSV, USE, CALL … IN TRANSACTIONS, administration commands, and procedures other than
+   * read-only ones. `params` is a JSON object of query parameters; whole numbers are sent as integers.
+   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off.
+   */
+  cypher: CypherResult;
+  /**
+   * The nodes within `depth` hops of a node (either direction), and every relationship between them.
+   * `relationshipTypes` limits the relationships followed and returned; `labels` limits the nodes reached, and a
+   * path only passes through nodes of those labels (the start node is always included). `depth` is 1 to 3;
+   * `limit` caps the nodes (1 to 1000, start node included) and `truncated` says when it cut the result short;
+   * edges are capped at 5000. Null when no node has that id.
+   */
+  neighbourhood?: Maybe<Subgraph>;
   /** Any node by id; null when no node has that id. A malformed id is BAD_USER_INPUT. */
   node?: Maybe<Node>;
   /** Several nodes by id, in the order asked; null for each unknown id. At most 100 ids. */
@@ -705,6 +895,28 @@ export type Query = {
   place?: Maybe<Place>;
   /** All places matching `where`, sorted by `orderBy` (then by id). */
   places: PlaceConnection;
+  /**
+   * A statement's provenance (DESIGN question 3): its speaker, the sources it is reported in, the relay chains
+   * through them (CITES, up to 10 hops, only through sources that carry the statement) and its independent
+   * origins. Null for an unknown statement id; an id that is not a statement id is BAD_USER_INPUT.
+   */
+  provenance?: Maybe<Provenance>;
+  /**
+   * Nodes whose name, aliases, statement text or source title match `query`, best first (ties by id).
+   * Matching ignores case and diacritics (Kupiánsk finds Kupiansk) and treats apostrophe variants alike
+   * (Куп'янськ, Куп’янськ, Купʼянськ). The query is plain text, never search syntax: every word must match,
+   * each as the whole word, a word it begins (from 3 letters: Kupian finds Kupiansk) or a word one edit away
+   * (from 5 letters: Kharkiv finds Kharkov); common English words such as of, the, and, or are ignored.
+   * `query` is 1 to 500 characters of at most 32 words. Results come from the 1000 best hits; `after` pages
+   * through them by keyset on (score, id); `first` is at most 100.
+   */
+  search: SearchConnection;
+  /**
+   * One shortest path between two nodes, following relationships in either direction, of at most `maxDepth`
+   * hops (1 to 10), optionally only through `relationshipTypes`. When several paths are equally short, one of
+   * them. Null when either node is unknown or no such path exists; a path from a node to itself is that node.
+   */
+  shortestPath?: Maybe<Subgraph>;
   /** A source by id; null when there is none. */
   source?: Maybe<Source>;
   /** All sources matching `where`, sorted by `orderBy` (then by id). */
@@ -713,6 +925,19 @@ export type Query = {
   statement?: Maybe<Statement>;
   /** All statements matching `where`, sorted by `orderBy` (then by id). */
   statements: StatementConnection;
+  /**
+   * Every statement about an entity, by date (DESIGN questions 2, 6 and 8): statedAt.start, then statedAt.end,
+   * then id. For a place, with `includeContained`, also statements about places within it (PART_OF, any depth);
+   * for a unit, also about its sub-units, and statements made on its behalf; for an actor, statements it made,
+   * made on its behalf, or about it.
+   *
+   * `from`/`to` (YYYY-MM-DD, inclusive) keep statements whose statedAt span overlaps the window, so a
+   * "November 2024" claim is kept for a window on 15 November. `asOf` keeps what had certainly been asserted by
+   * that day: statedAt.end on or before it (a "November 2024" claim is not yet certain on 15 November).
+   *
+   * An unknown id gives an empty timeline; a malformed id, or a statement or source id, is BAD_USER_INPUT.
+   */
+  timeline: TimelineConnection;
   /** A unit by id; null when there is none. */
   unit?: Maybe<Unit>;
   /** All units matching `where`, sorted by `orderBy` (then by id). */
@@ -730,6 +955,39 @@ export type QueryActorsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ActorOrder>>;
   where?: InputMaybe<ActorWhere>;
+};
+
+
+export type QueryContestedClaimsArgs = {
+  about?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
+  within?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryCorroborationArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxOrigins?: InputMaybe<Scalars['Int']['input']>;
+  minOrigins?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCypherArgs = {
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+export type QueryNeighbourhoodArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  labels?: InputMaybe<Array<NodeLabel>>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  relationshipTypes?: InputMaybe<Array<RelationshipType>>;
 };
 
 
@@ -753,6 +1011,27 @@ export type QueryPlacesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PlaceOrder>>;
   where?: InputMaybe<PlaceWhere>;
+};
+
+
+export type QueryProvenanceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  labels?: InputMaybe<Array<NodeLabel>>;
+  query: Scalars['String']['input'];
+};
+
+
+export type QueryShortestPathArgs = {
+  from: Scalars['ID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  relationshipTypes?: InputMaybe<Array<RelationshipType>>;
+  to: Scalars['ID']['input'];
 };
 
 
@@ -782,6 +1061,17 @@ export type QueryStatementsArgs = {
 };
 
 
+export type QueryTimelineArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  includeContained?: InputMaybe<Scalars['Boolean']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryUnitArgs = {
   id: Scalars['ID']['input'];
 };
@@ -799,6 +1089,35 @@ export type RelationDirection =
   | 'IN'
   | 'OUT';
 
+/** A relationship type of the graph, as a filter and on the edges of a Subgraph. */
+export type RelationshipType =
+  | 'ABOUT'
+  | 'AUTHORED_BY'
+  | 'BELONGS_TO'
+  | 'CITES'
+  | 'CONTRADICTS'
+  | 'DISPUTES'
+  | 'GEOLOCATED_AT'
+  | 'MADE_BY'
+  | 'MEMBER_OF'
+  | 'ON_BEHALF_OF'
+  | 'PART_OF'
+  | 'PUBLISHED_BY'
+  | 'REPORTED_IN'
+  | 'SUPPORTS';
+
+/**
+ * A relay chain: sources that all carry the statement, each citing the next (article → agency report → press
+ * release), ending at an origin. A source that carries the statement and cites nothing that carries it is a
+ * chain of one.
+ */
+export type RelayChain = {
+  __typename?: 'RelayChain';
+  /** Number of CITES hops (sources minus one). */
+  length: Scalars['Int']['output'];
+  sources: Array<Source>;
+};
+
 /** Source reliability on the Admiralty scale: A completely reliable … E unreliable, F cannot be judged. */
 export type Reliability =
   | 'A'
@@ -811,6 +1130,23 @@ export type Reliability =
 export type ReliabilityFilter = {
   eq?: InputMaybe<Reliability>;
   in?: InputMaybe<Array<Reliability>>;
+};
+
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  edges: Array<SearchEdge>;
+  pageInfo: PageInfo;
+  /** How many nodes matched, counted up to the search window of 1000 best hits. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A search hit: a node and how well it matched. */
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  cursor: Scalars['String']['output'];
+  node: Node;
+  /** Relevance: higher is better. Comparable within one search only. */
+  score: Scalars['Float']['output'];
 };
 
 /** Where a statement was published or observed: an article, agency report, post, video, photo or map. */
@@ -995,6 +1331,13 @@ export type StanceConnection = {
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
 };
+
+/** Which way a stance edge between the two statements of a pair points. */
+export type StanceDirection =
+  /** From statement a to statement b. */
+  | 'A_TO_B'
+  /** From statement b to statement a. */
+  | 'B_TO_A';
 
 /** A stance between two statements: the other statement and the analyst's note on why. */
 export type StanceEdge = {
@@ -1317,6 +1660,17 @@ export type StringListFilter = {
   someContains?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Nodes and the relationships between them, ready to draw. */
+export type Subgraph = {
+  __typename?: 'Subgraph';
+  /** The relationships. For a path: in path order, edges[i] joining nodes[i] and nodes[i + 1]. */
+  edges: Array<GraphEdge>;
+  /** The nodes. For a neighbourhood: the start node first, then by distance from it; for a path: in path order. */
+  nodes: Array<Node>;
+  /** True when a node or edge cap cut the result short. */
+  truncated: Scalars['Boolean']['output'];
+};
+
 /** What a statement can be about. */
 export type Subject = Actor | Place | Unit;
 
@@ -1337,6 +1691,38 @@ export type SubjectWhere = {
   place?: InputMaybe<PlaceWhere>;
   unit?: InputMaybe<UnitWhere>;
 };
+
+export type TimelineConnection = {
+  __typename?: 'TimelineConnection';
+  edges: Array<TimelineEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TimelineEdge = {
+  __typename?: 'TimelineEdge';
+  /** Keyset cursor on (statedAt.start, statedAt.end, statement id). */
+  cursor: Scalars['String']['output'];
+  links: Array<TimelineLink>;
+  node: Statement;
+  /** How exactly statedAt is known (statedAt.precision). */
+  precision: DatePrecision;
+  /** The speaker's side (RU, UA, NEUTRAL, UNKNOWN); null without a speaker or side. */
+  side?: Maybe<Scalars['String']['output']>;
+  /** When the claim was made. */
+  statedAt: PartialDate;
+};
+
+/** How a statement on a timeline is tied to the entity the timeline is for. */
+export type TimelineLink =
+  /** It is about the entity itself. */
+  | 'ABOUT'
+  /** It is about a place within the place, or a sub-unit of the unit, at any depth. */
+  | 'ABOUT_CONTAINED'
+  /** The entity is its speaker (actors). */
+  | 'MADE_BY'
+  /** It was made on the entity's behalf (actors and units). */
+  | 'ON_BEHALF_OF';
 
 /** A military formation: a group of forces, an army, a corps, a brigade, an assault group. */
 export type Unit = Node & {
@@ -1562,6 +1948,14 @@ export type ResolversTypes = {
   AgentWhere: ResolverTypeWrapper<Row>;
   Boolean: ResolverTypeWrapper<Row>;
   BoundingBoxInput: ResolverTypeWrapper<Row>;
+  ContestReason: ResolverTypeWrapper<Row>;
+  ContestStance: ResolverTypeWrapper<Row>;
+  ContestedClaim: ResolverTypeWrapper<Row>;
+  ContestedClaimConnection: ResolverTypeWrapper<Row>;
+  ContestedClaimEdge: ResolverTypeWrapper<Row>;
+  CorroborationConnection: ResolverTypeWrapper<Row>;
+  CorroborationEdge: ResolverTypeWrapper<Row>;
+  CypherResult: ResolverTypeWrapper<Row>;
   Date: ResolverTypeWrapper<Row>;
   DatePrecision: ResolverTypeWrapper<Row>;
   DatePrecisionFilter: ResolverTypeWrapper<Row>;
@@ -1578,10 +1972,13 @@ export type ResolversTypes = {
   GeolocationEdge: ResolverTypeWrapper<Row>;
   GeolocationMatch: ResolverTypeWrapper<Row>;
   GeolocationRelationFilter: ResolverTypeWrapper<Row>;
+  GraphEdge: ResolverTypeWrapper<Row>;
   ID: ResolverTypeWrapper<Row>;
   IDFilter: ResolverTypeWrapper<Row>;
+  IndependentOrigin: ResolverTypeWrapper<Row>;
   Int: ResolverTypeWrapper<Row>;
   IntFilter: ResolverTypeWrapper<Row>;
+  JSON: ResolverTypeWrapper<Row>;
   MemberConnection: ResolverTypeWrapper<Row>;
   MemberEdge: ResolverTypeWrapper<Row>;
   MemberMatch: ResolverTypeWrapper<Row>;
@@ -1596,6 +1993,7 @@ export type ResolversTypes = {
   MentionRelationFilter: ResolverTypeWrapper<Row>;
   NearInput: ResolverTypeWrapper<Row>;
   Node: ResolverTypeWrapper<Row>;
+  NodeLabel: ResolverTypeWrapper<Row>;
   OrderDirection: ResolverTypeWrapper<Row>;
   PageInfo: ResolverTypeWrapper<Row>;
   PartialDate: ResolverTypeWrapper<Row>;
@@ -1614,10 +2012,16 @@ export type ResolversTypes = {
   PlaceOrderField: ResolverTypeWrapper<Row>;
   PlaceRelationFilter: ResolverTypeWrapper<Row>;
   PlaceWhere: ResolverTypeWrapper<Row>;
+  Provenance: ResolverTypeWrapper<Row>;
+  ProvenanceReport: ResolverTypeWrapper<Row>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RelationDirection: ResolverTypeWrapper<Row>;
+  RelationshipType: ResolverTypeWrapper<Row>;
+  RelayChain: ResolverTypeWrapper<Row>;
   Reliability: ResolverTypeWrapper<Row>;
   ReliabilityFilter: ResolverTypeWrapper<Row>;
+  SearchConnection: ResolverTypeWrapper<Row>;
+  SearchEdge: ResolverTypeWrapper<Row>;
   Source: ResolverTypeWrapper<Row>;
   SourceConnection: ResolverTypeWrapper<Row>;
   SourceEdge: ResolverTypeWrapper<Row>;
@@ -1633,6 +2037,7 @@ export type ResolversTypes = {
   SourceStatementRelationFilter: ResolverTypeWrapper<Row>;
   SourceWhere: ResolverTypeWrapper<Row>;
   StanceConnection: ResolverTypeWrapper<Row>;
+  StanceDirection: ResolverTypeWrapper<Row>;
   StanceEdge: ResolverTypeWrapper<Row>;
   StanceMatch: ResolverTypeWrapper<Row>;
   StanceRelationFilter: ResolverTypeWrapper<Row>;
@@ -1657,10 +2062,14 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Row>;
   StringFilter: ResolverTypeWrapper<Row>;
   StringListFilter: ResolverTypeWrapper<Row>;
+  Subgraph: ResolverTypeWrapper<Row>;
   Subject: ResolverTypeWrapper<Row>;
   SubjectRole: ResolverTypeWrapper<Row>;
   SubjectRoleFilter: ResolverTypeWrapper<Row>;
   SubjectWhere: ResolverTypeWrapper<Row>;
+  TimelineConnection: ResolverTypeWrapper<Row>;
+  TimelineEdge: ResolverTypeWrapper<Row>;
+  TimelineLink: ResolverTypeWrapper<Row>;
   Unit: ResolverTypeWrapper<Row>;
   UnitConnection: ResolverTypeWrapper<Row>;
   UnitEdge: ResolverTypeWrapper<Row>;
@@ -1687,6 +2096,13 @@ export type ResolversParentTypes = {
   AgentWhere: Row;
   Boolean: Row;
   BoundingBoxInput: Row;
+  ContestStance: Row;
+  ContestedClaim: Row;
+  ContestedClaimConnection: Row;
+  ContestedClaimEdge: Row;
+  CorroborationConnection: Row;
+  CorroborationEdge: Row;
+  CypherResult: Row;
   Date: Row;
   DatePrecisionFilter: Row;
   DateRange: Row;
@@ -1701,10 +2117,13 @@ export type ResolversParentTypes = {
   GeolocationEdge: Row;
   GeolocationMatch: Row;
   GeolocationRelationFilter: Row;
+  GraphEdge: Row;
   ID: Row;
   IDFilter: Row;
+  IndependentOrigin: Row;
   Int: Row;
   IntFilter: Row;
+  JSON: Row;
   MemberConnection: Row;
   MemberEdge: Row;
   MemberMatch: Row;
@@ -1734,8 +2153,13 @@ export type ResolversParentTypes = {
   PlaceOrder: Row;
   PlaceRelationFilter: Row;
   PlaceWhere: Row;
+  Provenance: Row;
+  ProvenanceReport: Row;
   Query: Record<PropertyKey, never>;
+  RelayChain: Row;
   ReliabilityFilter: Row;
+  SearchConnection: Row;
+  SearchEdge: Row;
   Source: Row;
   SourceConnection: Row;
   SourceEdge: Row;
@@ -1771,9 +2195,12 @@ export type ResolversParentTypes = {
   String: Row;
   StringFilter: Row;
   StringListFilter: Row;
+  Subgraph: Row;
   Subject: Row;
   SubjectRoleFilter: Row;
   SubjectWhere: Row;
+  TimelineConnection: Row;
+  TimelineEdge: Row;
   Unit: Row;
   UnitConnection: Row;
   UnitEdge: Row;
@@ -1832,6 +2259,52 @@ export type AgentResolvers<ContextType = Context, ParentType extends ResolversPa
   __resolveType: TypeResolveFn<'Actor' | 'Unit', ParentType, ContextType>;
 };
 
+export type ContestStanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestStance'] = ResolversParentTypes['ContestStance']> = {
+  direction?: Resolver<ResolversTypes['StanceDirection'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ContestReason'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ContestedClaimResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestedClaim'] = ResolversParentTypes['ContestedClaim']> = {
+  a?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
+  b?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
+  overlapping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['ContestReason']>, ParentType, ContextType>;
+  stances?: Resolver<Array<ResolversTypes['ContestStance']>, ParentType, ContextType>;
+  subjects?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType>;
+};
+
+export type ContestedClaimConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestedClaimConnection'] = ResolversParentTypes['ContestedClaimConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ContestedClaimEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ContestedClaimEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestedClaimEdge'] = ResolversParentTypes['ContestedClaimEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ContestedClaim'], ParentType, ContextType>;
+};
+
+export type CorroborationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CorroborationConnection'] = ResolversParentTypes['CorroborationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CorroborationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CorroborationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CorroborationEdge'] = ResolversParentTypes['CorroborationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  independentOrigins?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
+  origins?: Resolver<Array<ResolversTypes['IndependentOrigin']>, ParentType, ContextType>;
+  sourceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CypherResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CypherResult'] = ResolversParentTypes['CypherResult']> = {
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -1859,6 +2332,22 @@ export type GeolocationEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['Place'], ParentType, ContextType>;
   offsetM?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
+
+export type GraphEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GraphEdge'] = ResolversParentTypes['GraphEdge']> = {
+  from?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  properties?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['RelationshipType'], ParentType, ContextType>;
+};
+
+export type IndependentOriginResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IndependentOrigin'] = ResolversParentTypes['IndependentOrigin']> = {
+  publisher?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
 
 export type MemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
   edges?: Resolver<Array<ResolversTypes['MemberEdge']>, ParentType, ContextType>;
@@ -1962,19 +2451,63 @@ export type PlaceGeolocationEdgeResolvers<ContextType = Context, ParentType exte
   offsetM?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
+export type ProvenanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
+  chains?: Resolver<Array<ResolversTypes['RelayChain']>, ParentType, ContextType>;
+  independentOrigins?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  origins?: Resolver<Array<ResolversTypes['IndependentOrigin']>, ParentType, ContextType>;
+  reports?: Resolver<Array<ResolversTypes['ProvenanceReport']>, ParentType, ContextType>;
+  sourceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  speaker?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ProvenanceReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProvenanceReport'] = ResolversParentTypes['ProvenanceReport']> = {
+  chains?: Resolver<Array<ResolversTypes['RelayChain']>, ParentType, ContextType>;
+  charEnd?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  charStart?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  quote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType, RequireFields<QueryActorArgs, 'id'>>;
   actors?: Resolver<ResolversTypes['ActorConnection'], ParentType, ContextType, RequireFields<QueryActorsArgs, 'first'>>;
+  contestedClaims?: Resolver<ResolversTypes['ContestedClaimConnection'], ParentType, ContextType, RequireFields<QueryContestedClaimsArgs, 'first' | 'within'>>;
+  corroboration?: Resolver<ResolversTypes['CorroborationConnection'], ParentType, ContextType, RequireFields<QueryCorroborationArgs, 'first'>>;
+  cypher?: Resolver<ResolversTypes['CypherResult'], ParentType, ContextType, RequireFields<QueryCypherArgs, 'query'>>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Subgraph']>, ParentType, ContextType, RequireFields<QueryNeighbourhoodArgs, 'depth' | 'id' | 'limit'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   place?: Resolver<Maybe<ResolversTypes['Place']>, ParentType, ContextType, RequireFields<QueryPlaceArgs, 'id'>>;
   places?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, RequireFields<QueryPlacesArgs, 'first'>>;
+  provenance?: Resolver<Maybe<ResolversTypes['Provenance']>, ParentType, ContextType, RequireFields<QueryProvenanceArgs, 'id'>>;
+  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
+  shortestPath?: Resolver<Maybe<ResolversTypes['Subgraph']>, ParentType, ContextType, RequireFields<QueryShortestPathArgs, 'from' | 'maxDepth' | 'to'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'id'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
   statement?: Resolver<Maybe<ResolversTypes['Statement']>, ParentType, ContextType, RequireFields<QueryStatementArgs, 'id'>>;
   statements?: Resolver<ResolversTypes['StatementConnection'], ParentType, ContextType, RequireFields<QueryStatementsArgs, 'first'>>;
+  timeline?: Resolver<ResolversTypes['TimelineConnection'], ParentType, ContextType, RequireFields<QueryTimelineArgs, 'first' | 'id' | 'includeContained'>>;
   unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
   units?: Resolver<ResolversTypes['UnitConnection'], ParentType, ContextType, RequireFields<QueryUnitsArgs, 'first'>>;
+};
+
+export type RelayChainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RelayChain'] = ResolversParentTypes['RelayChain']> = {
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
+export type SearchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SearchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Node'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type SourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
@@ -2095,8 +2628,29 @@ export type StatementSubjectEdgeResolvers<ContextType = Context, ParentType exte
   role?: Resolver<ResolversTypes['SubjectRole'], ParentType, ContextType>;
 };
 
+export type SubgraphResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subgraph'] = ResolversParentTypes['Subgraph']> = {
+  edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Node']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type SubjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject']> = {
   __resolveType: TypeResolveFn<'Actor' | 'Place' | 'Unit', ParentType, ContextType>;
+};
+
+export type TimelineConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TimelineConnection'] = ResolversParentTypes['TimelineConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TimelineEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TimelineEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TimelineEdge'] = ResolversParentTypes['TimelineEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  links?: Resolver<Array<ResolversTypes['TimelineLink']>, ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
+  precision?: Resolver<ResolversTypes['DatePrecision'], ParentType, ContextType>;
+  side?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statedAt?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
 };
 
 export type UnitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = {
@@ -2133,11 +2687,21 @@ export type Resolvers<ContextType = Context> = {
   ActorConnection?: ActorConnectionResolvers<ContextType>;
   ActorEdge?: ActorEdgeResolvers<ContextType>;
   Agent?: AgentResolvers<ContextType>;
+  ContestStance?: ContestStanceResolvers<ContextType>;
+  ContestedClaim?: ContestedClaimResolvers<ContextType>;
+  ContestedClaimConnection?: ContestedClaimConnectionResolvers<ContextType>;
+  ContestedClaimEdge?: ContestedClaimEdgeResolvers<ContextType>;
+  CorroborationConnection?: CorroborationConnectionResolvers<ContextType>;
+  CorroborationEdge?: CorroborationEdgeResolvers<ContextType>;
+  CypherResult?: CypherResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   GeoPoint?: GeoPointResolvers<ContextType>;
   GeolocationConnection?: GeolocationConnectionResolvers<ContextType>;
   GeolocationEdge?: GeolocationEdgeResolvers<ContextType>;
+  GraphEdge?: GraphEdgeResolvers<ContextType>;
+  IndependentOrigin?: IndependentOriginResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   MembershipConnection?: MembershipConnectionResolvers<ContextType>;
@@ -2152,7 +2716,12 @@ export type Resolvers<ContextType = Context> = {
   PlaceEdge?: PlaceEdgeResolvers<ContextType>;
   PlaceGeolocationConnection?: PlaceGeolocationConnectionResolvers<ContextType>;
   PlaceGeolocationEdge?: PlaceGeolocationEdgeResolvers<ContextType>;
+  Provenance?: ProvenanceResolvers<ContextType>;
+  ProvenanceReport?: ProvenanceReportResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RelayChain?: RelayChainResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchEdge?: SearchEdgeResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceConnection?: SourceConnectionResolvers<ContextType>;
   SourceEdge?: SourceEdgeResolvers<ContextType>;
@@ -2167,7 +2736,10 @@ export type Resolvers<ContextType = Context> = {
   StatementSourceEdge?: StatementSourceEdgeResolvers<ContextType>;
   StatementSubjectConnection?: StatementSubjectConnectionResolvers<ContextType>;
   StatementSubjectEdge?: StatementSubjectEdgeResolvers<ContextType>;
+  Subgraph?: SubgraphResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;
+  TimelineConnection?: TimelineConnectionResolvers<ContextType>;
+  TimelineEdge?: TimelineEdgeResolvers<ContextType>;
   Unit?: UnitResolvers<ContextType>;
   UnitConnection?: UnitConnectionResolvers<ContextType>;
   UnitEdge?: UnitEdgeResolvers<ContextType>;

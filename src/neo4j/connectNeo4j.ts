@@ -1,10 +1,27 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { Database } from './database.js';
 import { migrate } from './migrations.js';
 import { startOwnNeo4j, type OwnNeo4j } from './ownNeo4j.js';
+
+/**
+ * The password of our own Neo4j, kept beside its store (readable by the owner only) so a restart reuses it
+ * and Neo4j need not rewrite its credentials.
+ */
+function storePassword(dataDir: string): string {
+  const file = path.join(dataDir, '.claimgraph-password');
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim();
+    if (saved.length >= 8) return saved;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
+}
 
 export interface Neo4jHandle {
   db: Database;
@@ -30,7 +47,7 @@ export async function connectNeo4j(config: Config, log: Logger, options: { dataD
     own = await startOwnNeo4j({
       dataDir,
       port: options.port ?? config.CLAIMGRAPH_NEO4J_PORT,
-      password: randomBytes(18).toString('base64url'),
+      password: storePassword(dataDir),
       heap: config.CLAIMGRAPH_NEO4J_HEAP,
       log: (msg) => log.debug({ neo4j: msg }),
     });

@@ -7,6 +7,7 @@ import { planConnection, planNode, type PageArgs } from './plan.js';
 import { CypherWriter, printConnectionRows, printNode } from './printCypher.js';
 import { shapeConnection, shapeNode, toPlain } from './shapeResult.js';
 import type { Row } from './row.js';
+import { cacheKey, prepared } from './planCache.js';
 
 /**
  * Entry points for root resolvers: each plans the whole selection below the root field and runs it as a
@@ -26,19 +27,24 @@ function selections(info: GraphQLResolveInfo) {
 async function fetchNodes(ctx: Context, info: GraphQLResolveInfo, ids: string[], labels: Label[]): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
   if (ids.length === 0 || labels.length === 0) return found;
-  const plan = planNode(getNamedType(info.returnType), selections(info), scopeOf(info), info.parentType.name, labels);
-  if (plan.variants.length === 0) return found;
-  const w = new CypherWriter();
-  const idParam = w.param(ids);
-  const node = printNode(plan, 'n', w);
-  const cypher = [
-    `MATCH (n:${plan.variants.map((v) => `\`${v.label}\``).join('|')}) WHERE n.id IN ${idParam}`,
-    ...node.subqueries,
-    `RETURN n.id AS id, ${node.projection} AS data`,
-  ].join('\n');
-  const result = await ctx.db.read(cypher, w.params);
+  const query = prepared(cacheKey(info, `${labels.join('|')}:${ids.join('|')}`), () => {
+    const plan = planNode(getNamedType(info.returnType), selections(info), scopeOf(info), info.parentType.name, labels);
+    const w = new CypherWriter();
+    const idParam = w.param(ids);
+    const node = printNode(plan, 'n', w);
+    const cypher = plan.variants.length
+      ? [
+          `MATCH (n:${plan.variants.map((v) => `\`${v.label}\``).join('|')}) WHERE n.id IN ${idParam}`,
+          ...node.subqueries,
+          `RETURN n.id AS id, ${node.projection} AS data`,
+        ].join('\n')
+      : '';
+    return { plan, cypher, params: w.params };
+  });
+  if (!query.cypher) return found;
+  const result = await ctx.db.read(query.cypher, query.params);
   for (const record of result.records) {
-    found.set(record.get('id') as string, shapeNode(toPlain(record.get('data')), plan) as Row);
+    found.set(record.get('id') as string, shapeNode(toPlain(record.get('data')), query.plan) as Row);
   }
   return found;
 }
@@ -64,11 +70,14 @@ export async function fetchNodesByIds(ctx: Context, info: GraphQLResolveInfo, id
 
 /** A page of every node of one label, as a Relay connection. */
 export async function fetchList(ctx: Context, info: GraphQLResolveInfo, label: Label, args: PageArgs): Promise<Row> {
-  const connectionType = getNamedType(info.returnType);
-  const plan = planConnection(info.path.key as string, null, [label], connectionType, [...info.fieldNodes], args, scopeOf(info), `Query.${info.fieldName}`);
-  const w = new CypherWriter();
-  const printed = printConnectionRows(plan, null, w);
-  const cypher = [printed.subquery, `RETURN {rows: ${printed.rows}${plan.totalCountKeys.length ? `, total: ${printed.total}` : ''}} AS data`].join('\n');
-  const result = await ctx.db.read(cypher, w.params);
-  return shapeConnection(toPlain(result.records[0].get('data')), plan);
+  const query = prepared(cacheKey(info, label), () => {
+    const connectionType = getNamedType(info.returnType);
+    const plan = planConnection(info.path.key as string, null, [label], connectionType, [...info.fieldNodes], args, scopeOf(info), `Query.${info.fieldName}`);
+    const w = new CypherWriter();
+    const printed = printConnectionRows(plan, null, w);
+    const total = plan.totalCountKeys.length ? `, total: ${printed.total}` : '';
+    return { plan, cypher: `${printed.subquery}\nRETURN {rows: ${printed.rows}${total}} AS data`, params: w.params };
+  });
+  const result = await ctx.db.read(query.cypher, query.params);
+  return shapeConnection(toPlain(result.records[0].get('data')), query.plan);
 }

@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { Database } from '../../src/neo4j/database.js';
 import { createApolloServer, startServer } from '../../src/server.js';
 import { LABELS } from '../../src/ids.js';
-import { connectTestDatabase, createHarness, schema, silentLog, type Harness } from '../harness.js';
+import { connectTestDatabase, createHarness, schema, silentLog, testConfig, type Harness } from '../harness.js';
 import { ROOT_FIELDS } from '../sample.js';
 
 /** What callers get wrong, and what happens when Neo4j is away: coded errors, never a crash or a stack. */
@@ -166,12 +166,12 @@ describe('Neo4j unreachable', () => {
 
   it('a query gets DATABASE_UNAVAILABLE, not a crash', async () => {
     const db = Database.connect(target);
-    const apollo = createApolloServer({ db, log: silentLog, development: false, schema });
+    const apollo = createApolloServer({ db, log: silentLog, config: testConfig, development: false, schema });
     await apollo.start();
     try {
       const response = await apollo.executeOperation(
         { query: '{ place(id: "place:kupyansk") { id name } }' },
-        { contextValue: { db, log: silentLog } },
+        { contextValue: { db, log: silentLog, config: testConfig } },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const { errors, data } = response.body.singleResult;
@@ -187,7 +187,7 @@ describe('Neo4j unreachable', () => {
 
   it('/health answers 503 with neo4j down', async () => {
     const db = Database.connect(target);
-    const server = await startServer({ db, log: silentLog, development: false, schema, host: '127.0.0.1', port: 0 });
+    const server = await startServer({ db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
     try {
       const response = await fetch(new URL('/health', server.url));
       expect(response.status).toBe(503);
@@ -200,7 +200,7 @@ describe('Neo4j unreachable', () => {
 
   it('(control) /health answers 200 with neo4j up on the real database', async () => {
     const db = connectTestDatabase();
-    const server = await startServer({ db, log: silentLog, development: false, schema, host: '127.0.0.1', port: 0 });
+    const server = await startServer({ db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
     try {
       const response = await fetch(new URL('/health', server.url));
       expect(response.status).toBe(200);

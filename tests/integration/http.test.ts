@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { createHarness, schema, silentLog, type Harness } from '../harness.js';
+import { createHarness, schema, silentLog, testConfig, type Harness } from '../harness.js';
 
 /** The API over real HTTP (Express 5 + Apollo Server 5), as a browser or curl sees it. */
 
@@ -8,7 +8,7 @@ let h: Harness;
 let server: RunningServer;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startServer({ db: h.db, log: silentLog, development: false, schema, host: '127.0.0.1', port: 0 });
+  server = await startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await server?.stop();
@@ -25,7 +25,7 @@ describe('over HTTP', () => {
     const response = await post(JSON.stringify({ query: QUERY }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/application\/(graphql-response\+)?json/);
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.errors).toBeUndefined();
     expect(body.data.place).toMatchObject({ id: 'place:kupyansk', name: 'Kupyansk' });
     // On the wire a DateTime is ISO-8601 text.
@@ -43,7 +43,7 @@ describe('over HTTP', () => {
     const url = `${server.url}?query=${encodeURIComponent(QUERY)}`;
     const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);
-    expect((await response.json()).data.place.name).toBe('Kupyansk');
+    expect(((await response.json()) as any).data.place.name).toBe('Kupyansk');
   });
 
   it('a POST with content-type text/plain is refused (CSRF prevention)', async () => {
@@ -64,7 +64,7 @@ describe('over HTTP', () => {
   it('an unknown field is GRAPHQL_VALIDATION_FAILED', async () => {
     const response = await post(JSON.stringify({ query: '{ place(id: "place:kupyansk") { id population } }' }));
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.data).toBeUndefined();
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -102,6 +102,22 @@ export async function startServer(options: ServerOptions & { host: string; port:
     expressMiddleware(apollo, { context: async () => ({ db: options.db, log: options.log, config: options.config }) }),
   );
 
+  // Errors before GraphQL runs (a body that is not JSON, one over the size limit) answer in GraphQL's
+  // error shape, never with Express's default page and its stack trace.
+  app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) options.log.error({ err: error }, 'unhandled HTTP error');
+    const message =
+      error.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : error.type === 'entity.too.large'
+          ? 'The request body is too large.'
+          : status === 500
+            ? 'Internal server error.'
+            : 'Bad request.';
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST' } }] });
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());

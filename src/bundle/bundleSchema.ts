@@ -183,6 +183,14 @@ export class BundleValidator {
     this.edgeSchemas = new Map([...model.edges].map(([type, m]) => [type, propertiesSchema(m.properties)]));
   }
 
+  /** Distinct nodes and edges accepted so far. */
+  get distinctNodes(): number {
+    return this.nodeIndex.size;
+  }
+  get distinctEdges(): number {
+    return this.edgeIndex.size;
+  }
+
   get valid(): boolean {
     return this.total === 0;
   }

@@ -247,9 +247,8 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   if (missing.length) throw new BundleValidationError(missing.slice(0, MAX_REPORTED_ISSUES), missing.length);
   const ordered = validator.ordered;
   const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
-  const bundleCounts = { nodes: validator.nodeCount(), edges: validator.edgeCount() };
-  report.nodes = bundleCounts.nodes;
-  report.edges = bundleCounts.edges;
+  report.nodes = validator.distinctNodes;
+  report.edges = validator.distinctEdges;
 
   // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges
   const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
@@ -264,10 +263,12 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
         const full = batch;
         batch = new Batch();
         if (inflight) await inflight;
-        inflight = writeBatch(session, model, full, report).then(() => {
+        const write = writeBatch(session, model, full, report).then(() => {
           written += full.size;
           progress({ phase: 'write', written, total: distinct });
         });
+        write.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        inflight = write;
       };
       try {
         for await (const item of source.read()) {

@@ -135,10 +135,12 @@ export function sortKeysOf(
   return keys;
 }
 
+/** Names an order inside cursors; the default order (id ascending, then any edge key) has the empty name. */
 const orderingOf = (keys: SortKey[]) =>
-  keys.length === 1 && keys[0].direction === 'ASC' && keys[0].property === 'id'
-    ? ''
-    : keys.map((k) => `${k.on}.${k.property}.${k.direction}`).join(',');
+  keys
+    .filter((k) => k.on === 'node' && !(k.property === 'id' && k.direction === 'ASC'))
+    .map((k) => `${k.property}.${k.direction}`)
+    .join(',');
 
 function concreteTypes(type: GraphQLNamedType, scope: RequestScope): GraphQLObjectType[] {
   if (isAbstractType(type)) return [...scope.schema.getPossibleTypes(type)];

@@ -8,8 +8,10 @@ import { requireLabelOfId, type Label } from '../../ids.js';
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeap(year) ? 29 : DAYS[month - 1];
 }
 
 /**

@@ -1,0 +1,127 @@
+import neo4j, { Neo4jError, type ManagedTransaction } from 'neo4j-driver';
+import type { GraphQLError } from 'graphql';
+import type { Context } from '../../context.js';
+import { badUserInput, databaseUnavailable } from '../../errors.js';
+import { isUnavailable } from '../../neo4j/database.js';
+import { checkReadOnlyCypher, forbidden } from './cypherGuard.js';
+import { cypherParams, toJson, type Json } from './cypherJson.js';
+
+/**
+ * Query.cypher: a researcher's read-only Cypher, behind three lines of defence:
+ * 1. a lexical check (cypherGuard.ts) before the database is touched;
+ * 2. `EXPLAIN` of the query, whose summary must say it is read-only (queryType 'r');
+ * 3. a READ session and `executeRead`, where Neo4j itself refuses any write.
+ * It runs with a transaction timeout and stops reading rows at the cap (the rest are discarded, not fetched).
+ */
+
+export interface CypherResultRow {
+  columns: string[];
+  rows: Array<{ [column: string]: Json }>;
+  truncated: boolean;
+}
+
+const EXPLAIN_PREFIX = 'EXPLAIN ';
+
+/** Neo4j's message about `EXPLAIN <query>`, told about the query as the client sent it. */
+export function withoutExplainPrefix(message: string): string {
+  const lines = message.split('\n');
+  let onFirstLine = false;
+  const out = lines.map((line, index) => {
+    const position = /\(line (\d+), column (\d+) \(offset: (\d+)\)\)/.exec(line);
+    if (position) {
+      onFirstLine = position[1] === '1';
+      const column = onFirstLine ? Number(position[2]) - EXPLAIN_PREFIX.length : Number(position[2]);
+      const offset = Number(position[3]) - EXPLAIN_PREFIX.length;
+      return line.replace(position[0], `(line ${position[1]}, column ${column} (offset: ${offset}))`);
+    }
+    if (line.startsWith(`"${EXPLAIN_PREFIX}`)) return `"${line.slice(EXPLAIN_PREFIX.length + 1)}`;
+    if (onFirstLine && /^ +\^$/.test(line) && lines[index - 1]?.startsWith(`"${EXPLAIN_PREFIX}`)) return line.slice(EXPLAIN_PREFIX.length);
+    return line;
+  });
+  return out.join('\n');
+}
+
+class ExplainError extends Error {
+  constructor(readonly cause: unknown) {
+    super('explain failed');
+  }
+}
+
+/** A Neo4j error as the client sees it: the caller's mistakes keep Neo4j's message, without a stack. */
+function clientError(error: unknown, timeoutMs: number, explaining: boolean): GraphQLError | null {
+  if (!(error instanceof Neo4jError)) return null;
+  if (isUnavailable(error)) return databaseUnavailable();
+  const code = error.code ?? '';
+  const message = explaining ? withoutExplainPrefix(error.message) : error.message;
+  if (code === 'Neo.ClientError.Statement.AccessMode' || code.startsWith('Neo.ClientError.Security.') || code === 'Neo.ClientError.General.ForbiddenOnReadOnlyDatabase') {
+    return forbidden(`The Cypher endpoint is read-only: ${message}`, 'query');
+  }
+  if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut')) {
+    return badUserInput(`query ran longer than ${timeoutMs} ms and was stopped; narrow it down or add a LIMIT.`, 'query');
+  }
+  if (code === 'Neo.ClientError.Statement.ParameterMissing') return badUserInput(message, 'params');
+  if (code.startsWith('Neo.ClientError.') || code.startsWith('Neo.DatabaseError.Statement.')) return badUserInput(message, 'query');
+  return null;
+}
+
+export async function runReadOnlyCypher(ctx: Context, query: string, rawParams: unknown): Promise<CypherResultRow> {
+  if (ctx.config.CLAIMGRAPH_CYPHER_ENDPOINT !== 'on') {
+    throw forbidden('The read-only Cypher endpoint is off. Start the server with CLAIMGRAPH_CYPHER_ENDPOINT=on to enable it.');
+  }
+  // Line 1, before the database is touched.
+  checkReadOnlyCypher(query);
+  const params = cypherParams(rawParams);
+  const maxRows = ctx.config.CLAIMGRAPH_CYPHER_MAX_ROWS;
+  const timeoutMs = ctx.config.CLAIMGRAPH_CYPHER_TIMEOUT_MS;
+
+  const session = ctx.db.driver.session({
+    database: ctx.db.name,
+    defaultAccessMode: neo4j.session.READ,
+    // Reads see the writes claimgraph made through executeQuery, on a cluster too.
+    bookmarkManager: ctx.db.driver.executeQueryBookmarkManager,
+    fetchSize: Math.min(maxRows + 1, 1000),
+  });
+  let explaining = true;
+  try {
+    return await session.executeRead(
+      async (tx: ManagedTransaction) => {
+        // Line 2: Neo4j's own verdict on what the query would do.
+        explaining = true;
+        let explained;
+        try {
+          explained = await tx.run(EXPLAIN_PREFIX + query, params);
+        } catch (error) {
+          throw new ExplainError(error);
+        }
+        if (explained.summary.queryType !== 'r') {
+          const kind = { w: 'writes', rw: 'reads and writes', s: 'changes the schema or administers the server' }[explained.summary.queryType] ?? 'is not read-only';
+          throw forbidden(`The Cypher endpoint is read-only: this query ${kind}.`, 'query');
+        }
+        // Line 3: a READ transaction, where Neo4j refuses writes whatever the first two lines missed.
+        explaining = false;
+        const rows: CypherResultRow['rows'] = [];
+        let truncated = false;
+        const result = tx.run(query, params);
+        for await (const record of result) {
+          if (rows.length >= maxRows) {
+            truncated = true;
+            break;
+          }
+          const row: { [column: string]: Json } = {};
+          for (const key of record.keys) row[String(key)] = toJson(record.get(key));
+          rows.push(row);
+        }
+        const columns = (await result.keys()).map(String);
+        return { columns, rows, truncated };
+      },
+      { timeout: timeoutMs, metadata: { app: 'claimgraph', endpoint: 'cypher' } },
+    );
+  } catch (error) {
+    const cause = error instanceof ExplainError ? error.cause : error;
+    const mapped = clientError(cause, timeoutMs, error instanceof ExplainError || explaining);
+    if (mapped) throw mapped;
+    throw cause;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,60 @@
+import neo4j from 'neo4j-driver';
+import { storedProperties, type PropertySpec } from '../model/graphModel.js';
+
+/**
+ * What Neo4j stores, back in bundle form: the exact inverse of `storedValues` in
+ * src/bundle/importBundle.ts. Neo4j Date → "YYYY-MM-DD"; WGS-84 Point → {latitude, longitude} with its
+ * `<name>PrecisionM` sibling; Neo4j Integer → number; the five partial-date properties → one partial-date
+ * object; absent (null) → omitted. Keys come out in model order, so the same data always serialises to
+ * the same bytes. Times of record (createdAt, updatedAt) are not model properties and never come out.
+ */
+
+const num = (v: unknown): number => (neo4j.isInt(v) ? (v as { toNumber(): number }).toNumber() : (v as number));
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** A Neo4j Date (or an ISO string already) as YYYY-MM-DD. */
+export function isoDate(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const d = value as { year: unknown; month: unknown; day: unknown };
+  return `${pad(num(d.year), 4)}-${pad(num(d.month), 2)}-${pad(num(d.day), 2)}`;
+}
+
+const present = (v: unknown) => v !== null && v !== undefined;
+
+export function exportedValues(specs: readonly PropertySpec[], stored: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    switch (spec.kind) {
+      case 'partialDate': {
+        const [start, end, precision, raw, relativeTo] = storedProperties(spec).map((name) => stored[name]);
+        if (!present(start)) break;
+        const date: Record<string, unknown> = { start: isoDate(start), end: isoDate(present(end) ? end : start), precision };
+        if (present(raw)) date.raw = raw;
+        if (present(relativeTo)) date.relativeTo = isoDate(relativeTo);
+        out[spec.name] = date;
+        break;
+      }
+      case 'geoPoint': {
+        const point = stored[spec.name] as { x: number; y: number } | null | undefined;
+        if (present(point)) out[spec.name] = { latitude: num(point!.y), longitude: num(point!.x) };
+        const precision = stored[`${spec.name}PrecisionM`];
+        if (present(precision)) out[`${spec.name}PrecisionM`] = num(precision);
+        break;
+      }
+      case 'scalar': {
+        const value = stored[spec.name];
+        if (!present(value)) break;
+        if (spec.scalar === 'int' || spec.scalar === 'float' || spec.scalar === 'latitude' || spec.scalar === 'longitude') out[spec.name] = num(value);
+        else if (spec.scalar === 'date') out[spec.name] = isoDate(value);
+        else if (spec.scalar === 'dateTime') out[spec.name] = String(value);
+        else out[spec.name] = value;
+        break;
+      }
+      default: {
+        const value = stored[spec.name];
+        if (present(value)) out[spec.name] = value;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import { LABELS, labelOfId, type Label } from '../ids.js';
+import { InvariantError } from '../errors.js';
+import { storedProperties, type GraphModel } from '../model/graphModel.js';
+
+/**
+ * Which subgraph to export. Either
+ *   - seeds and a depth: every node within `depth` hops of a seed, over any relationship, either way; or
+ *   - a filter: statements whose statedAt overlaps [from, to] and/or that are ABOUT a place within
+ *     `within`'s PART_OF hierarchy (at any depth), plus every node those statements touch;
+ *   - or neither: the whole graph.
+ * `labels` narrows any of these to nodes with those labels. Edges are those of the induced subgraph:
+ * every relationship whose two ends are both selected.
+ */
+export interface Selection {
+  seeds?: string[];
+  depth?: number;
+  labels?: Label[];
+  from?: string;
+  to?: string;
+  within?: string;
+}
+
+export const MAX_DEPTH = 10;
+export const MAX_SEEDS = 1000;
+export const DEFAULT_DEPTH = 1;
+
+export interface SelectionIssue {
+  path: string;
+  message: string;
+}
+
+/** The caller asked for something that is not a selection; `issues` say which argument and why. */
+export class SelectionError extends Error {
+  override name = 'SelectionError';
+  constructor(
+    readonly issues: SelectionIssue[],
+    /** NOT_FOUND when the selection is well-formed but names nodes that do not exist. */
+    readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' = 'BAD_USER_INPUT',
+  ) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+}
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
+const id = z.string().refine((s) => labelOfId(s) !== null, 'is not a valid id (like place:kupyansk)');
+
+const selectionSchema = z
+  .object({
+    seeds: z.array(id).min(1, 'give at least one seed').max(MAX_SEEDS, `at most ${MAX_SEEDS} seeds`).optional(),
+    depth: z.number().int('must be a whole number').min(0).max(MAX_DEPTH, `must be at most ${MAX_DEPTH}`).optional(),
+    labels: z
+      .array(z.enum(LABELS, { errorMap: () => ({ message: `must be one of ${LABELS.join(', ')}` }) }))
+      .min(1, 'give at least one label')
+      .optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    within: id.refine((s) => labelOfId(s) === 'Place', 'must be a place id').optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.depth !== undefined && !s.seeds) ctx.addIssue({ code: 'custom', path: ['depth'], message: 'depth needs seeds' });
+    if (s.seeds && (s.from || s.to || s.within)) {
+      ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'select by seeds or by a filter (from, to, within), not both' });
+    }
+    if (s.from && s.to && s.from > s.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  });
+
+/** Checks a selection from any caller (HTTP query, CLI flags, GraphQL arguments). */
+export function parseSelection(input: unknown): Selection {
+  const parsed = selectionSchema.safeParse(input);
+  if (!parsed.success) throw new SelectionError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(selection)', message: i.message })));
+  const s = parsed.data;
+  return {
+    ...s,
+    ...(s.seeds ? { seeds: [...new Set(s.seeds)], depth: s.depth ?? DEFAULT_DEPTH } : {}),
+    ...(s.labels ? { labels: [...new Set(s.labels)].sort() as Label[] } : {}),
+  };
+}
+
+/** A selection whose seeds were found in the database (their element ids are what the Cypher uses). */
+export interface ResolvedSelection extends Selection {
+  seedElementIds?: string[];
+}
+
+const q = (name: string) => `\`${name}\``;
+
+/** One streaming query of an export, in the order its rows must be written. */
+export interface ExportQuery {
+  kind: 'node' | 'edge';
+  /** The label of the nodes, or the relationship type of the edges. */
+  name: string;
+  cypher: string;
+  count: string;
+  params: Record<string, unknown>;
+}
+
+interface SelectionCypher {
+  labels: Label[];
+  anyRel: string;
+  params: Record<string, unknown>;
+  /** Clauses that bind `v` to each selected node with the label, once. */
+  source: (v: string, label: Label) => string;
+  /** A predicate true when the node bound to `v` is selected. */
+  member: (v: string) => string;
+}
+
+function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
+  const labels = [...model.nodes.keys()].filter((l) => !selection.labels || selection.labels.includes(l)).sort();
+  const anyRel = [...model.edges.keys()].sort().map(q).join('|');
+  const params: Record<string, unknown> = { seedIds: selection.seedElementIds ?? [], from: selection.from ?? null, to: selection.to ?? null, within: selection.within ?? null };
+  if (selection.seeds) {
+    const depth = Number(selection.depth ?? DEFAULT_DEPTH);
+    if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) throw new InvariantError('depth was not checked');
+    return {
+      labels,
+      anyRel,
+      params,
+      source: (v, label) =>
+        `MATCH (seed) WHERE elementId(seed) IN $seedIds
+       MATCH (seed)-[:${anyRel}*0..${depth}]-(${v}:${q(label)})
+       WITH DISTINCT ${v}`,
+      member: (v) => `EXISTS { MATCH (${v})-[:${anyRel}*0..${depth}]-(other) WHERE elementId(other) IN $seedIds }`,
+    };
+  }
+  if (selection.from || selection.to || selection.within) {
+    const statement = statementFilter(model, selection);
+    return {
+      labels,
+      anyRel,
+      params,
+      source: (v, label) =>
+        `${statement.source('st')}
+       MATCH (st)-[:${anyRel}*0..1]-(${v}:${q(label)})
+       WITH DISTINCT ${v}`,
+      member: (v) => `EXISTS { MATCH (${v})-[:${anyRel}*0..1]-(st2:${q('Statement')}) WHERE ${statement.predicate('st2')} }`,
+    };
+  }
+  return { labels, anyRel, params, source: (v, label) => `MATCH (${v}:${q(label)}) WHERE ${v}.id IS NOT NULL`, member: () => 'true' };
+}
+
+/**
+ * Queries finding, per label, one selected node with a list element holding `delimiter` (the CSV array
+ * delimiter, which such an element cannot be written with).
+ */
+export function listDelimiterQueries(model: GraphModel, selection: ResolvedSelection, delimiter: string): Array<{ cypher: string; params: Record<string, unknown> }> {
+  const s = selectionCypher(model, selection);
+  const out: Array<{ cypher: string; params: Record<string, unknown> }> = [];
+  for (const label of s.labels) {
+    const lists = model.nodes.get(label)!.properties.filter((p) => p.kind === 'stringList');
+    if (!lists.length) continue;
+    const test = lists.map((p) => `any(x IN coalesce(n.${q(p.name)}, []) WHERE x CONTAINS $delimiter)`).join(' OR ');
+    out.push({ cypher: `${s.source('n', label)} WITH n WHERE ${test} RETURN n.id AS id LIMIT 1`, params: { ...s.params, delimiter } });
+  }
+  return out;
+}
+
+/** The Cypher of one export: nodes by label then id, edges by type, from, to and key. */
+export function exportQueries(model: GraphModel, selection: ResolvedSelection, only?: { labels?: Label[]; types?: string[] }): ExportQuery[] {
+  const { labels, params, source, member } = selectionCypher(model, selection);
+  const allTypes = [...model.edges.keys()].sort();
+  const out: ExportQuery[] = [];
+  for (const label of labels) {
+    if (only && !only.labels?.includes(label)) continue;
+    const from = source('n', label);
+    out.push({
+      kind: 'node',
+      name: label,
+      cypher: `${from}
+       RETURN n.id AS id, properties(n) AS props
+       ORDER BY id`,
+      count: `${from} RETURN count(*) AS count`,
+      params,
+    });
+  }
+  for (const type of allTypes) {
+    if (only && !only.types?.includes(type)) continue;
+    const edge = model.edges.get(type)!;
+    const fromLabels = [...new Set(edge.endpoints.map((e) => e.from))].filter((l) => labels.includes(l)).sort();
+    for (const fromLabel of fromLabels) {
+      const toLabels = [...new Set(edge.endpoints.filter((e) => e.from === fromLabel).map((e) => e.to))].filter((l) => labels.includes(l)).sort();
+      if (!toLabels.length) continue;
+      const match = `${source('a', fromLabel)}
+       MATCH (a)-[r:${q(type)}]->(b)
+       WHERE (${toLabels.map((l) => `b:${q(l)}`).join(' OR ')}) AND ${member('b')}`;
+      out.push({
+        kind: 'edge',
+        name: type,
+        cypher: `${match}
+       RETURN a.id AS from, b.id AS to, properties(r) AS props
+       ORDER BY from, to${edge.key ? `, r.${q(edge.key)}` : ''}`,
+        count: `${match} RETURN count(*) AS count`,
+        params,
+      });
+    }
+  }
+  return out;
+}
+
+/** Cypher for "statements matching the filter": a source clause binding `v`, and the same test as a predicate. */
+function statementFilter(model: GraphModel, selection: Selection) {
+  const statedAt = model.nodes.get('Statement')?.properties.find((p) => p.name === 'statedAt' && p.kind === 'partialDate');
+  if (!statedAt || !model.edges.get('ABOUT') || !model.edges.get('PART_OF')) {
+    throw new InvariantError('the statement filter needs Statement.statedAt, ABOUT and PART_OF in the model');
+  }
+  const [start, end] = storedProperties(statedAt);
+  const dates = (v: string) => [
+    ...(selection.from ? [`${v}.${q(end)} >= date($from)`] : []),
+    ...(selection.to ? [`${v}.${q(start)} <= date($to)`] : []),
+  ];
+  const within = (v: string) =>
+    `EXISTS { MATCH (${v})-[:ABOUT]->(:Place)-[:PART_OF*0..]->(w:Place) WHERE w.id = $within }`;
+  return {
+    source(v: string) {
+      if (selection.within) {
+        const d = dates(v);
+        return `MATCH (w:Place {id: $within})<-[:PART_OF*0..]-(:Place)<-[:ABOUT]-(${v}:Statement)
+         ${d.length ? `WHERE ${d.join(' AND ')}` : ''}
+         WITH DISTINCT ${v}`;
+      }
+      return `MATCH (${v}:Statement) WHERE ${dates(v).join(' AND ')}`;
+    },
+    predicate(v: string) {
+      return [...dates(v), ...(selection.within ? [within(v)] : [])].join(' AND ');
+    },
+  };
+}

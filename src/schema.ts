@@ -12,6 +12,10 @@ import { placeResolvers } from './domain/place/placeResolvers.js';
 import { statementResolvers } from './domain/statement/statementResolvers.js';
 import { sourceResolvers } from './domain/source/sourceResolvers.js';
 import { nodeResolvers } from './domain/node/nodeResolvers.js';
+import { searchResolvers } from './domain/search/searchResolvers.js';
+import { graphResolvers } from './domain/graph/graphResolvers.js';
+import { cypherResolvers } from './domain/cypher/cypherResolvers.js';
+import { researchResolvers } from './domain/research/researchResolvers.js';
 import { PLANNED } from './planner/shapeResult.js';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../schema', import.meta.url));
@@ -37,6 +41,10 @@ export const resolvers = mergeResolvers([
   placeResolvers,
   statementResolvers,
   sourceResolvers,
+  searchResolvers,
+  graphResolvers,
+  cypherResolvers,
+  researchResolvers,
 ]) as Resolvers;
 
 /**

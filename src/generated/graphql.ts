@@ -275,8 +275,9 @@ export type ContestedClaim = {
   /** The opposing stance edges between a and b (empty when the pair is contested only because sides differ). */
   stances: Array<ContestStance>;
   /**
-   * What both claims are about: the subjects both name directly; when they share none directly but both fall
-   * under the `about` subject (one names a district, the other the city), the `about` subject itself.
+   * What both claims are about: the subjects both name directly (with `about`, those inside its scope); when
+   * they share none directly but both fall under the `about` subject (one names a district, the other the city
+   * sign), the `about` subject itself.
    */
   subjects: Array<Subject>;
 };
@@ -862,7 +863,7 @@ export type Query = {
    *
    * `about`: an actor, unit or place id; both claims must be about it, or, with `within`, about a place inside
    * it or a sub-unit of it (PART_OF, any depth). Without `about`, pairs share at least one subject directly.
-   * `from`/`to` (YYYY-MM-DD, inclusive) keep pairs in which at least one claim's period overlaps the window.
+   * `from`/`to` (inclusive) keep pairs in which at least one claim's period overlaps the window.
    */
   contestedClaims: ContestedClaimConnection;
   /**
@@ -931,7 +932,7 @@ export type Query = {
    * for a unit, also about its sub-units, and statements made on its behalf; for an actor, statements it made,
    * made on its behalf, or about it.
    *
-   * `from`/`to` (YYYY-MM-DD, inclusive) keep statements whose statedAt span overlaps the window, so a
+   * `from`/`to` (inclusive) keep statements whose statedAt span overlaps the window, so a
    * "November 2024" claim is kept for a window on 15 November. `asOf` keeps what had certainly been asserted by
    * that day: statedAt.end on or before it (a "November 2024" claim is not yet certain on 15 November).
    *
@@ -962,8 +963,8 @@ export type QueryContestedClaimsArgs = {
   about?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  from?: InputMaybe<Scalars['String']['input']>;
-  to?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
   within?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -1063,12 +1064,12 @@ export type QueryStatementsArgs = {
 
 export type QueryTimelineArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  asOf?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  from?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
   id: Scalars['ID']['input'];
   includeContained?: InputMaybe<Scalars['Boolean']['input']>;
-  to?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 

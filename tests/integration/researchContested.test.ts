@@ -21,7 +21,7 @@ const AMK = 'statement:amk-mapping-ukraine-repelled-2024-12';
 const NOVEMBER = 'statement:ru-kupyansk-captured-2024-11';
 const RU_MEDIA = 'statement:ru-media-advance-west-outlook';
 
-const PAIRS = `query ($about: ID, $within: Boolean, $from: String, $to: String, $first: Int, $after: String) {
+const PAIRS = `query ($about: ID, $within: Boolean, $from: Date, $to: Date, $first: Int, $after: String) {
   contestedClaims(about: $about, within: $within, from: $from, to: $to, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage endCursor }

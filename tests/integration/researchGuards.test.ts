@@ -53,11 +53,17 @@ describe('bad inputs', () => {
     await expectBadInput(`{ contestedClaims(about: "source:report-kupyansk") { totalCount } }`, 'about');
   });
 
-  it('impossible dates, inline or as variables, name the argument', async () => {
+  it('impossible dates are BAD_USER_INPUT naming the argument (or, given as a variable, the variable)', async () => {
     await expectBadInput(`{ timeline(id: "place:kupyansk", from: "2024-02-30") { totalCount } }`, 'from');
     await expectBadInput(`{ timeline(id: "place:kupyansk", to: "2023-02-29") { totalCount } }`, 'to');
     await expectBadInput(`{ timeline(id: "place:kupyansk", asOf: "2024-13-01") { totalCount } }`, 'asOf');
-    await expectBadInput(`query ($d: String) { contestedClaims(from: $d) { totalCount } }`, 'from', { d: '2024-02-30' });
+    // As a variable, the Date scalar rejects it while coercing variables: BAD_USER_INPUT naming the variable.
+    const { result, queries } = await counting(() =>
+      h.run(`query ($d: Date) { contestedClaims(from: $d) { totalCount } }`, { d: '2024-02-30' }),
+    );
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0].message).toContain('$d');
+    expect(queries).toEqual([]);
     await expectBadInput(`{ contestedClaims(to: "16/12/2024") { totalCount } }`, 'to');
     // 29 February of a leap year is a real day.
     const ok = await h.run(`{ timeline(id: "place:kupyansk", from: "2024-02-29", to: "2024-02-29") { totalCount } }`);

@@ -42,7 +42,7 @@ function aboutPlaceWithin(place: string): SampleStatement[] {
 const byDate = (x: SampleStatement, y: SampleStatement) =>
   x.start.localeCompare(y.start) || x.end.localeCompare(y.end) || x.id.localeCompare(y.id);
 
-const TIMELINE = `query ($id: ID!, $includeContained: Boolean, $from: String, $to: String, $asOf: String, $first: Int, $after: String) {
+const TIMELINE = `query ($id: ID!, $includeContained: Boolean, $from: Date, $to: Date, $asOf: Date, $first: Int, $after: String) {
   timeline(id: $id, includeContained: $includeContained, from: $from, to: $to, asOf: $asOf, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage endCursor }

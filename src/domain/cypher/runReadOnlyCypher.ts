@@ -14,11 +14,11 @@ import { cypherParams, toJson, type Json } from './cypherJson.js';
  * It runs with a transaction timeout and stops reading rows at the cap (the rest are discarded, not fetched).
  */
 
-export interface CypherResultRow {
+export type CypherResultRow = {
   columns: string[];
   rows: Array<{ [column: string]: Json }>;
   truncated: boolean;
-}
+};
 
 const EXPLAIN_PREFIX = 'EXPLAIN ';
 
@@ -39,12 +39,6 @@ export function withoutExplainPrefix(message: string): string {
     return line;
   });
   return out.join('\n');
-}
-
-class ExplainError extends Error {
-  constructor(readonly cause: unknown) {
-    super('explain failed');
-  }
 }
 
 /** A Neo4j error as the client sees it: the caller's mistakes keep Neo4j's message, without a stack. */
@@ -70,7 +64,19 @@ export async function runReadOnlyCypher(ctx: Context, query: string, rawParams: 
   }
   // Line 1, before the database is touched.
   checkReadOnlyCypher(query);
-  const params = cypherParams(rawParams);
+  return runInReadTransaction(ctx, query, cypherParams(rawParams));
+}
+
+/**
+ * Lines 2 and 3: EXPLAIN (unless `explain` is false, which only tests use, to reach line 3 alone), then the
+ * query itself in a READ transaction with the timeout and row cap from the configuration.
+ */
+export async function runInReadTransaction(
+  ctx: Context,
+  query: string,
+  params: Record<string, unknown>,
+  options: { explain: boolean } = { explain: true },
+): Promise<CypherResultRow> {
   const maxRows = ctx.config.CLAIMGRAPH_CYPHER_MAX_ROWS;
   const timeoutMs = ctx.config.CLAIMGRAPH_CYPHER_TIMEOUT_MS;
 
@@ -81,21 +87,18 @@ export async function runReadOnlyCypher(ctx: Context, query: string, rawParams: 
     bookmarkManager: ctx.db.driver.executeQueryBookmarkManager,
     fetchSize: Math.min(maxRows + 1, 1000),
   });
-  let explaining = true;
+  let explaining = false;
   try {
     return await session.executeRead(
       async (tx: ManagedTransaction) => {
         // Line 2: Neo4j's own verdict on what the query would do.
-        explaining = true;
-        let explained;
-        try {
-          explained = await tx.run(EXPLAIN_PREFIX + query, params);
-        } catch (error) {
-          throw new ExplainError(error);
-        }
-        if (explained.summary.queryType !== 'r') {
-          const kind = { w: 'writes', rw: 'reads and writes', s: 'changes the schema or administers the server' }[explained.summary.queryType] ?? 'is not read-only';
-          throw forbidden(`The Cypher endpoint is read-only: this query ${kind}.`, 'query');
+        if (options.explain) {
+          explaining = true;
+          const explained = await tx.run(EXPLAIN_PREFIX + query, params);
+          if (explained.summary.queryType !== 'r') {
+            const kind = { w: 'writes', rw: 'reads and writes', s: 'changes the schema or administers the server' }[explained.summary.queryType] ?? 'is not read-only';
+            throw forbidden(`The Cypher endpoint is read-only: this query ${kind}.`, 'query');
+          }
         }
         // Line 3: a READ transaction, where Neo4j refuses writes whatever the first two lines missed.
         explaining = false;
@@ -117,10 +120,9 @@ export async function runReadOnlyCypher(ctx: Context, query: string, rawParams: 
       { timeout: timeoutMs, metadata: { app: 'claimgraph', endpoint: 'cypher' } },
     );
   } catch (error) {
-    const cause = error instanceof ExplainError ? error.cause : error;
-    const mapped = clientError(cause, timeoutMs, error instanceof ExplainError || explaining);
+    const mapped = clientError(error, timeoutMs, explaining);
     if (mapped) throw mapped;
-    throw cause;
+    throw error;
   } finally {
     await session.close();
   }

@@ -1,9 +1,10 @@
 import neo4j from 'neo4j-driver';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.js';
-import { badUserInput } from '../../errors.js';
+import { badUserInput, InvariantError } from '../../errors.js';
 import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
+import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter } from '../../planner/printCypher.js';
 import { toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
@@ -11,13 +12,14 @@ import { parseWindow, requireEntityId } from './researchArgs.js';
 import {
   build,
   endsWith,
-  positionsIn,
   printListProjection,
   rawConnection,
   rootSelections,
   scopeOf,
   shapeProjections,
   specOf,
+  type NodePosition,
+  type ObjectSpec,
 } from './researchShape.js';
 
 const FIELD = 'Query.contestedClaims';
@@ -42,7 +44,15 @@ const periodEnd = (s: string) =>
 const sideOf = (s: string) =>
   `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
 
-export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
+interface ContestedPlan {
+  spec: ObjectSpec;
+  positions: NodePosition[];
+  first: number;
+  paged: boolean;
+}
+
+/** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
+function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveInfo): PreparedQuery<ContestedPlan> {
   const label = args.about == null ? null : requireEntityId(args.about, ['Actor', 'Unit', 'Place'], 'about', FIELD);
   const { from, to } = parseWindow(args, FIELD);
   const { first, after } = pageOf({ first: args.first, after: args.after }, 2, FIELD, ORDERING);
@@ -50,7 +60,7 @@ export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, i
     throw badUserInput('after is not a cursor of this list.', 'after', FIELD);
 
   const scope = scopeOf(info);
-  const positions = [] as ReturnType<typeof positionsIn>;
+  const positions: NodePosition[] = [];
   const spec = specOf(scope, 'ContestedClaimConnection', rootSelections(info), FIELD, positions);
   const w = new CypherWriter();
 
@@ -126,7 +136,7 @@ export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, i
     fieldPath[fieldPath.length - 1] === 'a' ? 'aNodes' : fieldPath[fieldPath.length - 1] === 'b' ? 'bNodes' : 'subjectNodes';
   const projections = positions.map((p) => {
     if (!endsWith(p, 'node', 'a') && !endsWith(p, 'node', 'b') && !endsWith(p, 'node', 'subjects'))
-      throw new Error(`unexpected node position ${p.fieldPath.join('.')}`);
+      throw new InvariantError(`unexpected node position ${p.fieldPath.join('.')}`);
     return { position: p, ...printListProjection(listFor(p.fieldPath), p.plan, w) };
   });
 
@@ -137,8 +147,13 @@ export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, i
     ...projections.map((p) => p.subquery),
     `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
   ].join('\n');
+  return { plan: { spec, positions, first, paged: after !== null }, cypher, params: w.params };
+}
 
-  const result = await ctx.db.read(cypher, w.params);
+export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
+  const query = prepared(cacheKey(info, ORDERING), () => prepareContestedClaims(args, info));
+  const { spec, positions, first, paged } = query.plan;
+  const result = await ctx.db.read(query.cypher, query.params);
   const record = result.records[0];
   const rows = toPlain(record.get('rows')) as Array<{
     a: string;
@@ -160,7 +175,7 @@ export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, i
       overlapping: row.overlapping,
     },
   }));
-  const raw = rawConnection(edges, first, after !== null, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
+  const raw = rawConnection(edges, first, paged, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
   return build(spec, raw, shaped);
 }
 

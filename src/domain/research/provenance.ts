@@ -4,6 +4,7 @@ import type { Context } from '../../context.js';
 import { badUserInput, InvariantError } from '../../errors.js';
 import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
+import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter } from '../../planner/printCypher.js';
 import { toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
@@ -11,7 +12,6 @@ import { parseBound, requireEntityId } from './researchArgs.js';
 import {
   build,
   indent,
-  positionsIn,
   printListProjection,
   rawConnection,
   rootSelections,
@@ -20,6 +20,7 @@ import {
   shapeProjections,
   specOf,
   type NodePosition,
+  type ObjectSpec,
 } from './researchShape.js';
 
 /**
@@ -96,7 +97,12 @@ function tidyPaths(paths: string[][]): { paths: string[][]; truncated: boolean }
   return { paths: unique.slice(0, MAX_CHAINS), truncated: unique.length > MAX_CHAINS };
 }
 
-export async function provenance(args: { id: string }, ctx: Context, info: GraphQLResolveInfo): Promise<Row | null> {
+interface Planned {
+  spec: ObjectSpec;
+  positions: NodePosition[];
+}
+
+function prepareProvenance(args: { id: string }, info: GraphQLResolveInfo): PreparedQuery<Planned> {
   const FIELD = 'Query.provenance';
   requireEntityId(args.id, ['Statement'], 'id', FIELD);
   const scope = scopeOf(info);
@@ -126,8 +132,13 @@ export async function provenance(args: { id: string }, ctx: Context, info: Graph
     `  paths: ${origins.paths}, groups: ${groupIds(origins.groups)}, sourceCount: size(${origins.carriers})`,
     `} AS data, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
   ].join('\n');
+  return { plan: { spec, positions }, cypher, params: w.params };
+}
 
-  const result = await ctx.db.read(cypher, w.params);
+export async function provenance(args: { id: string }, ctx: Context, info: GraphQLResolveInfo): Promise<Row | null> {
+  const query = prepared(cacheKey(info, 'research.provenance'), () => prepareProvenance(args, info));
+  const { spec, positions } = query.plan;
+  const result = await ctx.db.read(query.cypher, query.params);
   const record = result.records[0];
   if (!record) return null;
   const data = toPlain(record.get('data')) as {
@@ -166,9 +177,11 @@ export interface CorroborationArgs {
   after?: string | null;
 }
 
-export async function corroboration(args: CorroborationArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
+const CORROBORATION_ORDERING = 'research.corroboration';
+
+function prepareCorroboration(args: CorroborationArgs, info: GraphQLResolveInfo): PreparedQuery<Planned & { first: number; paged: boolean }> {
   const FIELD = 'Query.corroboration';
-  const ORDERING = 'research.corroboration';
+  const ORDERING = CORROBORATION_ORDERING;
   const min = parseBound(args.minOrigins, 'minOrigins', FIELD);
   const max = parseBound(args.maxOrigins, 'maxOrigins', FIELD);
   if (min !== null && max !== null && min > max)
@@ -221,8 +234,13 @@ export async function corroboration(args: CorroborationArgs, ctx: Context, info:
     ...projections.map((p) => p.subquery),
     `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
   ].join('\n');
+  return { plan: { spec, positions, first, paged: after !== null }, cypher, params: w.params };
+}
 
-  const result = await ctx.db.read(cypher, w.params);
+export async function corroboration(args: CorroborationArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
+  const query = prepared(cacheKey(info, CORROBORATION_ORDERING), () => prepareCorroboration(args, info));
+  const { spec, positions, first, paged } = query.plan;
+  const result = await ctx.db.read(query.cypher, query.params);
   const record = result.records[0];
   const rows = toPlain(record.get('rows')) as Array<{ id: string; n: number; sc: number; groups: RawGroup[] }>;
   const shaped = shapeProjections(toPlain(record.get('projections')) as Record<string, unknown>, positions);
@@ -233,6 +251,6 @@ export async function corroboration(args: CorroborationArgs, ctx: Context, info:
     sourceCount: row.sc,
     origins: row.groups,
   }));
-  const raw = rawConnection(edges, first, after !== null, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
+  const raw = rawConnection(edges, first, paged, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, CORROBORATION_ORDERING));
   return build(spec, raw, shaped);
 }

@@ -5,6 +5,7 @@ import { badUserInput } from '../../errors.js';
 import type { Label } from '../../ids.js';
 import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
+import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter, valueExpression } from '../../planner/printCypher.js';
 import { toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
@@ -12,13 +13,14 @@ import { parseDay, parseWindow, requireEntityId } from './researchArgs.js';
 import {
   build,
   indent,
-  positionsIn,
   printListProjection,
   rawConnection,
   rootSelections,
   scopeOf,
   shapeProjections,
   specOf,
+  type NodePosition,
+  type ObjectSpec,
 } from './researchShape.js';
 
 const FIELD = 'Query.timeline';
@@ -54,7 +56,15 @@ function candidateBranches(label: Label, includeContained: boolean, idParam: str
 const START = `coalesce(s.statedAtStart, date('0001-01-01'))`;
 const END = `coalesce(s.statedAtEnd, date('0001-01-01'))`;
 
-export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
+interface TimelinePlan {
+  spec: ObjectSpec;
+  positions: NodePosition[];
+  first: number;
+  paged: boolean;
+}
+
+/** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
+function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): PreparedQuery<TimelinePlan> {
   const label = requireEntityId(args.id, ['Actor', 'Unit', 'Place'], 'id', FIELD);
   const { from, to } = parseWindow(args, FIELD);
   const asOf = parseDay(args.asOf, 'asOf', FIELD);
@@ -63,7 +73,7 @@ export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLRe
     throw badUserInput('after is not a cursor of this list.', 'after', FIELD);
 
   const scope = scopeOf(info);
-  const positions = [] as ReturnType<typeof positionsIn>;
+  const positions: NodePosition[] = [];
   const spec = specOf(scope, 'TimelineConnection', rootSelections(info), FIELD, positions);
 
   const w = new CypherWriter();
@@ -101,8 +111,13 @@ export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLRe
     ...projections.map((p) => p.subquery),
     `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
   ].join('\n');
+  return { plan: { spec, positions, first, paged: after !== null }, cypher, params: w.params };
+}
 
-  const result = await ctx.db.read(cypher, w.params);
+export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
+  const query = prepared(cacheKey(info, ORDERING), () => prepareTimeline(args, info));
+  const { spec, positions, first, paged } = query.plan;
+  const result = await ctx.db.read(query.cypher, query.params);
   const record = result.records[0];
   const rows = toPlain(record.get('rows')) as Array<{
     key: CursorKey;
@@ -120,6 +135,6 @@ export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLRe
     side: row.side,
     links: [...row.links].sort((a, b) => LINK_ORDER.indexOf(a) - LINK_ORDER.indexOf(b)),
   }));
-  const raw = rawConnection(edges, first, after !== null, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
+  const raw = rawConnection(edges, first, paged, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
   return build(spec, raw, shaped);
 }

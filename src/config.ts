@@ -18,6 +18,8 @@ const EnvSchema = z
     CLAIMGRAPH_NEO4J_PORT: z.coerce.number().int().min(0).max(65535).default(7697),
     CLAIMGRAPH_NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'must look like 512m or 2g').default('1g'),
     CLAIMGRAPH_SEED: z.enum(['auto', 'never']).default('auto'),
+    CLAIMGRAPH_MAX_COST: z.coerce.number().int().min(1).default(50_000),
+    CLAIMGRAPH_MAX_DEPTH: z.coerce.number().int().min(1).default(16),
     // The read-only Cypher endpoint for researchers (Query.cypher): off unless asked for.
     CLAIMGRAPH_CYPHER_ENDPOINT: z.enum(['off', 'on']).default('off'),
     CLAIMGRAPH_CYPHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),

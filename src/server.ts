@@ -13,6 +13,7 @@ import type { Database } from './neo4j/database.js';
 import { ErrorCode } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
 import { badValuesPlugin } from './badValues.js';
+import { costGuardPlugin } from './costGuard.js';
 
 export interface ServerOptions {
   db: Database;
@@ -73,6 +74,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
       ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
       requestLogging(options.log),
       badValuesPlugin as ApolloServerPlugin<Context>,
+      costGuardPlugin({ maxCost: options.config.CLAIMGRAPH_MAX_COST, maxDepth: options.config.CLAIMGRAPH_MAX_DEPTH }) as ApolloServerPlugin<Context>,
     ],
   });
 }

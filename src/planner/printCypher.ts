@@ -174,7 +174,10 @@ export function printConnectionRows(
       ? edgePredicate(plan.where, relation, r, t, filterScope)
       : nodePredicate(plan.where, t, plan.targetLabels, filterScope);
   const keyset = plan.after ? keysetPredicate(plan.sortKeys, sortExprs, plan.after, w) : null;
-  const conditions = [filter, keyset].filter((c): c is string => !!c);
+  // A first page of a whole label in id order: the predicate lets Neo4j read the id index in order and
+  // stop after first + 1 nodes instead of sorting them all.
+  const indexOrder = !parent && !keyset && plan.sortKeys[0].property === 'id' ? `${t}.id IS NOT NULL` : null;
+  const conditions = [filter, keyset, indexOrder].filter((c): c is string => !!c);
   const where = conditions.length ? `  WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : null;
   const carried = parent && relation ? `${r}, ${t}` : t;
 

@@ -7,4 +7,6 @@ export interface Context {
   db: Database;
   log: Logger;
   config: Config;
+  /** Who is writing: recorded in the change log of every write; 'anonymous' when not given. */
+  user?: string;
 }

@@ -28,12 +28,20 @@ export interface ServerOptions {
  * Errors a client may see: GraphQLErrors we raised on purpose keep their code; anything else is an
  * internal error, logged in full and shown without its message or stack.
  */
+const BAD_VARIABLE = /^Variable "\$(\w+)" got invalid value/;
+
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
     if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.argument) {
       return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: formatted.extensions.argument } };
+    }
+    // A variable its type rejects (a Date scalar refusing 2024-02-30) is the caller's input, whatever code
+    // the scalar's own error carried; name the variable as the argument.
+    const badVariable = BAD_VARIABLE.exec(formatted.message);
+    if (badVariable) {
+      return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: `$${badVariable[1]}` } };
     }
     if (original instanceof GraphQLError || (code && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
@@ -101,7 +109,10 @@ export async function startServer(options: ServerOptions & { host: string; port:
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => ({ db: options.db, log: options.log, config: options.config }) }),
+    expressMiddleware(apollo, {
+      // Who writes is recorded in the change log; there is no authentication yet, so the header is trusted.
+      context: async ({ req }) => ({ db: options.db, log: options.log, config: options.config, user: req.header('x-claimgraph-user') ?? undefined }),
+    }),
   );
 
   // Errors before GraphQL runs (a body that is not JSON, one over the size limit) answer in GraphQL's

@@ -139,7 +139,8 @@ export function sortKeysOf(
 const orderingOf = (keys: SortKey[]) =>
   keys
     .filter((k) => k.on === 'node' && !(k.property === 'id' && k.direction === 'ASC'))
-    .map((k) => `${k.property}.${k.direction}`)
+    // A distance key means nothing without its centre: a cursor from one centre must not page another.
+    .map((k) => `${k.property}.${k.direction}${k.from ? `@${JSON.stringify([k.from.point ?? null, k.from.placeId ?? null])}` : ''}`)
     .join(',');
 
 function concreteTypes(type: GraphQLNamedType, scope: RequestScope): GraphQLObjectType[] {

@@ -57,7 +57,8 @@ export function nodePredicate(where: Where | null | undefined, v: string, labels
     else if (key === 'OR') parts.push(or((value as Where[]).map((x) => nodePredicate(x, v, labels, s) ?? 'true')));
     else if (key === 'NOT') {
       const inner = nodePredicate(value as Where, v, labels, s);
-      parts.push(inner ? `NOT (${inner})` : 'false');
+      // A predicate over a missing property is null, not false: its complement must still match that node.
+      parts.push(inner ? `NOT coalesce(${inner}, false)` : 'false');
     } else if (label === 'Place' && key === 'near') parts.push(nearPredicate(value as Where, v, s));
     else if (label === 'Place' && key === 'inBox') parts.push(boxPredicate(value as Where, v, s));
     else if ((label === 'Place' || label === 'Unit') && key === 'within') parts.push(withinPredicate(value as Where, v, label, s));
@@ -106,7 +107,8 @@ function relationPredicate(relation: RelationFieldModel, value: Where, v: string
   if (value.none) parts.push(`NOT ${exists(edgePredicate(value.none as Where, relation, r, t, s))}`);
   if (value.every) {
     const predicate = edgePredicate(value.every as Where, relation, r, t, s);
-    if (predicate) parts.push(`NOT ${exists(`NOT (${predicate})`)}`);
+    // An edge whose far node lacks the property fails `every`, so null counts as false here too.
+    if (predicate) parts.push(`NOT ${exists(`NOT coalesce(${predicate}, false)`)}`);
   }
   return and(parts);
 }

@@ -1,32 +1,351 @@
 import { describe, expect, it } from 'vitest';
-import { getArgumentValues, getNamedType, parse, type FieldNode, type OperationDefinitionNode, type FragmentDefinitionNode, Kind } from 'graphql';
+import neo4j from 'neo4j-driver';
+import {
+  getArgumentValues,
+  getNamedType,
+  GraphQLError,
+  Kind,
+  parse,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { buildSchema } from '../../src/schema.js';
-import { planConnection, planNode, type PageArgs } from '../../src/planner/plan.js';
+import { graphModelOf } from '../../src/model/graphModel.js';
+import { LABELS, type Label } from '../../src/ids.js';
+import { planConnection, planNode, type ConnectionPlan, type PageArgs } from '../../src/planner/plan.js';
 import { CypherWriter, printConnectionRows, printNode } from '../../src/planner/printCypher.js';
-import type { Label } from '../../src/ids.js';
+import { encodeCursor } from '../../src/planner/cursor.js';
+import type { RequestScope } from '../../src/planner/collectFields.js';
+
+/**
+ * The Cypher the planner writes, without a database: a GraphQL document is parsed, its root field planned
+ * with planConnection / planNode and printed with printConnectionRows / printNode, as the root resolvers
+ * do (src/planner/runPlan.ts).
+ */
 
 const schema = buildSchema();
+const model = graphModelOf(schema);
 
-function printList(doc: string, variables: Record<string, unknown> = {}) {
-  const document = parse(doc);
-  const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-  const field = op.selectionSet.selections[0] as FieldNode;
-  const queryType = schema.getQueryType()!;
-  const fieldDef = queryType.getFields()[field.name.value];
-  const args = getArgumentValues(fieldDef, field, variables) as PageArgs;
-  const scope = { schema, fragments, variables };
-  const label = (getNamedType(fieldDef.type).name.replace(/Connection$/, '')) as Label;
-  const plan = planConnection(field.alias?.value ?? field.name.value, null, [label], getNamedType(fieldDef.type), [field], args, scope, `Query.${field.name.value}`);
-  const w = new CypherWriter();
-  const printed = printConnectionRows(plan, null, w);
-  return { cypher: `${printed.subquery}\nRETURN {rows: ${printed.rows}, total: ${printed.total}} AS data`, params: w.params };
+function parseRoot(document: string, variables: Record<string, unknown>) {
+  const doc = parse(document);
+  const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments = Object.fromEntries(
+    doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  const field = operation.selectionSet.selections[0] as FieldNode;
+  const fieldDef = schema.getQueryType()!.getFields()[field.name.value];
+  const scope: RequestScope = { schema, fragments, variables };
+  return { field, fieldDef, scope };
 }
 
-describe('scratch', () => {
-  it('prints', () => {
-    const r = printList(`{ statements(first: 2, where: {text: {contains: "x\`}) DETACH DELETE n //"}, about: {some: {role: {eq: OBJECT}, node: {place: {within: {placeId: "place:kupyansk"}}}}}}, orderBy: [{field: STATED_AT, direction: DESC}]) { totalCount edges { cursor node { id text speaker { name } about(first: 3, where: {role: {eq: LOCATION}}) { edges { role node { ... on Place { name distanceKm(fromPlace: "place:kharkiv") } } } } } } } }`);
-    console.log(r.cypher);
-    console.log(r.params);
+/** A root list (`places`, `statements`…) planned and printed as fetchList does. */
+function printList(document: string, variables: Record<string, unknown> = {}): { plan: ConnectionPlan; cypher: string; params: Record<string, any> } {
+  const { field, fieldDef, scope } = parseRoot(document, variables);
+  const connectionType = getNamedType(fieldDef.type);
+  const label = connectionType.name.replace(/Connection$/, '') as Label;
+  const args = getArgumentValues(fieldDef, field, variables) as PageArgs;
+  const plan = planConnection(field.alias?.value ?? field.name.value, null, [label], connectionType, [field], args, scope, `Query.${field.name.value}`);
+  const w = new CypherWriter();
+  const printed = printConnectionRows(plan, null, w);
+  const total = plan.totalCountKeys.length ? `, total: ${printed.total}` : '';
+  return { plan, cypher: `${printed.subquery}\nRETURN {rows: ${printed.rows}${total}} AS data`, params: w.params };
+}
+
+/** A root field by id (`place(id:)`…) planned and printed as fetchNodes does. */
+function printById(document: string, variables: Record<string, unknown> = {}) {
+  const { field, fieldDef, scope } = parseRoot(document, variables);
+  const type = getNamedType(fieldDef.type);
+  const plan = planNode(type, [field.selectionSet!], scope, 'Query', [type.name as Label]);
+  const w = new CypherWriter();
+  const ids = w.param(['place:kupyansk']);
+  const node = printNode(plan, 'n', w);
+  const cypher = [`MATCH (n:\`${type.name}\`) WHERE n.id IN ${ids}`, ...node.subqueries, `RETURN n.id AS id, ${node.projection} AS data`].join('\n');
+  return { plan, cypher, params: w.params as Record<string, any> };
+}
+
+/** Every string anywhere in the parameters (lists and maps included). */
+function paramStrings(params: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object' && !neo4j.isInt(v)) Object.values(v).forEach(walk);
+  };
+  Object.values(params).forEach(walk);
+  return out;
+}
+
+/** The CALL { … } blocks of a query, each as its own lines (without the braces), outermost first. */
+function callBlocks(cypher: string): string[][] {
+  const lines = cypher.split('\n');
+  const blocks: string[][] = [];
+  lines.forEach((line, i) => {
+    const m = /^(\s*)CALL \{$/.exec(line);
+    if (!m) return;
+    const close = lines.findIndex((l, j) => j > i && l === `${m[1]}}`);
+    expect(close, `CALL at line ${i} is closed`).toBeGreaterThan(i);
+    // Only the block's own lines, not those of nested blocks.
+    const inner = m[1] + '  ';
+    blocks.push(lines.slice(i + 1, close).filter((l) => l.startsWith(inner) && !l.startsWith(inner + ' ') && l !== `${inner}}`));
+  });
+  return blocks;
+}
+
+const EVIL = "x`}) DETACH DELETE n //";
+
+describe('every user value is a parameter', () => {
+  const doc = `query ($evil: String!) {
+    statements(first: 2, where: {
+      text: {contains: $evil}, note: {eq: $evil}, id: {in: [$evil]},
+      speaker: {name: {startsWith: $evil}, aliases: {includes: $evil}},
+      sources: {some: {quote: {contains: $evil}, node: {title: {in: [$evil]}}}},
+      about: {some: {node: {place: {aliases: {someContains: $evil}}, actor: {side: {eq: $evil}}}}},
+      OR: [{note: {startsWith: $evil}}, {NOT: {text: {eq: $evil}}}]
+    }) {
+      totalCount
+      edges { node { id
+        about(first: 3, where: {node: {unit: {name: {contains: $evil}}}}) { edges { role } }
+        sources(where: {quote: {eq: $evil}}) { edges { quote } }
+      } }
+    }
+  }`;
+
+  it('a value with a backtick, a brace and a comment never reaches the Cypher text', () => {
+    const { cypher, params } = printList(doc, { evil: EVIL });
+    expect(cypher).not.toContain(EVIL);
+    expect(cypher).not.toContain(EVIL.toLowerCase());
+    expect(cypher).not.toMatch(/DETACH|DELETE|\/\//i);
+    const strings = paramStrings(params);
+    // Exact operators keep the value, case-insensitive ones lowercase it.
+    expect(strings).toContain(EVIL);
+    expect(strings).toContain(EVIL.toLowerCase());
+    expect(strings.filter((s) => s === EVIL).length + strings.filter((s) => s === EVIL.toLowerCase()).length).toBeGreaterThanOrEqual(13);
+    for (const s of strings) if (s.length > 3) expect(cypher, s).not.toContain(s);
+  });
+
+  it('a cursor key with the same value is a parameter too', () => {
+    const first = printList(`{ places(first: 2, orderBy: [{field: NAME}]) { edges { cursor } } }`);
+    const after = encodeCursor([EVIL, 'place:kupyansk'], first.plan.ordering);
+    const { cypher, params } = printList(`query ($after: String) { places(first: 2, after: $after, orderBy: [{field: NAME}]) { edges { cursor } } }`, { after });
+    expect(cypher).not.toContain(EVIL);
+    expect(cypher).not.toMatch(/DETACH/);
+    expect(Object.values(params)).toContain(EVIL);
+    expect(Object.values(params)).toContain('place:kupyansk');
+  });
+
+  it('spatial and hierarchy values are parameters', () => {
+    const { cypher, params } = printList(`{
+      places(where: {near: {point: {latitude: 49.123, longitude: 37.456}, radiusKm: 12.5}, within: {placeId: "place:kharkiv-province"},
+                     inBox: {south: 48.5, west: 36.5, north: 50.5, east: 38.5}}) {
+        edges { node { id distanceKm(fromPlace: "place:kharkiv") other: distanceKm(from: {latitude: 1.5, longitude: 2.5}) } }
+      }
+    }`);
+    for (const literal of ['49.123', '37.456', '12.5', '12500', 'kharkiv', '48.5', '36.5', '50.5', '38.5', '1.5', '2.5']) {
+      expect(cypher, literal).not.toContain(literal);
+    }
+    const values = Object.values(params);
+    expect(values).toEqual(expect.arrayContaining([49.123, 37.456, 12500, 'place:kharkiv-province', 'place:kharkiv', 48.5, 36.5, 50.5, 38.5, 1.5, 2.5]));
+  });
+
+  it('the page size is a parameter, and nothing is skipped', () => {
+    const { cypher } = printList(`{ places(first: 7) { edges { node { id } } } }`);
+    expect(cypher).not.toMatch(/LIMIT \d/);
+    expect(cypher).not.toMatch(/\bSKIP\b/);
+  });
+});
+
+describe('labels and relationship types come from the model', () => {
+  const knownNames = new Set<string>([...LABELS, ...model.edges.keys()]);
+
+  it('every label and type in a many-relation query is one the SDL declares', () => {
+    const { cypher } = printList(`{
+      statements(where: {about: {some: {node: {place: {within: {placeId: "place:kupyansk"}}}}}, speaker: {side: {eq: "UA"}}}) {
+        edges { node {
+          speaker { memberships { edges { node { ... on Actor { name } ... on Unit { name } } } } }
+          onBehalfOf { __typename }
+          contradictedBy { edges { note } }
+          sources { edges { node { cites { edges { node { publisher { name } } } } } } }
+        } }
+      }
+    }`);
+    const used = [...cypher.matchAll(/[:|]`([^`]+)`/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(10);
+    for (const name of used) expect(knownNames, name).toContain(name);
+    expect(cypher).toContain('-[:PART_OF*1..]->');
+  });
+
+  it('directions follow @relation: Place.statements is ABOUT in, Statement.speaker is MADE_BY out', () => {
+    const { cypher } = printById(`{ place(id: "place:kupyansk") { statements { edges { node { speaker { name } } } } } }`);
+    expect(cypher).toMatch(/\(n:`Place`\)<-\[r\d+:`ABOUT`\]-\(t\d+:`Statement`\)/);
+    expect(cypher).toMatch(/\(t\d+:`Statement`\)-\[:`MADE_BY`\]->\(t\d+:`Actor`\)/);
+  });
+
+  it('a union position matches any of its labels and projects each with its own __typename', () => {
+    const { cypher } = printById(`{ place(id: "place:kupyansk") { statements { edges { node { about { edges { node { __typename ... on Place { name } } } } } } } } }`);
+    expect(cypher).toMatch(/-\[r\d+:`ABOUT`\]->\(t\d+:`Actor`\|`Unit`\|`Place`\)/);
+    expect(cypher).toMatch(/CASE WHEN t\d+:`Actor` THEN \{__typename: 'Actor'\} WHEN t\d+:`Unit` THEN \{__typename: 'Unit'\} WHEN t\d+:`Place` THEN \{__typename: 'Place', `name`: t\d+\.`name`\} END/);
+  });
+});
+
+describe('pages: LIMIT first + 1, collected after the LIMIT', () => {
+  const doc = `{
+    places(first: 2) { edges { node {
+      parent { name }
+      statements(first: 5) { edges { node {
+        sources { edges { node { title } } }
+        about(first: 0) { edges { role } }
+      } } }
+    } } }
+  }`;
+
+  it('each connection fetches first + 1 rows', () => {
+    const { cypher, params } = printList(doc);
+    const limits = [...cypher.matchAll(/LIMIT \$(p\d+)/g)].map((m) => (params[m[1]] as { toNumber(): number }).toNumber());
+    // Nested pages are printed inside their parent's block, so they come first in the text.
+    expect(limits.sort((a, b) => a - b)).toEqual([1, 3, 6, 21]);
+    for (const m of cypher.matchAll(/LIMIT \$(p\d+)/g)) expect(neo4j.isInt(params[m[1]]), 'an Integer, not a float').toBe(true);
+    // A 'one' relation takes one node.
+    expect(cypher).toMatch(/ORDER BY t\d+\.id LIMIT 1\n/);
+  });
+
+  it('every block limits before it collects', () => {
+    const { cypher } = printList(doc);
+    const blocks = callBlocks(cypher);
+    expect(blocks).toHaveLength(5);
+    for (const block of blocks) {
+      const limit = block.findIndex((l) => /\bLIMIT\b/.test(l));
+      const collect = block.findIndex((l) => /\bcollect\(/.test(l));
+      expect(limit, block.join('\n')).toBeGreaterThanOrEqual(0);
+      expect(collect, block.join('\n')).toBeGreaterThan(limit);
+    }
+  });
+
+  it('the total counts the filtered set without the cursor or the limit', () => {
+    const after = encodeCursor(['place:kharkiv']);
+    const { cypher, params } = printList(`query ($after: String) { places(first: 2, after: $after, where: {kind: {eq: CITY}}) { totalCount edges { node { id } } } }`, {
+      after,
+    });
+    const total = /total: (COUNT \{.*\})\} AS data$/s.exec(cypher)![1];
+    expect(total).toMatch(/^COUNT \{ MATCH \(t\d+:`Place`\) WHERE t\d+\.`kind` = \$p\d+ \}$/);
+    const cursorParam = Object.entries(params).find(([, v]) => v === 'place:kharkiv')![0];
+    expect(total).not.toContain(`$${cursorParam}`);
+    expect(total).not.toContain('LIMIT');
+  });
+
+  it('pins a small root list', () => {
+    const { cypher, params } = printList(`{ places(first: 2, where: {kind: {eq: CITY}}, orderBy: [{field: NAME, direction: DESC}]) { totalCount edges { node { id name parent { name } } } } }`);
+    expect(cypher).toMatchInlineSnapshot(`
+      "CALL {
+        MATCH (t0:\`Place\`)
+        WHERE (t0.\`kind\` = $p3)
+        WITH t0 ORDER BY coalesce(t0.\`name\`, '') DESC, t0.id ASC LIMIT $p6
+        CALL {
+          WITH t0
+          MATCH (t0:\`Place\`)-[:\`PART_OF\`]->(t4:\`Place\`)
+          WITH t4 ORDER BY t4.id LIMIT 1
+          RETURN head(collect({__typename: 'Place', \`name\`: t4.\`name\`})) AS v5
+        }
+        RETURN collect({__key: [coalesce(t0.\`name\`, ''), t0.id], \`node\`: {__typename: 'Place', \`id\`: t0.\`id\`, \`name\`: t0.\`name\`, \`parent\`: v5}}) AS v2
+      }
+      RETURN {rows: v2, total: COUNT { MATCH (t0:\`Place\`) WHERE t0.\`kind\` = $p3 }} AS data"
+    `);
+    expect(params).toMatchInlineSnapshot(`
+      {
+        "p3": "CITY",
+        "p6": Integer {
+          "high": 0,
+          "low": 3,
+        },
+      }
+    `);
+  });
+});
+
+describe('keyset predicates', () => {
+  /** The WHERE line of the root block, and the parameters by name. */
+  function keyset(document: string, key: unknown[]) {
+    const first = printList(document);
+    const { cypher, params } = printList(document, { after: encodeCursor(key as never, first.plan.ordering) });
+    const where = cypher.split('\n').find((l) => l.startsWith('  WHERE '))!;
+    return { where: where.trim(), params, plan: first.plan };
+  }
+  const Q = (orderBy: string, field = 'places') => `query ($after: String) { ${field}(first: 2, after: $after, orderBy: ${orderBy}) { edges { cursor } } }`;
+
+  it('ASC: rows after the cursor by name, then by id', () => {
+    const { where, params } = keyset(Q('[{field: NAME, direction: ASC}]'), ['Kupyansk', 'place:kupyansk']);
+    expect(where).toMatchInlineSnapshot(`"WHERE ((coalesce(t0.\`name\`, '') > $p3) OR (coalesce(t0.\`name\`, '') = $p3 AND t0.id > $p4))"`);
+    expect(params.p3).toBe('Kupyansk');
+    expect(params.p4).toBe('place:kupyansk');
+  });
+
+  it('DESC: < on the descending key, > on the id tie-break', () => {
+    const { where } = keyset(Q('[{field: NAME, direction: DESC}]'), ['Kupyansk', 'place:kupyansk']);
+    expect(where).toMatchInlineSnapshot(`"WHERE ((coalesce(t0.\`name\`, '') < $p3) OR (coalesce(t0.\`name\`, '') = $p3 AND t0.id > $p4))"`);
+  });
+
+  it('ID DESC alone', () => {
+    const { where } = keyset(Q('[{field: ID, direction: DESC}]'), ['place:kupyansk']);
+    expect(where).toBe('WHERE ((t0.id < $p3))');
+  });
+
+  it('three keys: each disjunct fixes the keys before it', () => {
+    const { where } = keyset(Q('[{field: KIND, direction: DESC}, {field: AREA_KM2}]'), ['CITY', 33, 'place:kupyansk']);
+    const disjuncts = where.replace(/^WHERE \(\(/, '').replace(/\)\)$/, '').split(') OR (');
+    expect(disjuncts).toEqual([
+      "coalesce(t0.`kind`, '') < $p3",
+      "coalesce(t0.`kind`, '') = $p3 AND coalesce(t0.`areaKm2`, -1.0e308) > $p4",
+      "coalesce(t0.`kind`, '') = $p3 AND coalesce(t0.`areaKm2`, -1.0e308) = $p4 AND t0.id > $p5",
+    ]);
+  });
+
+  it('partial dates sort by start then end, compared as dates', () => {
+    const { where, params } = keyset(Q('[{field: STATED_AT, direction: DESC}]', 'statements'), ['2024-12-16', '2024-12-22', 'statement:x']);
+    expect(where).toContain("coalesce(t0.`statedAtStart`, date('0001-01-01')) < date($p3)");
+    expect(where).toContain("coalesce(t0.`statedAtStart`, date('0001-01-01')) = date($p3) AND coalesce(t0.`statedAtEnd`, date('0001-01-01')) < date($p4)");
+    expect(where).toContain('t0.id > $p5');
+    expect([params.p3, params.p4, params.p5]).toEqual(['2024-12-16', '2024-12-22', 'statement:x']);
+  });
+
+  it('createdAt compares as datetime', () => {
+    const { where } = keyset(Q('[{field: CREATED_AT}]', 'actors'), ['2024-12-16T10:00:00.000Z', 'actor:x']);
+    expect(where).toContain("coalesce(t0.`createdAt`, datetime('0001-01-01T00:00:00Z')) > datetime($p3)");
+  });
+
+  it('a nested connection with an edge key breaks ties by the far id, then the edge key', () => {
+    const doc = `query ($after: String) { place(id: "place:kupyansk") { statements(first: 2, after: $after) { edges { cursor } } } }`;
+    const { field, fieldDef, scope } = parseRoot(doc, {});
+    const type = getNamedType(fieldDef.type);
+    const plan = planNode(type, [field.selectionSet!], { ...scope, variables: { after: encodeCursor(['statement:x', 'LOCATION']) } }, 'Query', ['Place']);
+    const w = new CypherWriter();
+    const node = printNode(plan, 'n', w);
+    const cypher = node.subqueries.join('\n');
+    expect(cypher).toMatch(/WHERE \(\(t(\d+)\.id > (\$p\d+)\) OR \(t\1\.id = \2 AND coalesce\(r\d+\.`role`, ''\) > \$p\d+\)\)/);
+    expect(paramStrings(w.params)).toEqual(expect.arrayContaining(['statement:x', 'LOCATION']));
+  });
+});
+
+describe('planning refuses bad input before any Cypher runs', () => {
+  const caught = (run: () => unknown): GraphQLError => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(GraphQLError);
+      return error as GraphQLError;
+    }
+    throw new Error('expected a GraphQLError');
+  };
+
+  it.each([
+    ['first: 101', `{ places(first: 101) { edges { cursor } } }`, 'first', undefined],
+    ['a cursor of another order', `{ places(after: "${encodeCursor(['place:x'])}", orderBy: [{field: NAME}]) { edges { cursor } } }`, 'after', undefined],
+    ['DISTANCE without near', `{ places(orderBy: [{field: DISTANCE}]) { edges { cursor } } }`, 'orderBy', undefined],
+    ['radius 0', `{ places(where: {near: {placeId: "place:x", radiusKm: 0}}) { edges { cursor } } }`, 'where.near.radiusKm', undefined],
+    ['distanceKm without a centre', `{ places { edges { node { distanceKm } } } }`, 'from', 'Place.distanceKm'],
+  ])('%s', (_name, doc, argument, field = 'Query.places') => {
+    const error = caught(() => printList(doc));
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions.argument).toBe(argument);
+    expect(error.extensions.field).toBe(field);
   });
 });

@@ -1,16 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../harness.js';
+import type { Config } from '../../src/config.js';
+import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
 
 /**
- * The README's example queries are a contract: each ```graphql block followed by a ```json block is run
- * against the sample data and must return exactly that JSON. A README that drifts from the code fails here.
+ * The README's example queries are a contract: every ```graphql block directly followed by a ```json block
+ * is run against the sample data and must return exactly that JSON. When two ```json blocks follow the
+ * query, the first holds its variables. A README that drifts from the code fails here.
  */
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const examples = [...readme.matchAll(/^#{3,4} (.+)\n(?:(?!^#{1,4} )[\s\S])*?```graphql\n([\s\S]*?)```\s*\n+```json\n([\s\S]*?)```/gm)].map(
-  (m) => ({ title: m[1].trim(), query: m[2], expected: JSON.parse(m[3]) }),
-);
 
+interface Example {
+  title: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  expected: unknown;
+}
+
+function examplesOf(text: string): Example[] {
+  const examples: Example[] = [];
+  // Sections start at ### or #### headings; a section's examples are numbered after it.
+  const sections = text.split(/^(?=#{2,4} )/m);
+  for (const section of sections) {
+    const title = /^#{2,4} (.+)/.exec(section)?.[1].trim() ?? '(preamble)';
+    const pairs = section.matchAll(/```graphql\n([\s\S]*?)```\s*\n```json\n([\s\S]*?)```(?:\s*\n```json\n([\s\S]*?)```)?/g);
+    let n = 0;
+    for (const [, query, first, second] of pairs) {
+      n += 1;
+      examples.push({
+        title: `${title} #${n}`,
+        query,
+        variables: second === undefined ? undefined : JSON.parse(first),
+        expected: JSON.parse(second ?? first),
+      });
+    }
+  }
+  return examples;
+}
+
+const examples = examplesOf(readme);
+
+// The README shows the read-only Cypher endpoint switched on, as its section says to start the server.
+const config: Config = { ...testConfig, CLAIMGRAPH_CYPHER_ENDPOINT: 'on' };
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
@@ -19,14 +50,28 @@ afterAll(() => h.close());
 
 describe('README examples', () => {
   it('there are examples to check', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(5);
+    expect(examples.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('the parser finds every pair, and a variables block when there is one', () => {
+    const found = examplesOf(
+      '### A\n```graphql\n{ a }\n```\n\n```json\n{ "a": 1 }\n```\ntext\n```graphql\nquery ($x: Int) { b(x: $x) }\n```\n```json\n{ "x": 2 }\n```\n```json\n{ "b": 2 }\n```\n#### B\n```graphql\n{ c }\n```\nnot a pair\n```json\n{}\n```\n',
+    );
+    expect(found).toEqual([
+      { title: 'A #1', query: '{ a }\n', variables: undefined, expected: { a: 1 } },
+      { title: 'A #2', query: 'query ($x: Int) { b(x: $x) }\n', variables: { x: 2 }, expected: { b: 2 } },
+    ]);
   });
 
   for (const example of examples) {
     it(example.title, async () => {
-      const result = await h.run(example.query);
+      const response = await h.apollo.executeOperation(
+        { query: example.query, variables: example.variables },
+        { contextValue: { db: h.db, log: silentLog, config } },
+      );
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
       // Over HTTP the response is JSON; compare in that form (dates become ISO strings).
-      expect(JSON.parse(JSON.stringify(result))).toEqual(example.expected);
+      expect(JSON.parse(JSON.stringify(response.body.singleResult))).toEqual(example.expected);
     });
   }
 });

@@ -16,6 +16,13 @@ import { searchResolvers } from './domain/search/searchResolvers.js';
 import { graphResolvers } from './domain/graph/graphResolvers.js';
 import { cypherResolvers } from './domain/cypher/cypherResolvers.js';
 import { researchResolvers } from './domain/research/researchResolvers.js';
+import { actorMutationResolvers } from './domain/actor/actorMutations.js';
+import { unitMutationResolvers } from './domain/unit/unitMutations.js';
+import { placeMutationResolvers } from './domain/place/placeMutations.js';
+import { statementMutationResolvers } from './domain/statement/statementMutations.js';
+import { sourceMutationResolvers } from './domain/source/sourceMutations.js';
+import { edgeMutationResolvers } from './domain/edges/edgeMutations.js';
+import { changelogResolvers } from './changelog/changelogResolvers.js';
 import { PLANNED } from './planner/shapeResult.js';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../schema', import.meta.url));
@@ -45,6 +52,13 @@ export const resolvers = mergeResolvers([
   graphResolvers,
   cypherResolvers,
   researchResolvers,
+  actorMutationResolvers,
+  unitMutationResolvers,
+  placeMutationResolvers,
+  statementMutationResolvers,
+  sourceMutationResolvers,
+  edgeMutationResolvers,
+  changelogResolvers,
 ]) as Resolvers;
 
 /**

@@ -161,6 +161,12 @@ export type ActorEdge = {
   node: Actor;
 };
 
+/** Actor properties that can be cleared. */
+export type ActorField =
+  | 'ALIASES'
+  | 'DESCRIPTION'
+  | 'SIDE';
+
 /** What kind of actor. */
 export type ActorKind =
   /** An informal group of people, e.g. two soldiers who filmed a video. */
@@ -195,6 +201,24 @@ export type ActorOrderField =
   | 'NAME'
   | 'SIDE'
   | 'UPDATED_AT';
+
+/** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
+export type ActorPatch = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<ActorKind>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  side?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ActorPayload = {
+  __typename?: 'ActorPayload';
+  /** The actor as written, with any fields selected; null when there were userErrors. */
+  actor?: Maybe<Actor>;
+  /** What the call recorded in the change log; empty when it changed nothing. */
+  changes: Array<Change>;
+  userErrors: Array<UserError>;
+};
 
 /** Filters on a Actor relationship: some, none or every edge matches. */
 export type ActorRelationFilter = {
@@ -241,6 +265,68 @@ export type BoundingBoxInput = {
   north: Scalars['Float']['input'];
   south: Scalars['Float']['input'];
   west: Scalars['Float']['input'];
+};
+
+/** One entry of the change log. */
+export type Change = {
+  __typename?: 'Change';
+  /** When it was recorded: a time of record. */
+  at: Scalars['DateTime']['output'];
+  /** Each property that changed, with its value before and after. */
+  changes: Array<PropertyChange>;
+  /** For LINK, UPDATE_LINK and UNLINK: the relationship (its history is on both endpoints). */
+  edge?: Maybe<ChangedEdge>;
+  /** The node changed; for relationships, the node the relationship starts at. */
+  entityId: Scalars['ID']['output'];
+  entityLabel: NodeLabel;
+  id: Scalars['ID']['output'];
+  op: ChangeOp;
+  /** Changes written in one transaction (one mutation, one import batch) share it. */
+  transactionId: Scalars['String']['output'];
+  /** What wrote it: the mutation's name (upsertActor, link, …) or import. */
+  via: Scalars['String']['output'];
+  /** Who wrote it. */
+  who: Scalars['String']['output'];
+};
+
+export type ChangeConnection = {
+  __typename?: 'ChangeConnection';
+  edges: Array<ChangeEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ChangeEdge = {
+  __typename?: 'ChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: Change;
+};
+
+/** What a change did. */
+export type ChangeOp =
+  /** The node was created. */
+  | 'CREATE'
+  /** The node was deleted; `changes` holds its last properties as `before`. */
+  | 'DELETE'
+  /** A relationship was created. */
+  | 'LINK'
+  /** A statement was retracted (retractedAt and retractionReason set). */
+  | 'RETRACT'
+  /** A relationship was removed; `changes` holds its last properties as `before`. */
+  | 'UNLINK'
+  /** Some of the node's properties changed. */
+  | 'UPDATE'
+  /** A relationship's properties changed. */
+  | 'UPDATE_LINK';
+
+/** The relationship a LINK, UPDATE_LINK or UNLINK change is about. */
+export type ChangedEdge = {
+  __typename?: 'ChangedEdge';
+  from: Scalars['ID']['output'];
+  /** The edge key's value (the role of ABOUT and MEMBER_OF). */
+  key?: Maybe<Scalars['String']['output']>;
+  to: Scalars['ID']['output'];
+  type: RelationshipType;
 };
 
 /** Why two claims count as contested. A pair lists every reason that holds for it, in this order. */
@@ -353,6 +439,35 @@ export type DateTimeFilter = {
   gte?: InputMaybe<Scalars['DateTime']['input']>;
   lt?: InputMaybe<Scalars['DateTime']['input']>;
   lte?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Deletes a node by id (statements are retracted instead: retractStatement). */
+export type DeleteInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeletePayload = {
+  __typename?: 'DeletePayload';
+  /** What the delete recorded: the node's last properties, and each of its relationships unlinked. */
+  changes: Array<Change>;
+  /** The id deleted; null when the delete was refused. */
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  /** When the delete was refused because others depend on the node: who (at most 100). */
+  dependents: Array<Dependent>;
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A record that depends on a node and so keeps it from being deleted: a relationship of type
+ * `relationship` from the node `id` (a statement whose speaker it is, a place that is part of it, …).
+ */
+export type Dependent = {
+  __typename?: 'Dependent';
+  id: Scalars['ID']['output'];
+  label: NodeLabel;
+  /** The dependent's name, title or text, for showing the refusal. */
+  name?: Maybe<Scalars['String']['output']>;
+  relationship: RelationshipType;
 };
 
 /** The level of a military formation. */
@@ -469,6 +584,83 @@ export type IntFilter = {
   lte?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type LinkGeolocationInput = {
+  /** Bearing in degrees from the place's location, 0 <= bearing < 360. */
+  bearing?: InputMaybe<Scalars['Float']['input']>;
+  /** Who geolocated it. */
+  by?: InputMaybe<Scalars['String']['input']>;
+  /** Distance in metres from the place's location. */
+  offsetM?: InputMaybe<Scalars['Float']['input']>;
+  placeId: Scalars['ID']['input'];
+  sourceId: Scalars['ID']['input'];
+};
+
+export type LinkInput = {
+  /** The id of the node the relationship starts at (e.g. the statement of MADE_BY). */
+  from: Scalars['ID']['input'];
+  /** The relationship's properties as a JSON object; see Mutation.link. */
+  properties?: InputMaybe<Scalars['JSON']['input']>;
+  /** The id of the node it points to. */
+  to: Scalars['ID']['input'];
+  type: RelationshipType;
+};
+
+export type LinkMembershipInput = {
+  from?: InputMaybe<PartialDateInput>;
+  /** The actor who is a member. */
+  memberId: Scalars['ID']['input'];
+  /** The actor (organisation, state) or unit they are a member of. */
+  organisationId: Scalars['ID']['input'];
+  role: Scalars['String']['input'];
+  to?: InputMaybe<PartialDateInput>;
+};
+
+export type LinkPayload = {
+  __typename?: 'LinkPayload';
+  /** What the call recorded: the link, an unlink, the old edge a single-valued link replaced; empty when nothing changed. */
+  changes: Array<Change>;
+  /** The relationship as now stored (for unlink: as it was); null when there were userErrors. */
+  edge?: Maybe<GraphEdge>;
+  /** The node the relationship starts at, for selecting fields that changed (e.g. a statement's sources). */
+  from?: Maybe<Node>;
+  /** The node it points to (e.g. after linkStatementStance, the target's contradictedBy). */
+  to?: Maybe<Node>;
+  userErrors: Array<UserError>;
+};
+
+export type LinkStatementSourceInput = {
+  charEnd?: InputMaybe<Scalars['Int']['input']>;
+  /** Offset of the quote's first character in the source text (UTF-16 code units); with charEnd, charEnd - charStart is the quote's length. */
+  charStart?: InputMaybe<Scalars['Int']['input']>;
+  /** The words quoted from the source. */
+  quote?: InputMaybe<Scalars['String']['input']>;
+  sourceId: Scalars['ID']['input'];
+  statementId: Scalars['ID']['input'];
+};
+
+export type LinkStatementStanceInput = {
+  /** The statement taking the stance. */
+  fromStatementId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  stance: Stance;
+  /** The statement it contradicts, supports or disputes (it sees the stance as contradictedBy, supportedBy, disputedBy). */
+  toStatementId: Scalars['ID']['input'];
+};
+
+export type LinkStatementSubjectInput = {
+  role: SubjectRole;
+  statementId: Scalars['ID']['input'];
+  /** An actor, unit or place. */
+  subjectId: Scalars['ID']['input'];
+};
+
+/** A WGS-84 location as a client writes it: latitude -90..90, longitude -180..180, and a precision in metres. */
+export type LocationInput = {
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+  precisionM?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type MemberConnection = {
   __typename?: 'MemberConnection';
   edges: Array<MemberEdge>;
@@ -561,6 +753,497 @@ export type MentionRelationFilter = {
   some?: InputMaybe<MentionMatch>;
 };
 
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Deletes an actor with its own memberships (MEMBER_OF from it). Refused with HAS_DEPENDENTS and the list
+   * of dependents while anything refers to it: statements it made, spoke for or is about, sources it
+   * published or authored, units belonging to it, members of it.
+   */
+  deleteActor: DeletePayload;
+  /**
+   * Deletes a place with its own PART_OF. Refused with HAS_DEPENDENTS while anything refers to it: places
+   * part of it (its children), statements about it, sources geolocated at it.
+   */
+  deletePlace: DeletePayload;
+  /**
+   * Deletes a source with its own relationships (what it cites, its publisher, author, geolocations) and
+   * its REPORTED_IN from statements that have other sources. Refused with HAS_DEPENDENTS while it is the
+   * only source of a statement or another source cites it.
+   */
+  deleteSource: DeletePayload;
+  /**
+   * Deletes a unit with its own PART_OF and BELONGS_TO. Refused with HAS_DEPENDENTS while anything refers
+   * to it: sub-units, statements about it or on its behalf, members of it.
+   */
+  deleteUnit: DeletePayload;
+  /**
+   * Creates a relationship, or sets the properties of an existing one (the same type between the same two
+   * nodes, and for ABOUT and MEMBER_OF the same role). `properties` is a JSON object of the type's properties,
+   * validated like a bundle edge's: ABOUT {role}; REPORTED_IN {quote, charStart, charEnd}; CONTRADICTS,
+   * SUPPORTS, DISPUTES {note}; GEOLOCATED_AT {by, offsetM, bearing}; MEMBER_OF {role, from, to} with partial
+   * dates as {start, end, precision, raw, relativeTo}; none for the others. Properties not given are removed.
+   * Relationships a node has at most one of (a statement's speaker and onBehalfOf, a place's or unit's
+   * parent, a unit's belongsTo, a source's publisher and author) are replaced: the old one is unlinked.
+   * The typed mutations below (linkStatementSource, …) do the same with typed inputs.
+   */
+  link: LinkPayload;
+  /** Where a source (footage, a photo) was geolocated (GEOLOCATED_AT). */
+  linkGeolocation: LinkPayload;
+  /** A membership of an actor in an organisation or formation (MEMBER_OF), with role and period. */
+  linkMembership: LinkPayload;
+  /** Evidence for a statement (REPORTED_IN): the source, the words quoted and where they stand in it. */
+  linkStatementSource: LinkPayload;
+  /** A stance of one statement on another: CONTRADICTS, SUPPORTS or DISPUTES, with a note on why. */
+  linkStatementStance: LinkPayload;
+  /** What a statement is about (ABOUT): an actor, unit or place, with its role. */
+  linkStatementSubject: LinkPayload;
+  /**
+   * Retracts a statement: sets retractedAt and retractionReason and keeps the claim and all its edges, so
+   * what was claimed, and that it was withdrawn, stay on record. Retracting again with the same reason
+   * changes nothing; with another reason it is refused (CONFLICT).
+   */
+  retractStatement: StatementPayload;
+  /**
+   * Removes a relationship. For ABOUT and MEMBER_OF give `key` (the role) to remove one edge; without it
+   * every edge of that type between the two nodes goes. Refused: removing a statement's speaker (link
+   * another speaker instead) and removing the last source of a statement.
+   */
+  unlink: LinkPayload;
+  /** Changes some properties of an existing actor: those in `set`; clears those in `unset`. */
+  updateActor: ActorPayload;
+  /** Changes some properties of an existing place: those in `set`; clears those in `unset`. */
+  updatePlace: PlacePayload;
+  /** Changes some properties of an existing source: those in `set`; clears those in `unset`. */
+  updateSource: SourcePayload;
+  /**
+   * Changes some properties of an existing statement (`set`; `unset` clears), and its speaker or onBehalfOf.
+   * Sources and subjects are changed with linkStatementSource / linkStatementSubject / unlink.
+   */
+  updateStatement: StatementPayload;
+  /** Changes some properties of an existing unit: those in `set`; clears those in `unset`. */
+  updateUnit: UnitPayload;
+  /**
+   * Creates an actor, or replaces every property of the actor with this id (properties not given are
+   * removed). Idempotent: the same input again changes nothing. Without an id a new actor is created under
+   * a minted id (actor:<slug of the name>-<random suffix>).
+   */
+  upsertActor: ActorPayload;
+  /**
+   * Creates a place, or replaces every property of the place with this id (properties not given are
+   * removed). Idempotent. Without an id a new place is created under a minted id (place:<slug>-<suffix>).
+   * Its parent is a relationship: set it with link (PART_OF; a loop is refused).
+   */
+  upsertPlace: PlacePayload;
+  /**
+   * Creates a source, or replaces every property of the source with this id (properties not given are
+   * removed). Idempotent. Without an id a new source is created under a minted id (source:<slug of the
+   * title>-<suffix>). Publisher, author, citations and geolocations are relationships: link them.
+   */
+  upsertSource: SourcePayload;
+  /**
+   * Creates a statement, or replaces the statement with this id: its properties (those not given are
+   * removed), its speaker (MADE_BY), onBehalfOf, sources (REPORTED_IN) and subjects (ABOUT) become exactly
+   * those given; stances (CONTRADICTS, SUPPORTS, DISPUTES) are kept. Everything is written in one
+   * transaction, or nothing is: an unknown speaker, source or subject writes nothing. Idempotent.
+   * Without an id a new statement is created under a minted id (statement:<slug of the text>-<suffix>).
+   * A retraction is kept. Statements are never deleted: see retractStatement.
+   */
+  upsertStatement: StatementPayload;
+  /**
+   * Creates a unit, or replaces every property of the unit with this id (properties not given are removed).
+   * Idempotent. Without an id a new unit is created under a minted id (unit:<slug of the name>-<suffix>).
+   * Its parent and the actor it belongs to are relationships: set them with link (PART_OF, BELONGS_TO).
+   */
+  upsertUnit: UnitPayload;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationDeleteActorArgs = {
+  input: DeleteInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationDeletePlaceArgs = {
+  input: DeleteInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationDeleteSourceArgs = {
+  input: DeleteInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationDeleteUnitArgs = {
+  input: DeleteInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationLinkArgs = {
+  input: LinkInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationLinkGeolocationArgs = {
+  input: LinkGeolocationInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationLinkMembershipArgs = {
+  input: LinkMembershipInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationLinkStatementSourceArgs = {
+  input: LinkStatementSourceInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationLinkStatementStanceArgs = {
+  input: LinkStatementStanceInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationLinkStatementSubjectArgs = {
+  input: LinkStatementSubjectInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationRetractStatementArgs = {
+  input: RetractStatementInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUnlinkArgs = {
+  input: UnlinkInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpdateActorArgs = {
+  input: UpdateActorInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpdatePlaceArgs = {
+  input: UpdatePlaceInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpdateSourceArgs = {
+  input: UpdateSourceInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpdateStatementArgs = {
+  input: UpdateStatementInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpdateUnitArgs = {
+  input: UpdateUnitInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpsertActorArgs = {
+  input: UpsertActorInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpsertPlaceArgs = {
+  input: UpsertPlaceInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpsertSourceArgs = {
+  input: UpsertSourceInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpsertStatementArgs = {
+  input: UpsertStatementInput;
+};
+
+
+/**
+ * Every write. Conventions:
+ *
+ * - One `input` argument and a payload with the written object, the change-log entries the call recorded
+ *   (`changes`, empty when the call changed nothing) and `userErrors`.
+ * - Upserts are idempotent by id: the same input twice changes nothing the second time (no updatedAt bump,
+ *   no change-log entry). Without an id, a new node is created under a minted id (returned in the payload).
+ * - What the GraphQL types reject (an unknown enum value, 2024-02-30 for a Date, a string for an Int) fails
+ *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
+ *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
+ * - Every write and its change-log entries are one transaction: all or nothing.
+ */
+export type MutationUpsertUnitArgs = {
+  input: UpsertUnitInput;
+};
+
 /** Within a radius of a point or of another place's location. Exactly one of point and placeId. */
 export type NearInput = {
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -639,6 +1322,15 @@ export type PartialDateFilter = {
   within?: InputMaybe<DateRange>;
 };
 
+/** A partial date as a client writes it; see PartialDate. start <= end; relativeTo for relative phrases. */
+export type PartialDateInput = {
+  end: Scalars['Date']['input'];
+  precision: DatePrecision;
+  raw?: InputMaybe<Scalars['String']['input']>;
+  relativeTo?: InputMaybe<Scalars['Date']['input']>;
+  start: Scalars['Date']['input'];
+};
+
 /** A place, with every spelling reporting uses for it and a WGS-84 location. */
 export type Place = Node & {
   __typename?: 'Place';
@@ -710,6 +1402,13 @@ export type PlaceEdge = {
   cursor: Scalars['String']['output'];
   node: Place;
 };
+
+/** Place properties that can be cleared. */
+export type PlaceField =
+  | 'ALIASES'
+  | 'AREA_KM2'
+  | 'DESCRIPTION'
+  | 'LOCATION';
 
 export type PlaceGeolocationConnection = {
   __typename?: 'PlaceGeolocationConnection';
@@ -783,6 +1482,24 @@ export type PlaceOrderField =
   | 'NAME'
   | 'UPDATED_AT';
 
+/** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
+export type PlacePatch = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  areaKm2?: InputMaybe<Scalars['Float']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<PlaceKind>;
+  location?: InputMaybe<LocationInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PlacePayload = {
+  __typename?: 'PlacePayload';
+  changes: Array<Change>;
+  /** The place as written; null when there were userErrors. */
+  place?: Maybe<Place>;
+  userErrors: Array<UserError>;
+};
+
 /** Filters on a Place relationship: some, none or every edge matches. */
 export type PlaceRelationFilter = {
   every?: InputMaybe<PlaceMatch>;
@@ -813,6 +1530,14 @@ export type PlaceWhere = {
   updatedAt?: InputMaybe<DateTimeFilter>;
   /** Part of a place at any depth (everything in Kharkiv province). */
   within?: InputMaybe<WithinPlaceInput>;
+};
+
+/** One property's value before and after a change, in the form the bundle format uses (partial dates as objects); null when absent. */
+export type PropertyChange = {
+  __typename?: 'PropertyChange';
+  after?: Maybe<Scalars['JSON']['output']>;
+  before?: Maybe<Scalars['JSON']['output']>;
+  property: Scalars['String']['output'];
 };
 
 /** Where a statement comes from: its speaker, the sources it is reported in, and the relay chains behind them. */
@@ -856,6 +1581,12 @@ export type Query = {
   /** All actors matching `where`, sorted by `orderBy` (then by id). */
   actors: ActorConnection;
   /**
+   * A node's properties and relationships as recorded at `at`, reconstructed from the node as it is now and
+   * the change log after `at`. Null when the id has never been recorded. What the log never saw (writes
+   * before it existed) cannot be undone, so those are shown as they are now.
+   */
+  asRecorded?: Maybe<RecordedState>;
+  /**
    * Pairs of rival claims about the same subject (DESIGN question 1). A pair qualifies when one statement
    * CONTRADICTS or DISPUTES the other (in either direction; an analyst's edge counts whatever the dates), or
    * when the speakers' sides differ and the periods the claims speak of overlap (an explicit SUPPORTS edge
@@ -880,6 +1611,12 @@ export type Query = {
    * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off.
    */
   cypher: CypherResult;
+  /**
+   * The change log of a node, in order of record (ASC: oldest first, the default; DESC: newest first):
+   * its own changes and those of its relationships in either direction. It outlives the node: a deleted
+   * node's history is still here. `first` defaults to 20, at most 100.
+   */
+  history: ChangeConnection;
   /**
    * The nodes within `depth` hops of a node (either direction), and every relationship between them.
    * `relationshipTypes` limits the relationships followed and returned; `labels` limits the nodes reached, and a
@@ -959,6 +1696,12 @@ export type QueryActorsArgs = {
 };
 
 
+export type QueryAsRecordedArgs = {
+  at: Scalars['DateTime']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryContestedClaimsArgs = {
   about?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -980,6 +1723,14 @@ export type QueryCorroborationArgs = {
 export type QueryCypherArgs = {
   params?: InputMaybe<Scalars['JSON']['input']>;
   query: Scalars['String']['input'];
+};
+
+
+export type QueryHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  direction?: InputMaybe<OrderDirection>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1085,6 +1836,23 @@ export type QueryUnitsArgs = {
   where?: InputMaybe<UnitWhere>;
 };
 
+/** A node as the change log says it was recorded at a time. */
+export type RecordedState = {
+  __typename?: 'RecordedState';
+  /** The time asked about. */
+  at: Scalars['DateTime']['output'];
+  /** Its relationships then (both directions), with their properties. */
+  edges: Array<GraphEdge>;
+  /** False when the node did not exist then (not yet created, or deleted). */
+  exists: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  label: NodeLabel;
+  /** The last change recorded at or before that time; null when there is none in the log. */
+  lastChange?: Maybe<Change>;
+  /** Its properties then, in bundle form (partial dates as objects, location as {latitude, longitude}); null when it did not exist. */
+  properties?: Maybe<Scalars['JSON']['output']>;
+};
+
 /** Which way a relationship points, seen from the type that declares the field. */
 export type RelationDirection =
   | 'IN'
@@ -1131,6 +1899,12 @@ export type Reliability =
 export type ReliabilityFilter = {
   eq?: InputMaybe<Reliability>;
   in?: InputMaybe<Array<Reliability>>;
+};
+
+export type RetractStatementInput = {
+  id: Scalars['ID']['input'];
+  /** Why it is retracted. */
+  reason: Scalars['String']['input'];
 };
 
 export type SearchConnection = {
@@ -1227,6 +2001,14 @@ export type SourceEdge = {
   node: Source;
 };
 
+/** Source properties that can be cleared. */
+export type SourceField =
+  | 'DESCRIPTION'
+  | 'LANGUAGE'
+  | 'PUBLISHED_AT'
+  | 'RELIABILITY'
+  | 'URL';
+
 /** What kind of source. */
 export type SourceKind =
   | 'AGENCY_REPORT'
@@ -1263,6 +2045,25 @@ export type SourceOrderField =
   | 'RELIABILITY'
   | 'TITLE'
   | 'UPDATED_AT';
+
+/** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
+export type SourcePatch = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<SourceKind>;
+  language?: InputMaybe<Scalars['String']['input']>;
+  publishedAt?: InputMaybe<PartialDateInput>;
+  reliability?: InputMaybe<Reliability>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SourcePayload = {
+  __typename?: 'SourcePayload';
+  changes: Array<Change>;
+  /** The source as written; null when there were userErrors. */
+  source?: Maybe<Source>;
+  userErrors: Array<UserError>;
+};
 
 /** Filters on a Source relationship: some, none or every edge matches. */
 export type SourceRelationFilter = {
@@ -1326,6 +2127,12 @@ export type SourceWhere = {
   url?: InputMaybe<StringFilter>;
 };
 
+/** A stance of one statement on another. */
+export type Stance =
+  | 'CONTRADICTS'
+  | 'DISPUTES'
+  | 'SUPPORTS';
+
 export type StanceConnection = {
   __typename?: 'StanceConnection';
   edges: Array<StanceEdge>;
@@ -1386,6 +2193,10 @@ export type Statement = Node & {
   note?: Maybe<Scalars['String']['output']>;
   /** On whose behalf the speaker spoke (an organisation or formation). */
   onBehalfOf?: Maybe<Agent>;
+  /** When the statement was retracted in claimgraph (a time of record); null while it stands. A retracted statement keeps its edges. */
+  retractedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was retracted. */
+  retractionReason?: Maybe<Scalars['String']['output']>;
   /** Where it was reported, with the quoted words and where they stand in the source. */
   sources: StatementSourceConnection;
   /** The speaker. */
@@ -1513,6 +2324,14 @@ export type StatementEdge = {
   node: Statement;
 };
 
+/** Statement properties (and ON_BEHALF_OF) that can be cleared. */
+export type StatementField =
+  | 'CREDIBILITY'
+  | 'NOTE'
+  | 'ON_BEHALF_OF'
+  | 'VALID_FROM'
+  | 'VALID_TO';
+
 /** What a statement claims. */
 export type StatementKind =
   | 'ASSESSMENT'
@@ -1549,6 +2368,29 @@ export type StatementOrderField =
   | 'UPDATED_AT'
   | 'VALID_FROM';
 
+/** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
+export type StatementPatch = {
+  credibility?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<StatementKind>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** A new onBehalfOf (replaces the old one). */
+  onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
+  /** A new speaker (replaces the old one). */
+  speakerId?: InputMaybe<Scalars['ID']['input']>;
+  statedAt?: InputMaybe<PartialDateInput>;
+  text?: InputMaybe<Scalars['String']['input']>;
+  validFrom?: InputMaybe<PartialDateInput>;
+  validTo?: InputMaybe<PartialDateInput>;
+};
+
+export type StatementPayload = {
+  __typename?: 'StatementPayload';
+  changes: Array<Change>;
+  /** The statement as written; null when there were userErrors. */
+  statement?: Maybe<Statement>;
+  userErrors: Array<UserError>;
+};
+
 /** Filters on a Statement relationship: some, none or every edge matches. */
 export type StatementRelationFilter = {
   every?: InputMaybe<StatementMatch>;
@@ -1573,6 +2415,15 @@ export type StatementSourceEdge = {
   cursor: Scalars['String']['output'];
   node: Source;
   quote?: Maybe<Scalars['String']['output']>;
+};
+
+/** A source of a statement: where it was reported and the words quoted. */
+export type StatementSourceInput = {
+  charEnd?: InputMaybe<Scalars['Int']['input']>;
+  /** Offset of the quote's first character in the source text (UTF-16 code units); charEnd - charStart is the quote's length. */
+  charStart?: InputMaybe<Scalars['Int']['input']>;
+  quote?: InputMaybe<Scalars['String']['input']>;
+  sourceId: Scalars['ID']['input'];
 };
 
 /** Matches one edge of a StatementSource relationship: its properties and the node at its far end. */
@@ -1602,6 +2453,12 @@ export type StatementSubjectEdge = {
   __typename?: 'StatementSubjectEdge';
   cursor: Scalars['String']['output'];
   node: Subject;
+  role: SubjectRole;
+};
+
+/** A subject of a statement: an actor, unit or place and its role. */
+export type StatementSubjectInput = {
+  id: Scalars['ID']['input'];
   role: SubjectRole;
 };
 
@@ -1800,6 +2657,12 @@ export type UnitEdge = {
   node: Unit;
 };
 
+/** Unit properties that can be cleared. */
+export type UnitField =
+  | 'ALIASES'
+  | 'DESCRIPTION'
+  | 'SIDE';
+
 /** Matches one edge of a Unit relationship: its properties and the node at its far end. */
 export type UnitMatch = {
   node?: InputMaybe<UnitWhere>;
@@ -1818,6 +2681,23 @@ export type UnitOrderField =
   | 'NAME'
   | 'SIDE'
   | 'UPDATED_AT';
+
+/** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
+export type UnitPatch = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  echelon?: InputMaybe<Echelon>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  side?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UnitPayload = {
+  __typename?: 'UnitPayload';
+  changes: Array<Change>;
+  /** The unit as written; null when there were userErrors. */
+  unit?: Maybe<Unit>;
+  userErrors: Array<UserError>;
+};
 
 /** Filters on a Unit relationship: some, none or every edge matches. */
 export type UnitRelationFilter = {
@@ -1848,6 +2728,136 @@ export type UnitWhere = {
   /** Part of a formation at any depth. */
   within?: InputMaybe<WithinUnitInput>;
 };
+
+export type UnlinkInput = {
+  from: Scalars['ID']['input'];
+  /** For ABOUT and MEMBER_OF: the role of the one edge to remove; without it, every edge of the type between the two goes. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['ID']['input'];
+  type: RelationshipType;
+};
+
+export type UpdateActorInput = {
+  id: Scalars['ID']['input'];
+  set?: InputMaybe<ActorPatch>;
+  unset?: InputMaybe<Array<ActorField>>;
+};
+
+export type UpdatePlaceInput = {
+  id: Scalars['ID']['input'];
+  set?: InputMaybe<PlacePatch>;
+  unset?: InputMaybe<Array<PlaceField>>;
+};
+
+export type UpdateSourceInput = {
+  id: Scalars['ID']['input'];
+  set?: InputMaybe<SourcePatch>;
+  unset?: InputMaybe<Array<SourceField>>;
+};
+
+export type UpdateStatementInput = {
+  id: Scalars['ID']['input'];
+  set?: InputMaybe<StatementPatch>;
+  unset?: InputMaybe<Array<StatementField>>;
+};
+
+export type UpdateUnitInput = {
+  id: Scalars['ID']['input'];
+  set?: InputMaybe<UnitPatch>;
+  unset?: InputMaybe<Array<UnitField>>;
+};
+
+export type UpsertActorInput = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** actor:<slug>. Without it a new actor is created under a minted id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  kind: ActorKind;
+  name: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 code (RU, UA), NEUTRAL or UNKNOWN. */
+  side?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertPlaceInput = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  areaKm2?: InputMaybe<Scalars['Float']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** place:<slug>. Without it a new place is created under a minted id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  kind: PlaceKind;
+  location?: InputMaybe<LocationInput>;
+  name: Scalars['String']['input'];
+};
+
+export type UpsertSourceInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** source:<slug>. Without it a new source is created under a minted id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  kind: SourceKind;
+  /** BCP-47 language tag, e.g. en, ru, uk. */
+  language?: InputMaybe<Scalars['String']['input']>;
+  publishedAt?: InputMaybe<PartialDateInput>;
+  reliability?: InputMaybe<Reliability>;
+  title: Scalars['String']['input'];
+  /** An http or https URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertStatementInput = {
+  /** What it is about; none when not given. */
+  about?: InputMaybe<Array<StatementSubjectInput>>;
+  /** 1 (confirmed) to 6 (cannot be judged). */
+  credibility?: InputMaybe<Scalars['Int']['input']>;
+  /** statement:<slug>. Without it a new statement is created under a minted id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  kind: StatementKind;
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The organisation (actor) or formation (unit) the speaker spoke for. */
+  onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where it was reported: at least one source, each at most once. */
+  sources: Array<StatementSourceInput>;
+  /** The actor who made it. */
+  speakerId: Scalars['ID']['input'];
+  statedAt: PartialDateInput;
+  text: Scalars['String']['input'];
+  validFrom?: InputMaybe<PartialDateInput>;
+  validTo?: InputMaybe<PartialDateInput>;
+};
+
+export type UpsertUnitInput = {
+  aliases?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  echelon: Echelon;
+  /** unit:<slug>. Without it a new unit is created under a minted id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name: Scalars['String']['input'];
+  side?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A problem with a mutation's input that the user can fix. Nothing was written. */
+export type UserError = {
+  __typename?: 'UserError';
+  code: UserErrorCode;
+  /** The path of the input field at fault, from the argument: e.g. ["input", "sources", "1", "sourceId"]. */
+  field: Array<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
+export type UserErrorCode =
+  /** The request contradicts the record's state (e.g. retracting a retracted statement with another reason). */
+  | 'CONFLICT'
+  /** The write would make a PART_OF hierarchy loop. */
+  | 'CYCLE'
+  /** A delete was refused because other records depend on the node; they are listed in the payload. */
+  | 'HAS_DEPENDENTS'
+  /** A value breaks a rule: a length, a range, a format (id, URL, language tag), the order of two dates. */
+  | 'INVALID'
+  /** An id names nothing: the node to change, or one the input refers to (a speaker, a source, an endpoint). */
+  | 'NOT_FOUND'
+  /** Something required is missing, or the write would remove it (a statement's speaker or last source). */
+  | 'REQUIRED'
+  /** An id names a node of a type that is not allowed there (e.g. a place as a statement's speaker). */
+  | 'WRONG_TYPE';
 
 /** Inside a place's PART_OF hierarchy, at any depth. */
 export type WithinPlaceInput = {
@@ -1938,17 +2948,25 @@ export type ResolversTypes = {
   Actor: ResolverTypeWrapper<Row>;
   ActorConnection: ResolverTypeWrapper<Row>;
   ActorEdge: ResolverTypeWrapper<Row>;
+  ActorField: ResolverTypeWrapper<Row>;
   ActorKind: ResolverTypeWrapper<Row>;
   ActorKindFilter: ResolverTypeWrapper<Row>;
   ActorMatch: ResolverTypeWrapper<Row>;
   ActorOrder: ResolverTypeWrapper<Row>;
   ActorOrderField: ResolverTypeWrapper<Row>;
+  ActorPatch: ResolverTypeWrapper<Row>;
+  ActorPayload: ResolverTypeWrapper<Row>;
   ActorRelationFilter: ResolverTypeWrapper<Row>;
   ActorWhere: ResolverTypeWrapper<Row>;
   Agent: ResolverTypeWrapper<Row>;
   AgentWhere: ResolverTypeWrapper<Row>;
   Boolean: ResolverTypeWrapper<Row>;
   BoundingBoxInput: ResolverTypeWrapper<Row>;
+  Change: ResolverTypeWrapper<Row>;
+  ChangeConnection: ResolverTypeWrapper<Row>;
+  ChangeEdge: ResolverTypeWrapper<Row>;
+  ChangeOp: ResolverTypeWrapper<Row>;
+  ChangedEdge: ResolverTypeWrapper<Row>;
   ContestReason: ResolverTypeWrapper<Row>;
   ContestStance: ResolverTypeWrapper<Row>;
   ContestedClaim: ResolverTypeWrapper<Row>;
@@ -1963,6 +2981,9 @@ export type ResolversTypes = {
   DateRange: ResolverTypeWrapper<Row>;
   DateTime: ResolverTypeWrapper<Row>;
   DateTimeFilter: ResolverTypeWrapper<Row>;
+  DeleteInput: ResolverTypeWrapper<Row>;
+  DeletePayload: ResolverTypeWrapper<Row>;
+  Dependent: ResolverTypeWrapper<Row>;
   Echelon: ResolverTypeWrapper<Row>;
   EchelonFilter: ResolverTypeWrapper<Row>;
   Float: ResolverTypeWrapper<Row>;
@@ -1980,6 +3001,14 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Row>;
   IntFilter: ResolverTypeWrapper<Row>;
   JSON: ResolverTypeWrapper<Row>;
+  LinkGeolocationInput: ResolverTypeWrapper<Row>;
+  LinkInput: ResolverTypeWrapper<Row>;
+  LinkMembershipInput: ResolverTypeWrapper<Row>;
+  LinkPayload: ResolverTypeWrapper<Row>;
+  LinkStatementSourceInput: ResolverTypeWrapper<Row>;
+  LinkStatementStanceInput: ResolverTypeWrapper<Row>;
+  LinkStatementSubjectInput: ResolverTypeWrapper<Row>;
+  LocationInput: ResolverTypeWrapper<Row>;
   MemberConnection: ResolverTypeWrapper<Row>;
   MemberEdge: ResolverTypeWrapper<Row>;
   MemberMatch: ResolverTypeWrapper<Row>;
@@ -1992,6 +3021,7 @@ export type ResolversTypes = {
   MentionEdge: ResolverTypeWrapper<Row>;
   MentionMatch: ResolverTypeWrapper<Row>;
   MentionRelationFilter: ResolverTypeWrapper<Row>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NearInput: ResolverTypeWrapper<Row>;
   Node: ResolverTypeWrapper<Row>;
   NodeLabel: ResolverTypeWrapper<Row>;
@@ -1999,9 +3029,11 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<Row>;
   PartialDate: ResolverTypeWrapper<Row>;
   PartialDateFilter: ResolverTypeWrapper<Row>;
+  PartialDateInput: ResolverTypeWrapper<Row>;
   Place: ResolverTypeWrapper<Row>;
   PlaceConnection: ResolverTypeWrapper<Row>;
   PlaceEdge: ResolverTypeWrapper<Row>;
+  PlaceField: ResolverTypeWrapper<Row>;
   PlaceGeolocationConnection: ResolverTypeWrapper<Row>;
   PlaceGeolocationEdge: ResolverTypeWrapper<Row>;
   PlaceGeolocationMatch: ResolverTypeWrapper<Row>;
@@ -2011,32 +3043,41 @@ export type ResolversTypes = {
   PlaceMatch: ResolverTypeWrapper<Row>;
   PlaceOrder: ResolverTypeWrapper<Row>;
   PlaceOrderField: ResolverTypeWrapper<Row>;
+  PlacePatch: ResolverTypeWrapper<Row>;
+  PlacePayload: ResolverTypeWrapper<Row>;
   PlaceRelationFilter: ResolverTypeWrapper<Row>;
   PlaceWhere: ResolverTypeWrapper<Row>;
+  PropertyChange: ResolverTypeWrapper<Row>;
   Provenance: ResolverTypeWrapper<Row>;
   ProvenanceReport: ResolverTypeWrapper<Row>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordedState: ResolverTypeWrapper<Row>;
   RelationDirection: ResolverTypeWrapper<Row>;
   RelationshipType: ResolverTypeWrapper<Row>;
   RelayChain: ResolverTypeWrapper<Row>;
   Reliability: ResolverTypeWrapper<Row>;
   ReliabilityFilter: ResolverTypeWrapper<Row>;
+  RetractStatementInput: ResolverTypeWrapper<Row>;
   SearchConnection: ResolverTypeWrapper<Row>;
   SearchEdge: ResolverTypeWrapper<Row>;
   Source: ResolverTypeWrapper<Row>;
   SourceConnection: ResolverTypeWrapper<Row>;
   SourceEdge: ResolverTypeWrapper<Row>;
+  SourceField: ResolverTypeWrapper<Row>;
   SourceKind: ResolverTypeWrapper<Row>;
   SourceKindFilter: ResolverTypeWrapper<Row>;
   SourceMatch: ResolverTypeWrapper<Row>;
   SourceOrder: ResolverTypeWrapper<Row>;
   SourceOrderField: ResolverTypeWrapper<Row>;
+  SourcePatch: ResolverTypeWrapper<Row>;
+  SourcePayload: ResolverTypeWrapper<Row>;
   SourceRelationFilter: ResolverTypeWrapper<Row>;
   SourceStatementConnection: ResolverTypeWrapper<Row>;
   SourceStatementEdge: ResolverTypeWrapper<Row>;
   SourceStatementMatch: ResolverTypeWrapper<Row>;
   SourceStatementRelationFilter: ResolverTypeWrapper<Row>;
   SourceWhere: ResolverTypeWrapper<Row>;
+  Stance: ResolverTypeWrapper<Row>;
   StanceConnection: ResolverTypeWrapper<Row>;
   StanceDirection: ResolverTypeWrapper<Row>;
   StanceEdge: ResolverTypeWrapper<Row>;
@@ -2045,18 +3086,23 @@ export type ResolversTypes = {
   Statement: ResolverTypeWrapper<Row>;
   StatementConnection: ResolverTypeWrapper<Row>;
   StatementEdge: ResolverTypeWrapper<Row>;
+  StatementField: ResolverTypeWrapper<Row>;
   StatementKind: ResolverTypeWrapper<Row>;
   StatementKindFilter: ResolverTypeWrapper<Row>;
   StatementMatch: ResolverTypeWrapper<Row>;
   StatementOrder: ResolverTypeWrapper<Row>;
   StatementOrderField: ResolverTypeWrapper<Row>;
+  StatementPatch: ResolverTypeWrapper<Row>;
+  StatementPayload: ResolverTypeWrapper<Row>;
   StatementRelationFilter: ResolverTypeWrapper<Row>;
   StatementSourceConnection: ResolverTypeWrapper<Row>;
   StatementSourceEdge: ResolverTypeWrapper<Row>;
+  StatementSourceInput: ResolverTypeWrapper<Row>;
   StatementSourceMatch: ResolverTypeWrapper<Row>;
   StatementSourceRelationFilter: ResolverTypeWrapper<Row>;
   StatementSubjectConnection: ResolverTypeWrapper<Row>;
   StatementSubjectEdge: ResolverTypeWrapper<Row>;
+  StatementSubjectInput: ResolverTypeWrapper<Row>;
   StatementSubjectMatch: ResolverTypeWrapper<Row>;
   StatementSubjectRelationFilter: ResolverTypeWrapper<Row>;
   StatementWhere: ResolverTypeWrapper<Row>;
@@ -2074,11 +3120,27 @@ export type ResolversTypes = {
   Unit: ResolverTypeWrapper<Row>;
   UnitConnection: ResolverTypeWrapper<Row>;
   UnitEdge: ResolverTypeWrapper<Row>;
+  UnitField: ResolverTypeWrapper<Row>;
   UnitMatch: ResolverTypeWrapper<Row>;
   UnitOrder: ResolverTypeWrapper<Row>;
   UnitOrderField: ResolverTypeWrapper<Row>;
+  UnitPatch: ResolverTypeWrapper<Row>;
+  UnitPayload: ResolverTypeWrapper<Row>;
   UnitRelationFilter: ResolverTypeWrapper<Row>;
   UnitWhere: ResolverTypeWrapper<Row>;
+  UnlinkInput: ResolverTypeWrapper<Row>;
+  UpdateActorInput: ResolverTypeWrapper<Row>;
+  UpdatePlaceInput: ResolverTypeWrapper<Row>;
+  UpdateSourceInput: ResolverTypeWrapper<Row>;
+  UpdateStatementInput: ResolverTypeWrapper<Row>;
+  UpdateUnitInput: ResolverTypeWrapper<Row>;
+  UpsertActorInput: ResolverTypeWrapper<Row>;
+  UpsertPlaceInput: ResolverTypeWrapper<Row>;
+  UpsertSourceInput: ResolverTypeWrapper<Row>;
+  UpsertStatementInput: ResolverTypeWrapper<Row>;
+  UpsertUnitInput: ResolverTypeWrapper<Row>;
+  UserError: ResolverTypeWrapper<Row>;
+  UserErrorCode: ResolverTypeWrapper<Row>;
   WithinPlaceInput: ResolverTypeWrapper<Row>;
   WithinUnitInput: ResolverTypeWrapper<Row>;
 };
@@ -2091,12 +3153,18 @@ export type ResolversParentTypes = {
   ActorKindFilter: Row;
   ActorMatch: Row;
   ActorOrder: Row;
+  ActorPatch: Row;
+  ActorPayload: Row;
   ActorRelationFilter: Row;
   ActorWhere: Row;
   Agent: Row;
   AgentWhere: Row;
   Boolean: Row;
   BoundingBoxInput: Row;
+  Change: Row;
+  ChangeConnection: Row;
+  ChangeEdge: Row;
+  ChangedEdge: Row;
   ContestStance: Row;
   ContestedClaim: Row;
   ContestedClaimConnection: Row;
@@ -2109,6 +3177,9 @@ export type ResolversParentTypes = {
   DateRange: Row;
   DateTime: Row;
   DateTimeFilter: Row;
+  DeleteInput: Row;
+  DeletePayload: Row;
+  Dependent: Row;
   EchelonFilter: Row;
   Float: Row;
   FloatFilter: Row;
@@ -2125,6 +3196,14 @@ export type ResolversParentTypes = {
   Int: Row;
   IntFilter: Row;
   JSON: Row;
+  LinkGeolocationInput: Row;
+  LinkInput: Row;
+  LinkMembershipInput: Row;
+  LinkPayload: Row;
+  LinkStatementSourceInput: Row;
+  LinkStatementStanceInput: Row;
+  LinkStatementSubjectInput: Row;
+  LocationInput: Row;
   MemberConnection: Row;
   MemberEdge: Row;
   MemberMatch: Row;
@@ -2137,11 +3216,13 @@ export type ResolversParentTypes = {
   MentionEdge: Row;
   MentionMatch: Row;
   MentionRelationFilter: Row;
+  Mutation: Record<PropertyKey, never>;
   NearInput: Row;
   Node: Row;
   PageInfo: Row;
   PartialDate: Row;
   PartialDateFilter: Row;
+  PartialDateInput: Row;
   Place: Row;
   PlaceConnection: Row;
   PlaceEdge: Row;
@@ -2152,13 +3233,18 @@ export type ResolversParentTypes = {
   PlaceKindFilter: Row;
   PlaceMatch: Row;
   PlaceOrder: Row;
+  PlacePatch: Row;
+  PlacePayload: Row;
   PlaceRelationFilter: Row;
   PlaceWhere: Row;
+  PropertyChange: Row;
   Provenance: Row;
   ProvenanceReport: Row;
   Query: Record<PropertyKey, never>;
+  RecordedState: Row;
   RelayChain: Row;
   ReliabilityFilter: Row;
+  RetractStatementInput: Row;
   SearchConnection: Row;
   SearchEdge: Row;
   Source: Row;
@@ -2167,6 +3253,8 @@ export type ResolversParentTypes = {
   SourceKindFilter: Row;
   SourceMatch: Row;
   SourceOrder: Row;
+  SourcePatch: Row;
+  SourcePayload: Row;
   SourceRelationFilter: Row;
   SourceStatementConnection: Row;
   SourceStatementEdge: Row;
@@ -2183,13 +3271,17 @@ export type ResolversParentTypes = {
   StatementKindFilter: Row;
   StatementMatch: Row;
   StatementOrder: Row;
+  StatementPatch: Row;
+  StatementPayload: Row;
   StatementRelationFilter: Row;
   StatementSourceConnection: Row;
   StatementSourceEdge: Row;
+  StatementSourceInput: Row;
   StatementSourceMatch: Row;
   StatementSourceRelationFilter: Row;
   StatementSubjectConnection: Row;
   StatementSubjectEdge: Row;
+  StatementSubjectInput: Row;
   StatementSubjectMatch: Row;
   StatementSubjectRelationFilter: Row;
   StatementWhere: Row;
@@ -2207,8 +3299,22 @@ export type ResolversParentTypes = {
   UnitEdge: Row;
   UnitMatch: Row;
   UnitOrder: Row;
+  UnitPatch: Row;
+  UnitPayload: Row;
   UnitRelationFilter: Row;
   UnitWhere: Row;
+  UnlinkInput: Row;
+  UpdateActorInput: Row;
+  UpdatePlaceInput: Row;
+  UpdateSourceInput: Row;
+  UpdateStatementInput: Row;
+  UpdateUnitInput: Row;
+  UpsertActorInput: Row;
+  UpsertPlaceInput: Row;
+  UpsertSourceInput: Row;
+  UpsertStatementInput: Row;
+  UpsertUnitInput: Row;
+  UserError: Row;
   WithinPlaceInput: Row;
   WithinUnitInput: Row;
 };
@@ -2256,8 +3362,45 @@ export type ActorEdgeResolvers<ContextType = Context, ParentType extends Resolve
   node?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
 };
 
+export type ActorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActorPayload'] = ResolversParentTypes['ActorPayload']> = {
+  actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type AgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
   __resolveType: TypeResolveFn<'Actor' | 'Unit', ParentType, ContextType>;
+};
+
+export type ChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['PropertyChange']>, ParentType, ContextType>;
+  edge?: Resolver<Maybe<ResolversTypes['ChangedEdge']>, ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entityLabel?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['ChangeOp'], ParentType, ContextType>;
+  transactionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  who?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ChangeConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeConnection'] = ResolversParentTypes['ChangeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ChangeEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Change'], ParentType, ContextType>;
+};
+
+export type ChangedEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangedEdge'] = ResolversParentTypes['ChangedEdge']> = {
+  from?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['RelationshipType'], ParentType, ContextType>;
 };
 
 export type ContestStanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestStance'] = ResolversParentTypes['ContestStance']> = {
@@ -2314,6 +3457,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  dependents?: Resolver<Array<ResolversTypes['Dependent']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type DependentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dependent'] = ResolversParentTypes['Dependent']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  relationship?: Resolver<ResolversTypes['RelationshipType'], ParentType, ContextType>;
+};
+
 export type GeoPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeoPoint'] = ResolversParentTypes['GeoPoint']> = {
   latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2349,6 +3506,14 @@ export type IndependentOriginResolvers<ContextType = Context, ParentType extends
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LinkPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkPayload'] = ResolversParentTypes['LinkPayload']> = {
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  edge?: Resolver<Maybe<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
 
 export type MemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
   edges?: Resolver<Array<ResolversTypes['MemberEdge']>, ParentType, ContextType>;
@@ -2388,6 +3553,31 @@ export type MentionEdgeResolvers<ContextType = Context, ParentType extends Resol
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['SubjectRole'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  deleteActor?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteActorArgs, 'input'>>;
+  deletePlace?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeletePlaceArgs, 'input'>>;
+  deleteSource?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSourceArgs, 'input'>>;
+  deleteUnit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUnitArgs, 'input'>>;
+  link?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationLinkArgs, 'input'>>;
+  linkGeolocation?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationLinkGeolocationArgs, 'input'>>;
+  linkMembership?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationLinkMembershipArgs, 'input'>>;
+  linkStatementSource?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationLinkStatementSourceArgs, 'input'>>;
+  linkStatementStance?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationLinkStatementStanceArgs, 'input'>>;
+  linkStatementSubject?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationLinkStatementSubjectArgs, 'input'>>;
+  retractStatement?: Resolver<ResolversTypes['StatementPayload'], ParentType, ContextType, RequireFields<MutationRetractStatementArgs, 'input'>>;
+  unlink?: Resolver<ResolversTypes['LinkPayload'], ParentType, ContextType, RequireFields<MutationUnlinkArgs, 'input'>>;
+  updateActor?: Resolver<ResolversTypes['ActorPayload'], ParentType, ContextType, RequireFields<MutationUpdateActorArgs, 'input'>>;
+  updatePlace?: Resolver<ResolversTypes['PlacePayload'], ParentType, ContextType, RequireFields<MutationUpdatePlaceArgs, 'input'>>;
+  updateSource?: Resolver<ResolversTypes['SourcePayload'], ParentType, ContextType, RequireFields<MutationUpdateSourceArgs, 'input'>>;
+  updateStatement?: Resolver<ResolversTypes['StatementPayload'], ParentType, ContextType, RequireFields<MutationUpdateStatementArgs, 'input'>>;
+  updateUnit?: Resolver<ResolversTypes['UnitPayload'], ParentType, ContextType, RequireFields<MutationUpdateUnitArgs, 'input'>>;
+  upsertActor?: Resolver<ResolversTypes['ActorPayload'], ParentType, ContextType, RequireFields<MutationUpsertActorArgs, 'input'>>;
+  upsertPlace?: Resolver<ResolversTypes['PlacePayload'], ParentType, ContextType, RequireFields<MutationUpsertPlaceArgs, 'input'>>;
+  upsertSource?: Resolver<ResolversTypes['SourcePayload'], ParentType, ContextType, RequireFields<MutationUpsertSourceArgs, 'input'>>;
+  upsertStatement?: Resolver<ResolversTypes['StatementPayload'], ParentType, ContextType, RequireFields<MutationUpsertStatementArgs, 'input'>>;
+  upsertUnit?: Resolver<ResolversTypes['UnitPayload'], ParentType, ContextType, RequireFields<MutationUpsertUnitArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -2452,6 +3642,18 @@ export type PlaceGeolocationEdgeResolvers<ContextType = Context, ParentType exte
   offsetM?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
+export type PlacePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlacePayload'] = ResolversParentTypes['PlacePayload']> = {
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  place?: Resolver<Maybe<ResolversTypes['Place']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type PropertyChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PropertyChange'] = ResolversParentTypes['PropertyChange']> = {
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  property?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ProvenanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
   chains?: Resolver<Array<ResolversTypes['RelayChain']>, ParentType, ContextType>;
   independentOrigins?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2474,9 +3676,11 @@ export type ProvenanceReportResolvers<ContextType = Context, ParentType extends 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType, RequireFields<QueryActorArgs, 'id'>>;
   actors?: Resolver<ResolversTypes['ActorConnection'], ParentType, ContextType, RequireFields<QueryActorsArgs, 'first'>>;
+  asRecorded?: Resolver<Maybe<ResolversTypes['RecordedState']>, ParentType, ContextType, RequireFields<QueryAsRecordedArgs, 'at' | 'id'>>;
   contestedClaims?: Resolver<ResolversTypes['ContestedClaimConnection'], ParentType, ContextType, RequireFields<QueryContestedClaimsArgs, 'first' | 'within'>>;
   corroboration?: Resolver<ResolversTypes['CorroborationConnection'], ParentType, ContextType, RequireFields<QueryCorroborationArgs, 'first'>>;
   cypher?: Resolver<ResolversTypes['CypherResult'], ParentType, ContextType, RequireFields<QueryCypherArgs, 'query'>>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, RequireFields<QueryHistoryArgs, 'direction' | 'first' | 'id'>>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Subgraph']>, ParentType, ContextType, RequireFields<QueryNeighbourhoodArgs, 'depth' | 'id' | 'limit'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
@@ -2492,6 +3696,16 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   timeline?: Resolver<ResolversTypes['TimelineConnection'], ParentType, ContextType, RequireFields<QueryTimelineArgs, 'first' | 'id' | 'includeContained'>>;
   unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
   units?: Resolver<ResolversTypes['UnitConnection'], ParentType, ContextType, RequireFields<QueryUnitsArgs, 'first'>>;
+};
+
+export type RecordedStateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordedState'] = ResolversParentTypes['RecordedState']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  exists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
+  lastChange?: Resolver<Maybe<ResolversTypes['Change']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
 export type RelayChainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RelayChain'] = ResolversParentTypes['RelayChain']> = {
@@ -2542,6 +3756,12 @@ export type SourceEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 };
 
+export type SourcePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourcePayload'] = ResolversParentTypes['SourcePayload']> = {
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type SourceStatementConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceStatementConnection'] = ResolversParentTypes['SourceStatementConnection']> = {
   edges?: Resolver<Array<ResolversTypes['SourceStatementEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2580,6 +3800,8 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   kind?: Resolver<ResolversTypes['StatementKind'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onBehalfOf?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType>;
+  retractedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  retractionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<ResolversTypes['StatementSourceConnection'], ParentType, ContextType, RequireFields<StatementSourcesArgs, 'first'>>;
   speaker?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   statedAt?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
@@ -2601,6 +3823,12 @@ export type StatementConnectionResolvers<ContextType = Context, ParentType exten
 export type StatementEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementEdge'] = ResolversParentTypes['StatementEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
+};
+
+export type StatementPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementPayload'] = ResolversParentTypes['StatementPayload']> = {
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  statement?: Resolver<Maybe<ResolversTypes['Statement']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type StatementSourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementSourceConnection'] = ResolversParentTypes['StatementSourceConnection']> = {
@@ -2683,11 +3911,28 @@ export type UnitEdgeResolvers<ContextType = Context, ParentType extends Resolver
   node?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 };
 
+export type UnitPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnitPayload'] = ResolversParentTypes['UnitPayload']> = {
+  changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   Actor?: ActorResolvers<ContextType>;
   ActorConnection?: ActorConnectionResolvers<ContextType>;
   ActorEdge?: ActorEdgeResolvers<ContextType>;
+  ActorPayload?: ActorPayloadResolvers<ContextType>;
   Agent?: AgentResolvers<ContextType>;
+  Change?: ChangeResolvers<ContextType>;
+  ChangeConnection?: ChangeConnectionResolvers<ContextType>;
+  ChangeEdge?: ChangeEdgeResolvers<ContextType>;
+  ChangedEdge?: ChangedEdgeResolvers<ContextType>;
   ContestStance?: ContestStanceResolvers<ContextType>;
   ContestedClaim?: ContestedClaimResolvers<ContextType>;
   ContestedClaimConnection?: ContestedClaimConnectionResolvers<ContextType>;
@@ -2697,18 +3942,22 @@ export type Resolvers<ContextType = Context> = {
   CypherResult?: CypherResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeletePayload?: DeletePayloadResolvers<ContextType>;
+  Dependent?: DependentResolvers<ContextType>;
   GeoPoint?: GeoPointResolvers<ContextType>;
   GeolocationConnection?: GeolocationConnectionResolvers<ContextType>;
   GeolocationEdge?: GeolocationEdgeResolvers<ContextType>;
   GraphEdge?: GraphEdgeResolvers<ContextType>;
   IndependentOrigin?: IndependentOriginResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LinkPayload?: LinkPayloadResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   MembershipConnection?: MembershipConnectionResolvers<ContextType>;
   MembershipEdge?: MembershipEdgeResolvers<ContextType>;
   MentionConnection?: MentionConnectionResolvers<ContextType>;
   MentionEdge?: MentionEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartialDate?: PartialDateResolvers<ContextType>;
@@ -2717,15 +3966,19 @@ export type Resolvers<ContextType = Context> = {
   PlaceEdge?: PlaceEdgeResolvers<ContextType>;
   PlaceGeolocationConnection?: PlaceGeolocationConnectionResolvers<ContextType>;
   PlaceGeolocationEdge?: PlaceGeolocationEdgeResolvers<ContextType>;
+  PlacePayload?: PlacePayloadResolvers<ContextType>;
+  PropertyChange?: PropertyChangeResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   ProvenanceReport?: ProvenanceReportResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordedState?: RecordedStateResolvers<ContextType>;
   RelayChain?: RelayChainResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceConnection?: SourceConnectionResolvers<ContextType>;
   SourceEdge?: SourceEdgeResolvers<ContextType>;
+  SourcePayload?: SourcePayloadResolvers<ContextType>;
   SourceStatementConnection?: SourceStatementConnectionResolvers<ContextType>;
   SourceStatementEdge?: SourceStatementEdgeResolvers<ContextType>;
   StanceConnection?: StanceConnectionResolvers<ContextType>;
@@ -2733,6 +3986,7 @@ export type Resolvers<ContextType = Context> = {
   Statement?: StatementResolvers<ContextType>;
   StatementConnection?: StatementConnectionResolvers<ContextType>;
   StatementEdge?: StatementEdgeResolvers<ContextType>;
+  StatementPayload?: StatementPayloadResolvers<ContextType>;
   StatementSourceConnection?: StatementSourceConnectionResolvers<ContextType>;
   StatementSourceEdge?: StatementSourceEdgeResolvers<ContextType>;
   StatementSubjectConnection?: StatementSubjectConnectionResolvers<ContextType>;
@@ -2744,6 +3998,8 @@ export type Resolvers<ContextType = Context> = {
   Unit?: UnitResolvers<ContextType>;
   UnitConnection?: UnitConnectionResolvers<ContextType>;
   UnitEdge?: UnitEdgeResolvers<ContextType>;
+  UnitPayload?: UnitPayloadResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = Context> = {

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import neo4j, { type ManagedTransaction } from 'neo4j-driver';
+import type { Label } from '../ids.js';
+import type { PropertyChange } from './propertyValues.js';
+
+/**
+ * The change log. Every write records, in its own transaction, one `:Change` node per node or relationship
+ * it changed:
+ *
+ *   (:Change {id, at, who, op, via, transactionId, entityId, entityLabel,
+ *             relatedId?, edgeType?, edgeFrom?, edgeTo?, edgeKey?, changes})
+ *
+ * `changes` is a JSON string of [{property, before, after}] in canonical bundle form (see propertyValues.ts).
+ * A relationship's change is filed under its `from` node (entityId) and its `to` node (relatedId), so it is
+ * in the history of both. Change nodes carry no relationships and none of the five domain labels: they
+ * outlive what they describe (a deleted node's history stays) and never show up in traversals or exports.
+ * `at` is a time of record; the order of the log is (at, id), and ids sort in the order they were made.
+ */
+
+export type ChangeOp = 'CREATE' | 'UPDATE' | 'RETRACT' | 'DELETE' | 'LINK' | 'UPDATE_LINK' | 'UNLINK';
+export const NODE_OPS: readonly ChangeOp[] = ['CREATE', 'UPDATE', 'RETRACT', 'DELETE'];
+
+export interface ChangedEdge {
+  type: string;
+  from: string;
+  to: string;
+  /** The edge key's value (ABOUT's and MEMBER_OF's role); null for types without a key. */
+  key: string | null;
+}
+
+/** One change to record. For relationships, entityId/entityLabel are the `from` node's. */
+export interface ChangeEntry {
+  op: ChangeOp;
+  entityId: string;
+  entityLabel: Label;
+  edge?: ChangedEdge;
+  changes: PropertyChange[];
+}
+
+export interface ChangeMeta {
+  /** Who wrote it (a user name, or the importer's caller). */
+  who: string;
+  /** The time of record; pass the same instant the write uses for updatedAt. */
+  at: Date;
+  /** What wrote it: a mutation's name, or 'import'. */
+  via: string;
+  /** Defaults to a new transaction id. */
+  transactionId?: string;
+}
+
+/** A recorded change, shaped as the GraphQL Change type. */
+export type RecordedChange = {
+  id: string;
+  at: string;
+  who: string;
+  op: ChangeOp;
+  entityId: string;
+  entityLabel: string;
+  edge: ChangedEdge | null;
+  changes: PropertyChange[];
+  via: string;
+  transactionId: string;
+};
+
+let lastMs = 0;
+let counter = 0;
+/**
+ * A new transaction id: time-ordered (milliseconds, then a per-process counter), then random, so ids made
+ * one after the other in this process sort in that order.
+ */
+export function newTransactionId(now = Date.now()): string {
+  if (now <= lastMs) counter++;
+  else {
+    lastMs = now;
+    counter = 0;
+  }
+  const ms = Math.max(now, lastMs);
+  return `${ms.toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+/** Labels as the NodeLabel enum spells them. */
+export const nodeLabelEnum = (label: string) => label.toUpperCase();
+
+/**
+ * Records changes inside the caller's write transaction, so they commit or roll back with the write.
+ * Call it with what the write changed (nothing to record: no call needed); it returns the entries as the
+ * GraphQL Change type shows them.
+ */
+export async function recordChanges(tx: ManagedTransaction, entries: readonly ChangeEntry[], meta: ChangeMeta): Promise<RecordedChange[]> {
+  if (!entries.length) return [];
+  const transactionId = meta.transactionId ?? newTransactionId(meta.at.getTime());
+  const at = meta.at.toISOString();
+  const recorded: RecordedChange[] = entries.map((entry, seq) => ({
+    id: `${transactionId}-${String(seq).padStart(6, '0')}`,
+    at,
+    who: meta.who,
+    op: entry.op,
+    entityId: entry.entityId,
+    entityLabel: nodeLabelEnum(entry.entityLabel),
+    edge: entry.edge ?? null,
+    changes: entry.changes,
+    via: meta.via,
+    transactionId,
+  }));
+  const rows = recorded.map((c, i) => ({
+    id: c.id,
+    who: c.who,
+    op: c.op,
+    via: c.via,
+    transactionId,
+    entityId: c.entityId,
+    entityLabel: entries[i].entityLabel,
+    relatedId: c.edge ? c.edge.to : null,
+    edgeType: c.edge?.type ?? null,
+    edgeFrom: c.edge?.from ?? null,
+    edgeTo: c.edge?.to ?? null,
+    edgeKey: c.edge?.key ?? null,
+    changes: JSON.stringify(c.changes),
+  }));
+  await tx.run('UNWIND $rows AS row CREATE (c:Change) SET c = row, c.at = $at', {
+    rows,
+    at: neo4j.types.DateTime.fromStandardDate(meta.at),
+  });
+  return recorded;
+}
+
+/** A stored Change node's properties, back in the shape recordChanges returned. */
+export function changeFromStored(p: Record<string, unknown>): RecordedChange {
+  return {
+    id: p.id as string,
+    at: new Date(String(p.at)).toISOString(),
+    who: p.who as string,
+    op: p.op as ChangeOp,
+    entityId: p.entityId as string,
+    entityLabel: nodeLabelEnum(p.entityLabel as string),
+    edge: p.edgeType
+      ? { type: p.edgeType as string, from: p.edgeFrom as string, to: p.edgeTo as string, key: (p.edgeKey as string | undefined) ?? null }
+      : null,
+    changes: JSON.parse(p.changes as string) as PropertyChange[],
+    via: p.via as string,
+    transactionId: p.transactionId as string,
+  };
+}

@@ -1,0 +1,82 @@
+import type { ManagedTransaction } from 'neo4j-driver';
+import { labelOfId, type Label } from '../ids.js';
+import type { GraphModel } from '../model/graphModel.js';
+import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
+import { recordChanges, type ChangeEntry, type ChangeMeta, type RecordedChange } from './changeLog.js';
+import { canonical, diffProperties, normalise, type Properties } from './propertyValues.js';
+
+/**
+ * The change log of a bulk import. Call it inside the import's write transaction, BEFORE the batch's
+ * upserts, with the batch's (validated) records: it reads what the records will overwrite, compares it
+ * with what they say, and records a CREATE or UPDATE per node and a LINK or UPDATE_LINK per edge that the
+ * upserts will change (the importer never removes anything, so no DELETE or UNLINK). Records that change
+ * nothing are not logged, so importing the same input twice logs it once. One read per label and per
+ * relationship type and endpoint labels, and one write, whatever the batch's size.
+ *
+ *   await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at: now, via: 'import' });
+ *   // … then the batch's UNWIND … MERGE upserts, in the same transaction, with updatedAt = now
+ */
+export async function recordBundleChanges(
+  tx: ManagedTransaction,
+  model: GraphModel,
+  batch: { nodes: readonly BundleNode[]; edges: readonly BundleEdge[] },
+  meta: ChangeMeta,
+): Promise<RecordedChange[]> {
+  const entries: ChangeEntry[] = [];
+
+  const byLabel = new Map<Label, BundleNode[]>();
+  for (const node of batch.nodes) byLabel.set(node.label, [...(byLabel.get(node.label) ?? []), node]);
+  for (const [label, nodes] of byLabel) {
+    const specs = model.nodes.get(label)!.properties;
+    const result = await tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, {
+      ids: nodes.map((n) => n.id),
+    });
+    const stored = new Map(result.records.map((r) => [r.get('id') as string, r.get('p') as Properties]));
+    for (const node of nodes) {
+      const before = stored.has(node.id) ? canonical(specs, stored.get(node.id)!) : null;
+      const changes = diffProperties(specs, before, normalise(specs, node.properties));
+      if (before && !changes.length) continue;
+      entries.push({ op: before ? 'UPDATE' : 'CREATE', entityId: node.id, entityLabel: label, changes });
+    }
+  }
+
+  const groups = new Map<string, { type: string; from: Label; to: Label; edges: BundleEdge[] }>();
+  for (const edge of batch.edges) {
+    const from = labelOfId(edge.from)!;
+    const to = labelOfId(edge.to)!;
+    const group = groups.get(`${edge.type}|${from}|${to}`) ?? { type: edge.type, from, to, edges: [] };
+    group.edges.push(edge);
+    groups.set(`${edge.type}|${from}|${to}`, group);
+  }
+  for (const group of groups.values()) {
+    // Type, labels and key name come from the model (validated records), as in the importer's own Cypher.
+    const edgeModel = model.edges.get(group.type)!;
+    const specs = edgeModel.properties;
+    const rows = group.edges.map((edge, i) => {
+      const after = normalise(specs, edge.properties);
+      const key = edgeModel.key && after[edgeModel.key] != null ? String(after[edgeModel.key]) : null;
+      return { i, from: edge.from, to: edge.to, key, after };
+    });
+    const result = await tx.run(
+      `UNWIND $rows AS row
+       MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b:\`${group.to}\` {id: row.to})
+       ${edgeModel.key ? `WHERE r.\`${edgeModel.key}\` = row.key` : ''}
+       RETURN row.i AS i, properties(r) AS p`,
+      { rows: rows.map(({ i, from, to, key }) => ({ i, from, to, key })) },
+    );
+    const stored = new Map(result.records.map((r) => [Number(r.get('i')), r.get('p') as Properties]));
+    for (const row of rows) {
+      const before = stored.has(row.i) ? canonical(specs, stored.get(row.i)!) : null;
+      const changes = diffProperties(specs, before, row.after);
+      if (before && !changes.length) continue;
+      entries.push({
+        op: before ? 'UPDATE_LINK' : 'LINK',
+        entityId: row.from,
+        entityLabel: group.from,
+        edge: { type: group.type, from: row.from, to: row.to, key: row.key },
+        changes,
+      });
+    }
+  }
+  return recordChanges(tx, entries, meta);
+}

@@ -330,3 +330,184 @@ describe('deletes', () => {
     expect((await write(DELETE('Place'), { id: 'Atlantis' })).deletePlace.userErrors).toMatchObject([{ code: 'INVALID' }]);
   });
 });
+
+const UPSERT_STATEMENT = `mutation ($input: UpsertStatementInput!) {
+  upsertStatement(input: $input) {
+    statement { id text kind credibility speaker { id } onBehalfOf { ... on Node { id } } sources { edges { quote charStart charEnd node { id } } } about { edges { role node { ... on Node { id } } } } }
+    changes { ${CHANGE} } ${ERRORS}
+  }
+}`;
+const UPDATE_STATEMENT = `mutation ($input: UpdateStatementInput!) {
+  updateStatement(input: $input) { statement { id text credibility speaker { id } onBehalfOf { ... on Node { id } } } changes { ${CHANGE} } ${ERRORS} }
+}`;
+const LINK = `mutation ($input: LinkInput!) { link(input: $input) { edge { type from to properties } changes { ${CHANGE} } ${ERRORS} } }`;
+const UNLINK = `mutation ($input: UnlinkInput!) { unlink(input: $input) { edge { type from to properties } changes { ${CHANGE} } ${ERRORS} } }`;
+
+describe('statements', () => {
+  const claim = {
+    id: 'statement:test-claim',
+    text: 'A test claim about Kupyansk.',
+    kind: 'CONTROL',
+    statedAt: { start: '2024-12-16', end: '2024-12-16', precision: 'DAY' },
+    credibility: 3,
+    speakerId: 'actor:leonid-sharov',
+    onBehalfOfId: 'unit:western-group-of-forces',
+    sources: [{ sourceId: 'source:wgf-press-briefing-2024-12-16', quote: 'full control', charStart: 4, charEnd: 16 }],
+    about: [{ id: 'place:kupyansk', role: 'LOCATION' }, { id: 'unit:6th-combined-arms-army', role: 'SUBJECT' }],
+  };
+
+  it('writes a statement with its speaker, onBehalfOf, sources and subjects in one transaction', async () => {
+    const { upsertStatement } = await write(UPSERT_STATEMENT, { input: claim });
+    expect(upsertStatement.userErrors).toEqual([]);
+    expect(upsertStatement.statement).toMatchObject({
+      id: claim.id,
+      speaker: { id: 'actor:leonid-sharov' },
+      onBehalfOf: { id: 'unit:western-group-of-forces' },
+      sources: { edges: [{ quote: 'full control', charStart: 4, charEnd: 16, node: { id: 'source:wgf-press-briefing-2024-12-16' } }] },
+    });
+    expect(upsertStatement.statement.about.edges.map((e: any) => `${e.role} ${e.node.id}`).sort()).toEqual(['LOCATION place:kupyansk', 'SUBJECT unit:6th-combined-arms-army']);
+    expect(upsertStatement.changes.map((c: any) => `${c.op} ${c.edge?.type ?? ''}`.trim())).toEqual([
+      'CREATE',
+      'LINK MADE_BY',
+      'LINK ON_BEHALF_OF',
+      'LINK REPORTED_IN',
+      'LINK ABOUT',
+      'LINK ABOUT',
+    ]);
+    expect(new Set(upsertStatement.changes.map((c: any) => c.transactionId)).size).toBe(1);
+  });
+
+  it('an upsert makes sources and subjects exactly those given, and keeps stances', async () => {
+    await write(LINK, { input: { type: 'DISPUTES', from: claim.id, to: 'statement:ngc2-recaptured-northern-districts-2024-w50', properties: { note: 'test' } } });
+    const { upsertStatement } = await write(UPSERT_STATEMENT, {
+      input: { ...claim, sources: [{ sourceId: 'source:report-kupyansk' }], about: [{ id: 'place:kupyansk', role: 'LOCATION' }] },
+    });
+    expect(upsertStatement.userErrors).toEqual([]);
+    expect(upsertStatement.changes.map((c: any) => `${c.op} ${c.edge.type} ${c.edge.to}`)).toEqual([
+      'UNLINK REPORTED_IN source:wgf-press-briefing-2024-12-16',
+      'LINK REPORTED_IN source:report-kupyansk',
+      'UNLINK ABOUT unit:6th-combined-arms-army',
+    ]);
+    const stances = await h.data(`{ statement(id: "${claim.id}") { disputes { edges { node { id } } } } }`);
+    expect(stances.statement.disputes.edges.map((e: any) => e.node.id)).toEqual(['statement:ngc2-recaptured-northern-districts-2024-w50']);
+  });
+
+  it('refuses a statement without a speaker of the right type, without sources, or with unknown references, writing nothing', async () => {
+    const input = { ...claim, id: 'statement:test-refused' };
+    const wrongSpeaker = await write(UPSERT_STATEMENT, { input: { ...input, speakerId: 'place:kupyansk' } });
+    expect(wrongSpeaker.upsertStatement.userErrors).toMatchObject([{ field: ['input', 'speakerId'], code: 'WRONG_TYPE' }]);
+    const noSources = await write(UPSERT_STATEMENT, { input: { ...input, sources: [] } });
+    expect(noSources.upsertStatement.userErrors).toMatchObject([{ field: ['input', 'sources'], code: 'REQUIRED' }]);
+    const unknown = await write(UPSERT_STATEMENT, {
+      input: { ...input, speakerId: 'actor:nobody-known', sources: [{ sourceId: 'source:report-kupyansk' }, { sourceId: 'source:nowhere' }] },
+    });
+    expect(fieldsOf(unknown.upsertStatement.userErrors)).toEqual(['input.speakerId', 'input.sources.1.sourceId']);
+    expect(unknown.upsertStatement.userErrors.every((e: any) => e.code === 'NOT_FOUND')).toBe(true);
+    const missingSpeaker = await as('tester', UPSERT_STATEMENT, { input: { ...input, speakerId: undefined } });
+    expect(missingSpeaker.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await h.data(`{ statement(id: "statement:test-refused") { id } }`)).statement).toBeNull();
+    expect((await write(HISTORY, { id: 'statement:test-refused' })).history.totalCount).toBe(0);
+  });
+
+  it('validates credibility, date order, duplicate sources and quote offsets', async () => {
+    const { upsertStatement } = await write(UPSERT_STATEMENT, {
+      input: {
+        ...claim,
+        id: 'statement:test-invalid',
+        text: '',
+        credibility: 7,
+        validFrom: { start: '2024-12-10', end: '2024-12-10', precision: 'DAY' },
+        validTo: { start: '2024-12-01', end: '2024-12-01', precision: 'DAY' },
+        sources: [
+          { sourceId: 'source:report-kupyansk', quote: 'abc', charStart: 0, charEnd: 5 },
+          { sourceId: 'source:report-kupyansk' },
+        ],
+      },
+    });
+    expect(fieldsOf(upsertStatement.userErrors).sort()).toEqual(['input.credibility', 'input.sources.0.charEnd', 'input.sources.1.sourceId', 'input.text', 'input.validTo']);
+  });
+
+  it('updateStatement replaces the speaker (UNLINK + LINK), clears onBehalfOf, and refuses to remove the speaker', async () => {
+    const { updateStatement } = await write(UPDATE_STATEMENT, {
+      input: { id: claim.id, set: { speakerId: 'actor:wgf-press-service', credibility: 2 }, unset: ['ON_BEHALF_OF'] },
+    });
+    expect(updateStatement.userErrors).toEqual([]);
+    expect(updateStatement.statement).toMatchObject({ credibility: 2, speaker: { id: 'actor:wgf-press-service' }, onBehalfOf: null });
+    expect(updateStatement.changes.map((c: any) => `${c.op} ${c.edge?.type ?? ''} ${c.edge?.to ?? ''}`.trim())).toEqual([
+      'UPDATE',
+      'UNLINK MADE_BY actor:leonid-sharov',
+      'LINK MADE_BY actor:wgf-press-service',
+      'UNLINK ON_BEHALF_OF unit:western-group-of-forces',
+    ]);
+    const cleared = await write(UPDATE_STATEMENT, { input: { id: claim.id, set: { speakerId: null } } });
+    expect(cleared.updateStatement.userErrors).toMatchObject([{ field: ['input', 'set', 'speakerId'], code: 'REQUIRED' }]);
+    const unlinked = await write(UNLINK, { input: { type: 'MADE_BY', from: claim.id, to: 'actor:wgf-press-service' } });
+    expect(unlinked.unlink.userErrors).toMatchObject([{ code: 'REQUIRED' }]);
+  });
+
+  it('retracts once; the same reason again changes nothing, another reason is a CONFLICT', async () => {
+    const RETRACT = `mutation ($reason: String!) { retractStatement(input: {id: "${claim.id}", reason: $reason}) { statement { retractedAt retractionReason } changes { op } ${ERRORS} } }`;
+    const first = await write(RETRACT, { reason: 'Withdrawn.' });
+    expect(first.retractStatement.changes).toEqual([{ op: 'RETRACT' }]);
+    expect(first.retractStatement.statement.retractedAt).toMatch(ISO_DATE_TIME);
+    const same = await write(RETRACT, { reason: 'Withdrawn.' });
+    expect(same.retractStatement).toMatchObject({ changes: [], userErrors: [], statement: first.retractStatement.statement });
+    const other = await write(RETRACT, { reason: 'Another reason.' });
+    expect(other.retractStatement.userErrors).toMatchObject([{ field: ['input', 'reason'], code: 'CONFLICT' }]);
+    expect(other.retractStatement.statement).toBeNull();
+  });
+});
+
+describe('link and unlink', () => {
+  it('a single-valued relationship is replaced: a place gets a new parent, the old link is logged as unlinked', async () => {
+    await write(UPSERT_PLACE, { input: { id: 'place:test-hamlet', kind: 'POINT', name: 'Test Hamlet' } });
+    const first = await write(LINK, { input: { type: 'PART_OF', from: 'place:test-hamlet', to: 'place:kupyansk' } });
+    expect(first.link).toMatchObject({ edge: { type: 'PART_OF', from: 'place:test-hamlet', to: 'place:kupyansk', properties: {} }, userErrors: [] });
+    const second = await write(LINK, { input: { type: 'PART_OF', from: 'place:test-hamlet', to: 'place:kharkiv-province' } });
+    expect(second.link.changes.map((c: any) => `${c.op} ${c.edge.to}`)).toEqual(['UNLINK place:kupyansk', 'LINK place:kharkiv-province']);
+    expect((await h.data(`{ place(id: "place:test-hamlet") { parent { id } } }`)).place.parent).toEqual({ id: 'place:kharkiv-province' });
+  });
+
+  it('refuses a hierarchy loop, a self-link, wrong endpoint types, unknown endpoints and bad properties', async () => {
+    const loop = await write(LINK, { input: { type: 'PART_OF', from: 'place:kharkiv-province', to: 'place:kupyansk' } });
+    expect(loop.link.userErrors).toMatchObject([{ field: ['input', 'to'], code: 'CYCLE' }]);
+    const self = await write(LINK, { input: { type: 'PART_OF', from: 'place:kupyansk', to: 'place:kupyansk' } });
+    expect(self.link.userErrors).toMatchObject([{ field: ['input', 'to'] }]);
+    const wrongType = await write(LINK, { input: { type: 'MADE_BY', from: 'statement:wgf-full-control-2024-12-16', to: 'place:kupyansk' } });
+    expect(wrongType.link.userErrors).toMatchObject([{ field: ['input', 'to'], code: 'WRONG_TYPE' }]);
+    const unknown = await write(LINK, { input: { type: 'PART_OF', from: 'place:test-hamlet', to: 'place:atlantis' } });
+    expect(unknown.link.userErrors).toMatchObject([{ field: ['input', 'to'], code: 'NOT_FOUND' }]);
+    const bearing = await write(`mutation { linkGeolocation(input: {sourceId: "source:report-kupyansk", placeId: "place:test-hamlet", bearing: 360, offsetM: -1}) { ${ERRORS} } }`);
+    expect(fieldsOf(bearing.linkGeolocation.userErrors).sort()).toEqual(['input.bearing', 'input.offsetM']);
+    const notObject = await write(LINK, { input: { type: 'SUPPORTS', from: 'statement:test-claim', to: 'statement:wgf-full-control-2024-12-16', properties: [1] } });
+    expect(notObject.link.userErrors).toMatchObject([{ field: ['input', 'properties'], code: 'INVALID' }]);
+    const unknownProperty = await write(LINK, { input: { type: 'SUPPORTS', from: 'statement:test-claim', to: 'statement:wgf-full-control-2024-12-16', properties: { weight: 3 } } });
+    expect(unknownProperty.link.userErrors[0].field.slice(0, 2)).toEqual(['input', 'properties']);
+    const membership = await write(`mutation { linkMembership(input: {memberId: "actor:amk-mapping", organisationId: "actor:afp", role: "  ", from: {start: "2024-05-01", end: "2024-05-31", precision: MONTH}, to: {start: "2024-01-01", end: "2024-01-31", precision: MONTH}}) { ${ERRORS} } }`);
+    expect(fieldsOf(membership.linkMembership.userErrors).sort()).toEqual(['input.role', 'input.to']);
+    expect((await write(HISTORY, { id: 'place:atlantis' })).history.totalCount).toBe(0);
+  });
+
+  it('keyed relationships: one ABOUT per role; unlink with a key removes only that one', async () => {
+    const add = (role: string) => write(`mutation { linkStatementSubject(input: {statementId: "statement:test-claim", subjectId: "place:kupyansk", role: ${role}}) { changes { op } ${ERRORS} } }`);
+    expect((await add('SUBJECT')).linkStatementSubject.changes).toEqual([{ op: 'LINK' }]);
+    expect((await add('SUBJECT')).linkStatementSubject.changes).toEqual([]);
+    const roles = async () => (await h.data(`{ statement(id: "statement:test-claim") { about { edges { role node { ... on Node { id } } } } } }`)).statement.about.edges.map((e: any) => e.role).sort();
+    expect(await roles()).toEqual(['LOCATION', 'SUBJECT']);
+    const one = await write(UNLINK, { input: { type: 'ABOUT', from: 'statement:test-claim', to: 'place:kupyansk', key: 'SUBJECT' } });
+    expect(one.unlink.changes).toMatchObject([{ op: 'UNLINK', edge: { key: 'SUBJECT' }, changes: [{ property: 'role', before: 'SUBJECT', after: null }] }]);
+    expect(await roles()).toEqual(['LOCATION']);
+    const nothing = await write(UNLINK, { input: { type: 'ABOUT', from: 'statement:test-claim', to: 'place:kupyansk', key: 'SUBJECT' } });
+    expect(nothing.unlink).toMatchObject({ edge: null, changes: [], userErrors: [] });
+    const keyless = await write(UNLINK, { input: { type: 'PART_OF', from: 'place:test-hamlet', to: 'place:kharkiv-province', key: 'x' } });
+    expect(keyless.unlink.userErrors).toMatchObject([{ field: ['input', 'key'] }]);
+  });
+
+  it('refuses to unlink the last source of a statement, and allows it when another remains', async () => {
+    const last = await write(UNLINK, { input: { type: 'REPORTED_IN', from: 'statement:test-claim', to: 'source:report-kupyansk' } });
+    expect(last.unlink.userErrors).toMatchObject([{ code: 'REQUIRED' }]);
+    await write(`mutation { linkStatementSource(input: {statementId: "statement:test-claim", sourceId: "source:afp-report-kupyansk-2024-12"}) { ${ERRORS} } }`);
+    const ok = await write(UNLINK, { input: { type: 'REPORTED_IN', from: 'statement:test-claim', to: 'source:report-kupyansk' } });
+    expect(ok.unlink).toMatchObject({ userErrors: [], edge: { type: 'REPORTED_IN', to: 'source:report-kupyansk' }, changes: [{ op: 'UNLINK' }] });
+  });
+});

@@ -104,7 +104,7 @@ describe('upsertActor', () => {
   it('refuses an id of another type or a malformed one', async () => {
     const wrong = await write(UPSERT_ACTOR, { input: { ...input, id: 'place:test-analyst' } });
     expect(wrong.upsertActor.actor).toBeNull();
-    expect(wrong.upsertActor.userErrors).toEqual([{ field: ['input', 'id'], message: expect.stringContaining('not a Actor'), code: 'WRONG_TYPE' }]);
+    expect(wrong.upsertActor.userErrors).toEqual([{ field: ['input', 'id'], message: 'place:test-analyst is the id of a Place, not an Actor', code: 'WRONG_TYPE' }]);
     const bad = await write(UPSERT_ACTOR, { input: { ...input, id: 'actor:Not Valid' } });
     expect(bad.upsertActor.userErrors).toMatchObject([{ field: ['input', 'id'], code: 'INVALID' }]);
   });

@@ -3,7 +3,7 @@ import type { EdgeTypeModel, GraphModel } from '../../model/graphModel.js';
 import { canonical, diffProperties, normalise, toStored, type Properties } from '../../changelog/propertyValues.js';
 import type { Writer } from '../../changelog/writeTransaction.js';
 import { validateProperties } from '../node/propertyInput.js';
-import { userError, UserInputProblems, type Path, type UserError } from '../node/userErrors.js';
+import { userError, UserInputProblems, withArticle, type Path, type UserError } from '../node/userErrors.js';
 import { createEdge, deleteEdge, edgesFrom, setEdgeProperties, wouldLoop, type EdgeRef } from './edgeCypher.js';
 
 /**
@@ -68,14 +68,14 @@ export function checkEdge(model: GraphModel, edge: EdgeInput, paths: EdgePaths):
   const toLabels = edgeModel.endpoints.map((e) => e.to);
   if (!fromLabel) errors.push(userError(paths.from, `"${edge.from.slice(0, 80)}" is not a valid id (like place:kupyansk)`));
   else if (!fromLabels.includes(fromLabel)) {
-    errors.push(userError(paths.from, `${edge.type} starts at a ${labelsText(fromLabels)}, not a ${fromLabel}`, 'WRONG_TYPE'));
+    errors.push(userError(paths.from, `${edge.type} starts at ${withArticle(labelsText(fromLabels))}, not ${withArticle(fromLabel)}`, 'WRONG_TYPE'));
   }
   if (!toLabel) errors.push(userError(paths.to, `"${edge.to.slice(0, 80)}" is not a valid id (like place:kupyansk)`));
   else if (fromLabel && fromLabels.includes(fromLabel) && !edgeModel.endpoints.some((e) => e.from === fromLabel && e.to === toLabel)) {
     const allowed = edgeModel.endpoints.filter((e) => e.from === fromLabel).map((e) => e.to);
-    errors.push(userError(paths.to, `${edge.type} from a ${fromLabel} points to a ${labelsText(allowed)}, not a ${toLabel}`, 'WRONG_TYPE'));
+    errors.push(userError(paths.to, `${edge.type} from ${withArticle(fromLabel)} points to ${withArticle(labelsText(allowed))}, not ${withArticle(toLabel)}`, 'WRONG_TYPE'));
   } else if (!toLabels.includes(toLabel)) {
-    errors.push(userError(paths.to, `${edge.type} points to a ${labelsText(toLabels)}, not a ${toLabel}`, 'WRONG_TYPE'));
+    errors.push(userError(paths.to, `${edge.type} points to ${withArticle(labelsText(toLabels))}, not ${withArticle(toLabel)}`, 'WRONG_TYPE'));
   }
   if (edge.from === edge.to) errors.push(userError(paths.to, 'a node cannot be linked to itself'));
   errors.push(...validateProperties(edgeModel.properties, edge.props, paths.properties));

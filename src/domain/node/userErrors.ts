@@ -28,6 +28,9 @@ export const userError = (field: Path, message: string, code: UserErrorCode = 'I
   code,
 });
 
+/** "a Place", "an Actor": for messages that name a label. */
+export const withArticle = (word: string) => `${/^[AEIOU]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 /** Thrown to abandon a write (rolling back anything done so far) with errors for the payload. */
 export class UserInputProblems extends Error {
   override name = 'UserInputProblems';

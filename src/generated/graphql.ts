@@ -1642,7 +1642,8 @@ export type Query = {
   /**
    * Nodes whose name, aliases, statement text or source title match `query`, best first (ties by id).
    * Matching ignores case and diacritics (Kupiánsk finds Kupiansk) and treats apostrophe variants alike
-   * (Куп'янськ, Куп’янськ, Купʼянськ). The query is plain text, never search syntax: every word must match,
+   * (Куп'янськ, Куп’янськ, Купʼянськ). With `syntax: PLAIN` (the default) the query is plain text, never search
+   * syntax; `syntax: LUCENE` opts in to search syntax (see SearchSyntax). In PLAIN every word must match,
    * each as the whole word, a word it begins (from 3 letters: Kupian finds Kupiansk) or a word one edit away
    * (from 5 letters: Kharkiv finds Kharkov); common English words such as of, the, and, or are ignored.
    * `query` is 1 to 500 characters of at most 32 words. Results come from the 1000 best hits; `after` pages
@@ -1776,6 +1777,7 @@ export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   labels?: InputMaybe<Array<NodeLabel>>;
   query: Scalars['String']['input'];
+  syntax?: InputMaybe<SearchSyntax>;
 };
 
 
@@ -1923,6 +1925,24 @@ export type SearchEdge = {
   /** Relevance: higher is better. Comparable within one search only. */
   score: Scalars['Float']['output'];
 };
+
+/**
+ * How `Query.search` reads its `query`. PLAIN (the default) treats it as words, never as syntax; LUCENE opts in
+ * to a checked subset of Lucene's classic query syntax.
+ */
+export type SearchSyntax =
+  /**
+   * A subset of Lucene's classic syntax: words, "phrases" with optional slop ("a b"~2), AND, OR, NOT, + and -,
+   * parentheses, a trailing wildcard (kup*, from 2 characters), fuzzy words (kupiansk~, ~1, ~2), boosts (^2) and
+   * fields name:, aliases:, text:, title:. Words side by side must all match, as in PLAIN; write OR to widen.
+   * Leading wildcards, ? wildcards, ranges ([a TO b], {a TO b}) and regular expressions (/re/) are refused, as are
+   * unbalanced quotes or parentheses, dangling operators, unknown fields, a NOT with nothing to exclude from,
+   * more than 32 words and phrases and nesting deeper than 8 groups: BAD_USER_INPUT naming `query`, with the
+   * offset (from 0) of the problem, before the database is touched.
+   */
+  | 'LUCENE'
+  /** Plain words: every word must match, as a whole word, a word it begins or a word one edit away. */
+  | 'PLAIN';
 
 /** Where a statement was published or observed: an article, agency report, post, video, photo or map. */
 export type Source = Node & {
@@ -3060,6 +3080,7 @@ export type ResolversTypes = {
   RetractStatementInput: ResolverTypeWrapper<Row>;
   SearchConnection: ResolverTypeWrapper<Row>;
   SearchEdge: ResolverTypeWrapper<Row>;
+  SearchSyntax: ResolverTypeWrapper<Row>;
   Source: ResolverTypeWrapper<Row>;
   SourceConnection: ResolverTypeWrapper<Row>;
   SourceEdge: ResolverTypeWrapper<Row>;
@@ -3687,7 +3708,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   place?: Resolver<Maybe<ResolversTypes['Place']>, ParentType, ContextType, RequireFields<QueryPlaceArgs, 'id'>>;
   places?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, RequireFields<QueryPlacesArgs, 'first'>>;
   provenance?: Resolver<Maybe<ResolversTypes['Provenance']>, ParentType, ContextType, RequireFields<QueryProvenanceArgs, 'id'>>;
-  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
+  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query' | 'syntax'>>;
   shortestPath?: Resolver<Maybe<ResolversTypes['Subgraph']>, ParentType, ContextType, RequireFields<QueryShortestPathArgs, 'from' | 'maxDepth' | 'to'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'id'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;

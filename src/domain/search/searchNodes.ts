@@ -1,7 +1,7 @@
 import neo4j, { Neo4jError } from 'neo4j-driver';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.js';
-import type { NodeLabel } from '../../generated/graphql.js';
+import type { NodeLabel, SearchSyntax } from '../../generated/graphql.js';
 import { badUserInput, InvariantError } from '../../errors.js';
 import type { Label } from '../../ids.js';
 import { subSelections } from '../../planner/collectFields.js';
@@ -13,6 +13,7 @@ import type { Row } from '../../planner/row.js';
 import { labelsArgument, quoteName } from '../graph/graphEnums.js';
 import { keysByField, objectType, planNodeKeys, plannedRow, rootSelections, scopeOf } from '../graph/planSelection.js';
 import { luceneQuery, searchTerms } from './luceneQuery.js';
+import { luceneSyntaxQuery } from './luceneSyntax.js';
 
 /**
  * Query.search: full-text search over the `claimgraph_text` index (see src/neo4j/migrations.ts), as one
@@ -30,6 +31,7 @@ export const SEARCH_WINDOW = 1000;
 
 export interface SearchArgs {
   query: string;
+  syntax?: SearchSyntax | null;
   labels?: NodeLabel[] | null;
   first?: number | null;
   after?: string | null;
@@ -102,12 +104,12 @@ function shapeSearch(plan: SearchPlan, hits: RawHit[], total: number, first: num
 
 export async function searchNodes(ctx: Context, info: GraphQLResolveInfo, args: SearchArgs): Promise<Row> {
   // Everything a request can get wrong is decided here, before the database is touched.
-  const terms = searchTerms(args.query);
+  const syntax: SearchSyntax = args.syntax ?? 'PLAIN';
+  const lucene = syntax === 'LUCENE' ? luceneSyntaxQuery(args.query) : luceneQuery(searchTerms(args.query));
   const labels = labelsArgument(info.schema, args.labels);
   const { first, after } = pageOf(args, 2, 'Query.search');
   const resume = afterKey(after);
   const plan = planSearch(info, labels);
-  const lucene = luceneQuery(terms);
   if (lucene === null) return shapeSearch(plan, [], 0, first, after);
 
   const w = new CypherWriter();
@@ -142,10 +144,17 @@ export async function searchNodes(ctx: Context, info: GraphQLResolveInfo, args: 
   try {
     result = await ctx.db.read(cypher, w.params);
   } catch (error) {
-    // The query is built from escaped words only; should Lucene still refuse it, it is the text's fault.
+    // The query is built from checked, escaped parts only; should Lucene still refuse it (a limit met only
+    // at run time, say), it is the text's fault: BAD_USER_INPUT, never an internal error. Lucene's refusals
+    // arrive as the procedure failing; other errors stay what they are.
     if (error instanceof Neo4jError && error.code.startsWith('Neo.ClientError.Procedure')) {
-      ctx.log.warn({ err: error, lucene }, 'full-text query refused');
-      throw badUserInput('query could not be searched; try fewer or simpler words.', 'query');
+      ctx.log.warn({ err: error, lucene, syntax }, 'full-text query refused');
+      throw badUserInput(
+        syntax === 'LUCENE'
+          ? 'query (LUCENE syntax) could not be searched: the index refused it; try fewer or simpler clauses.'
+          : 'query could not be searched; try fewer or simpler words.',
+        'query',
+      );
     }
     throw error;
   }

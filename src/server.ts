@@ -74,6 +74,8 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
     schema: options.schema ?? buildSchema(),
     fieldResolver: plannedFieldResolver,
     csrfPrevention: true,
+    // main.ts stops everything in order on SIGINT/SIGTERM; Apollo's own handlers would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(options.log),

@@ -20,7 +20,7 @@ interface Started {
 }
 
 function startDev(): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CLAIMGRAPH_DATA_DIR: dataDir, CLAIMGRAPH_NEO4J_PORT: '0', PORT: '0', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', CLAIMGRAPH_DATA_DIR: dataDir, CLAIMGRAPH_NEO4J_PORT: '0', PORT: '0', LOG_LEVEL: 'info' };
   delete env.NEO4J_URI;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -5,7 +5,6 @@ import type { GraphModel } from '../model/graphModel.js';
 import { isUnavailable } from '../neo4j/database.js';
 import type { Database } from '../neo4j/database.js';
 import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
-import { migrateChangeLog } from './changeLogSchema.js';
 
 /**
  * One write: a managed write transaction in which the work and its change-log entries commit together or
@@ -39,23 +38,6 @@ export class Writer {
   }
 }
 
-/**
- * The change log's constraint and indexes, made once per database handle before its first write (schema
- * changes cannot share a transaction with data). Idempotent; a failed attempt is tried again next write.
- */
-const schemaReady = new WeakMap<Database, Promise<void>>();
-function ensureChangeLogSchema(db: Database): Promise<void> {
-  let ready = schemaReady.get(db);
-  if (!ready) {
-    ready = migrateChangeLog(db).catch((error: unknown) => {
-      schemaReady.delete(db);
-      throw error;
-    });
-    schemaReady.set(db, ready);
-  }
-  return ready;
-}
-
 export interface WriteResult<T> {
   result: T;
   /** The change-log entries recorded, in order. */
@@ -70,11 +52,6 @@ export interface WriteResult<T> {
  */
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
   const { driver } = ctx.db;
-  try {
-    await ensureChangeLogSchema(ctx.db);
-  } catch (error) {
-    throw isUnavailable(error) ? databaseUnavailable() : error;
-  }
   const session = driver.session({
     database: ctx.db.name,
     defaultAccessMode: neo4j.session.WRITE,

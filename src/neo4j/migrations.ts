@@ -1,10 +1,12 @@
 import { LABELS } from '../ids.js';
 import type { Database } from './database.js';
+import { CHANGELOG_MIGRATIONS } from '../changelog/changeLogSchema.js';
 
 /**
  * The schema Neo4j keeps for claimgraph, applied idempotently at every start: ids unique per label,
  * name and date indexes for filters and sorting, a full-text index over names, aliases and statement text
- * (ASCII-folding, so Kupiansk finds Kupiansk and Kupiánsk alike), a point index for distance queries.
+ * (ASCII-folding, so Kupiansk finds Kupiansk and Kupiánsk alike), a point index for distance queries, and
+ * the change log's id constraint and history indexes.
  */
 export const MIGRATIONS: readonly string[] = [
   ...LABELS.map((l) => `CREATE CONSTRAINT ${l.toLowerCase()}_id_unique IF NOT EXISTS FOR (n:${l}) REQUIRE n.id IS UNIQUE`),
@@ -16,6 +18,7 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE FULLTEXT INDEX claimgraph_text IF NOT EXISTS
    FOR (n:Actor|Unit|Place|Statement|Source) ON EACH [n.name, n.aliases, n.text, n.title]
    OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'standard-folding'}}`,
+  ...CHANGELOG_MIGRATIONS,
 ];
 
 export async function migrate(db: Database): Promise<void> {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateChangeLog } from '../../src/changelog/changeLogSchema.js';
 import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 
@@ -8,7 +7,6 @@ import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
-  await migrateChangeLog(h.db);
 });
 afterAll(() => h.close());
 

@@ -23,6 +23,7 @@ import { statementMutationResolvers } from './domain/statement/statementMutation
 import { sourceMutationResolvers } from './domain/source/sourceMutations.js';
 import { edgeMutationResolvers } from './domain/edges/edgeMutations.js';
 import { changelogResolvers } from './changelog/changelogResolvers.js';
+import { exchangeResolvers } from './domain/exchange/exchangeResolvers.js';
 import { PLANNED } from './planner/shapeResult.js';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../schema', import.meta.url));

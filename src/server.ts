@@ -14,6 +14,8 @@ import { ErrorCode } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
 import { badValuesPlugin } from './badValues.js';
 import { costGuardPlugin } from './costGuard.js';
+import { graphModelOf } from './model/graphModel.js';
+import { mountExchangeRoutes } from './http/exchangeRoutes.js';
 
 export interface ServerOptions {
   db: Database;
@@ -116,6 +118,9 @@ export async function startServer(options: ServerOptions & { host: string; port:
       context: async ({ req }) => ({ db: options.db, log: options.log, config: options.config, user: req.header('x-claimgraph-user') ?? undefined }),
     }),
   );
+
+  // Bulk import and streamed export (POST /import, GET|POST /export).
+  mountExchangeRoutes(app, { db: options.db, model: graphModelOf(options.schema ?? buildSchema()), log: options.log });
 
   // Errors before GraphQL runs (a body that is not JSON, one over the size limit) answer in GraphQL's
   // error shape, never with Express's default page and its stack trace.

@@ -14,6 +14,7 @@ import {
   type PartialDateInput,
 } from './bundleSchema.js';
 import type { RecordItem } from './records.js';
+import { recordBundleChanges } from '../changelog/recordBundleChanges.js';
 
 /**
  * The bulk importer. Every input (a bundle object, JSON, NDJSON, a directory of CSV files) is read as a
@@ -49,6 +50,10 @@ export type ImportProgress =
 export interface ImportOptions {
   /** Records per write transaction (default 5000). */
   batchSize?: number;
+  /** Validate only (the input and its endpoints in the database); write nothing. */
+  dryRun?: boolean;
+  /** Who is importing, as the change log records it (default 'import'). */
+  who?: string;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -60,6 +65,8 @@ export interface ImportSource {
 }
 
 export const DEFAULT_BATCH_SIZE = 5000;
+/** The change log's `who` for an import that does not say who ran it. */
+export const DEFAULT_IMPORTER = 'import';
 export const MAX_BATCH_SIZE = 100_000;
 
 const q = (name: string) => `\`${name}\``;
@@ -148,10 +155,14 @@ class Batch {
   }
 }
 
-async function writeBatch(session: Session, model: GraphModel, batch: Batch, summary: ImportReport): Promise<void> {
+async function writeBatch(session: Session, model: GraphModel, batch: Batch, summary: ImportReport, who: string): Promise<void> {
   const counts = await session.executeWrite(async (tx) => {
     const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
-    const now = neo4j.types.DateTime.fromStandardDate(new Date());
+    const at = new Date();
+    const now = neo4j.types.DateTime.fromStandardDate(at);
+    // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
+    // read before the upserts overwrite it (records that change nothing log nothing).
+    await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at, via: 'import' });
     const byLabel = new Map<Label, unknown[]>();
     for (const n of batch.nodes) {
       const rows = byLabel.get(n.label) ?? [];
@@ -230,6 +241,7 @@ class InputChangedError extends Error {
 export async function importRecords(db: Database, model: GraphModel, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
   const batchSize = Math.min(Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)), MAX_BATCH_SIZE);
   const progress = options.onProgress ?? (() => {});
+  const who = options.who?.trim() || DEFAULT_IMPORTER;
 
   // 1. validate everything
   const validator = new BundleValidator(model);
@@ -249,6 +261,7 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
   report.nodes = validator.distinctNodes;
   report.edges = validator.distinctEdges;
+  if (options.dryRun) return report;
 
   // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges
   const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
@@ -263,7 +276,7 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
         const full = batch;
         batch = new Batch();
         if (inflight) await inflight;
-        const write = writeBatch(session, model, full, report).then(() => {
+        const write = writeBatch(session, model, full, report, who).then(() => {
           written += full.size;
           progress({ phase: 'write', written, total: distinct });
         });

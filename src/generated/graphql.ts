@@ -489,6 +489,29 @@ export type EchelonFilter = {
   in?: InputMaybe<Array<Echelon>>;
 };
 
+/** The single-document export formats (CSV, a set of files, is served by GET /export and the CLI). */
+export type ExportFormat =
+  /** Statements that recreate the subgraph in another Neo4j. */
+  | 'CYPHER'
+  /** Cytoscape.js elements. */
+  | 'CYTOSCAPE'
+  /** For networkx, Gephi, yEd. */
+  | 'GRAPHML'
+  /** The import bundle format. */
+  | 'JSON'
+  /** One record per line; importable. */
+  | 'NDJSON';
+
+export type ExportedSubgraph = {
+  __typename?: 'ExportedSubgraph';
+  /** The MIME type GET /export would send the text with. */
+  contentType: Scalars['String']['output'];
+  edgeCount: Scalars['Int']['output'];
+  format: ExportFormat;
+  nodeCount: Scalars['Int']['output'];
+  text: Scalars['String']['output'];
+};
+
 export type FloatFilter = {
   eq?: InputMaybe<Scalars['Float']['input']>;
   gt?: InputMaybe<Scalars['Float']['input']>;
@@ -1612,6 +1635,12 @@ export type Query = {
    */
   cypher: CypherResult;
   /**
+   * A small subgraph in one of the export formats, exactly as GET /export would send it. Refused with
+   * BAD_USER_INPUT (argument maxNodes) as soon as it passes maxNodes nodes or ten times as many edges;
+   * unknown seeds or place are NOT_FOUND.
+   */
+  exportSubgraph: ExportedSubgraph;
+  /**
    * The change log of a node, in order of record (ASC: oldest first, the default; DESC: newest first):
    * its own changes and those of its relationships in either direction. It outlives the node: a deleted
    * node's history is still here. `first` defaults to 20, at most 100.
@@ -1724,6 +1753,13 @@ export type QueryCorroborationArgs = {
 export type QueryCypherArgs = {
   params?: InputMaybe<Scalars['JSON']['input']>;
   query: Scalars['String']['input'];
+};
+
+
+export type QueryExportSubgraphArgs = {
+  format?: ExportFormat;
+  maxNodes?: Scalars['Int']['input'];
+  selection?: InputMaybe<SubgraphSelection>;
 };
 
 
@@ -2549,6 +2585,23 @@ export type Subgraph = {
   truncated: Scalars['Boolean']['output'];
 };
 
+/**
+ * Which subgraph to export: seeds and a depth (every node within depth hops of a seed, either way), or the
+ * statement filter (statements whose statedAt overlaps [from, to] and/or that are about a place within
+ * `within`, with every node they touch), or neither (the whole graph). `labels` narrows any of them. The
+ * edges are every relationship between two selected nodes.
+ */
+export type SubgraphSelection = {
+  /** Hops from the seeds, 0–10 (default 1). */
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  labels?: InputMaybe<Array<NodeLabel>>;
+  seeds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+  /** A place id; statements about it or any place PART_OF it, at any depth. */
+  within?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** What a statement can be about. */
 export type Subject = Actor | Place | Unit;
 
@@ -3006,6 +3059,8 @@ export type ResolversTypes = {
   Dependent: ResolverTypeWrapper<Row>;
   Echelon: ResolverTypeWrapper<Row>;
   EchelonFilter: ResolverTypeWrapper<Row>;
+  ExportFormat: ResolverTypeWrapper<Row>;
+  ExportedSubgraph: ResolverTypeWrapper<Row>;
   Float: ResolverTypeWrapper<Row>;
   FloatFilter: ResolverTypeWrapper<Row>;
   GeoPoint: ResolverTypeWrapper<Row>;
@@ -3131,6 +3186,7 @@ export type ResolversTypes = {
   StringFilter: ResolverTypeWrapper<Row>;
   StringListFilter: ResolverTypeWrapper<Row>;
   Subgraph: ResolverTypeWrapper<Row>;
+  SubgraphSelection: ResolverTypeWrapper<Row>;
   Subject: ResolverTypeWrapper<Row>;
   SubjectRole: ResolverTypeWrapper<Row>;
   SubjectRoleFilter: ResolverTypeWrapper<Row>;
@@ -3202,6 +3258,7 @@ export type ResolversParentTypes = {
   DeletePayload: Row;
   Dependent: Row;
   EchelonFilter: Row;
+  ExportedSubgraph: Row;
   Float: Row;
   FloatFilter: Row;
   GeoPoint: Row;
@@ -3310,6 +3367,7 @@ export type ResolversParentTypes = {
   StringFilter: Row;
   StringListFilter: Row;
   Subgraph: Row;
+  SubgraphSelection: Row;
   Subject: Row;
   SubjectRoleFilter: Row;
   SubjectWhere: Row;
@@ -3490,6 +3548,14 @@ export type DependentResolvers<ContextType = Context, ParentType extends Resolve
   label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['RelationshipType'], ParentType, ContextType>;
+};
+
+export type ExportedSubgraphResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExportedSubgraph'] = ResolversParentTypes['ExportedSubgraph']> = {
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  edgeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['ExportFormat'], ParentType, ContextType>;
+  nodeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type GeoPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeoPoint'] = ResolversParentTypes['GeoPoint']> = {
@@ -3701,6 +3767,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   contestedClaims?: Resolver<ResolversTypes['ContestedClaimConnection'], ParentType, ContextType, RequireFields<QueryContestedClaimsArgs, 'first' | 'within'>>;
   corroboration?: Resolver<ResolversTypes['CorroborationConnection'], ParentType, ContextType, RequireFields<QueryCorroborationArgs, 'first'>>;
   cypher?: Resolver<ResolversTypes['CypherResult'], ParentType, ContextType, RequireFields<QueryCypherArgs, 'query'>>;
+  exportSubgraph?: Resolver<ResolversTypes['ExportedSubgraph'], ParentType, ContextType, RequireFields<QueryExportSubgraphArgs, 'format' | 'maxNodes'>>;
   history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, RequireFields<QueryHistoryArgs, 'direction' | 'first' | 'id'>>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Subgraph']>, ParentType, ContextType, RequireFields<QueryNeighbourhoodArgs, 'depth' | 'id' | 'limit'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
@@ -3965,6 +4032,7 @@ export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
   Dependent?: DependentResolvers<ContextType>;
+  ExportedSubgraph?: ExportedSubgraphResolvers<ContextType>;
   GeoPoint?: GeoPointResolvers<ContextType>;
   GeolocationConnection?: GeolocationConnectionResolvers<ContextType>;
   GeolocationEdge?: GeolocationEdgeResolvers<ContextType>;

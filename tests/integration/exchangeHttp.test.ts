@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { inflateRawSync } from 'node:zlib';
+import express from 'express';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { mountExchangeRoutes } from '../../src/http/exchangeRoutes.js';
+import { createHarness, model, resetToSample, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import { exportCsv, exportString, graphCounts, wipe } from '../exchange.js';
+
+/**
+ * POST /import and GET|POST /export over real HTTP: every format streamed chunked with its content type,
+ * the same bytes as the library writes, imports by content type with errors that say where, and the
+ * GraphQL field that returns small subgraphs inline.
+ */
+
+let h: Harness;
+let server: RunningServer;
+let base: string;
+beforeAll(async () => {
+  h = await createHarness();
+  server = await startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
+  base = server.url.replace(/\/graphql$/, '');
+});
+afterAll(async () => {
+  await server?.stop();
+  await h.close();
+});
+
+/** A raw GET, to see the transfer encoding fetch hides. */
+function rawGet(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** The files of a ZIP archive, read from its central directory. */
+function unzip(zip: Buffer): Record<string, string> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const offset = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const dataStart = offset + 30 + zip.readUInt16LE(offset + 26) + zip.readUInt16LE(offset + 28);
+    files[name] = inflateRawSync(zip.subarray(dataStart, dataStart + size)).toString('utf8');
+    at += 46 + nameLength;
+  }
+  return files;
+}
+
+const TYPES: Record<string, RegExp> = {
+  json: /^application\/json/,
+  ndjson: /^application\/x-ndjson/,
+  graphml: /^application\/graphml\+xml/,
+  cypher: /^text\/plain/,
+  cytoscape: /^application\/json/,
+};
+
+describe('GET /export', () => {
+  beforeAll(() => resetToSample(h.db));
+
+  for (const format of Object.keys(TYPES) as Array<'json' | 'ndjson' | 'graphml' | 'cypher' | 'cytoscape'>) {
+    it(`${format}: chunked, typed, an attachment, the library's bytes`, async () => {
+      const res = await rawGet(`${base}/export?format=${format}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['transfer-encoding']).toBe('chunked');
+      expect(res.headers['content-length']).toBeUndefined();
+      expect(res.headers['content-type']).toMatch(TYPES[format]);
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename="claimgraph-export\.[a-z.]+"$/);
+      expect(res.body.toString('utf8')).toBe(await exportString(h.db, model, format));
+    });
+  }
+
+  it('csv: a ZIP of the neo4j-admin files, each as the CLI writes it', async () => {
+    const res = await rawGet(`${base}/export?format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    const files = unzip(res.body);
+    expect(files).toEqual((await exportCsv(h.db, model)).files);
+  });
+
+  it('csv with part=: one file', async () => {
+    const res = await rawGet(`${base}/export?format=csv&part=nodes_Place.csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.body.toString('utf8')).toBe((await exportCsv(h.db, model)).files['nodes_Place.csv']);
+  });
+
+  it('a selection from query parameters (seeds, depth, label) and from a POST body give the library export', async () => {
+    const selection = { seeds: ['place:kupyansk'], depth: 1, labels: ['Place', 'Statement'] as Array<'Place' | 'Statement'> };
+    const expected = await exportString(h.db, model, 'ndjson', selection);
+    const got = await fetch(`${base}/export?format=ndjson&seed=place:kupyansk&depth=1&label=place,statement`);
+    expect(await got.text()).toBe(expected);
+    const posted = await fetch(`${base}/export`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'ndjson', selection }) });
+    expect(posted.status).toBe(200);
+    expect(await posted.text()).toBe(expected);
+    expect(expected.split('\n').length).toBeGreaterThan(3);
+  });
+
+  it('the filter selection of the issue: Kharkiv province, Nov–Dec 2024', async () => {
+    const selection = { within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31' };
+    const expected = await exportString(h.db, model, 'json', selection);
+    const res = await fetch(`${base}/export?within=place:kharkiv-province&from=2024-11-01&to=2024-12-31`);
+    expect(await res.text()).toBe(expected);
+    expect(JSON.parse(expected).nodes.length).toBeGreaterThan(5);
+  });
+
+  it('bad selections and formats are 400 BAD_USER_INPUT naming the argument; unknown seeds 404', async () => {
+    const cases: Array<[string, number, string, string]> = [
+      ['format=xml', 400, 'BAD_USER_INPUT', 'format'],
+      ['seed=place:kupyansk&depth=11', 400, 'BAD_USER_INPUT', 'depth'],
+      ['depth=2', 400, 'BAD_USER_INPUT', 'depth'],
+      ['from=2024-02-30', 400, 'BAD_USER_INPUT', 'from'],
+      ['colour=red', 400, 'BAD_USER_INPUT', 'colour'],
+      ['format=csv&part=nodes_Weapon.csv', 400, 'BAD_USER_INPUT', 'part'],
+      ['seed=place:atlantis', 404, 'NOT_FOUND', 'seeds.0'],
+    ];
+    for (const [query, status, code, argument] of cases) {
+      const res = await fetch(`${base}/export?${query}`);
+      expect(res.status, query).toBe(status);
+      expect(res.headers.get('content-disposition'), query).toBeNull();
+      const body: any = await res.json();
+      expect(body.errors[0].extensions, query).toMatchObject({ code, argument });
+    }
+  });
+
+  it('a client that hangs up mid-export does not break the server', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${base}/export?format=ndjson`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => (String(e).includes('socket hang up') ? resolve() : reject(e)));
+    });
+    const again = await fetch(`${base}/export?format=json&seed=place:kupyansk&depth=0`);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(await again.text()).nodes.map((n: any) => n.id)).toEqual(['place:kupyansk']);
+  });
+});
+
+describe('POST /import', () => {
+  beforeEach(() => resetToSample(h.db));
+
+  const post = (body: string | Buffer, type: string, query = '', headers: Record<string, string> = {}) =>
+    fetch(`${base}/import${query}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+
+  for (const [format, type] of [
+    ['json', 'application/json'],
+    ['ndjson', 'application/x-ndjson'],
+  ] as const) {
+    it(`${format} (${type}) into an empty database: the same export after`, async () => {
+      const first = await exportString(h.db, model, format);
+      await wipe(h.db);
+      const res = await post(first, type, '?batchSize=25');
+      expect(res.status).toBe(200);
+      const report: any = await res.json();
+      expect(report.nodesCreated).toBe(JSON.parse(await exportString(h.db, model, 'json')).nodes.length);
+      expect(report.batches).toBeGreaterThan(1);
+      expect(await exportString(h.db, model, format)).toBe(first);
+    });
+  }
+
+  it('csv (text/csv), one file per request: nodes files, then relationships files', async () => {
+    const { files } = await exportCsv(h.db, model);
+    const first = await exportString(h.db, model, 'json');
+    await wipe(h.db);
+    for (const name of Object.keys(files).sort((a, b) => Number(a.startsWith('rel')) - Number(b.startsWith('rel')) || (a < b ? -1 : 1))) {
+      const res = await post(files[name], 'text/csv');
+      expect(res.status, name).toBe(200);
+    }
+    expect(await exportString(h.db, model, 'json')).toBe(first);
+  });
+
+  it('re-importing the same bundle changes nothing and logs nothing', async () => {
+    const bundle = await exportString(h.db, model, 'json');
+    const changes = async () => Number((await h.db.read('MATCH (c:Change) RETURN count(c) AS n')).records[0].get('n'));
+    const before = { counts: await graphCounts(h.db), changes: await changes() };
+    const res = await post(bundle, 'application/json');
+    expect(await res.json()).toMatchObject({ nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 });
+    expect({ counts: await graphCounts(h.db), changes: await changes() }).toEqual(before);
+  });
+
+  it('a changed node is logged as an UPDATE by the X-Claimgraph-User, via import', async () => {
+    const bundle = JSON.parse(await exportString(h.db, model, 'json', { seeds: ['place:kupyansk'], depth: 0 }));
+    bundle.nodes[0].properties.description = 'Edited by a bulk import.';
+    const res = await post(JSON.stringify(bundle), 'application/json', '', { 'x-claimgraph-user': 'data-team' });
+    expect(await res.json()).toMatchObject({ nodesUpdated: 1 });
+    const log = await h.db.read("MATCH (c:Change {entityId: 'place:kupyansk'}) RETURN c.op AS op, c.who AS who, c.via AS via, c.changes AS changes ORDER BY c.at DESC, c.id DESC LIMIT 1");
+    const entry = log.records[0].toObject();
+    expect(entry).toMatchObject({ op: 'UPDATE', who: 'data-team', via: 'import' });
+    expect(JSON.parse(entry.changes)).toContainEqual(expect.objectContaining({ property: 'description', after: 'Edited by a bulk import.' }));
+  });
+
+  it('a bad bundle is 400 with every problem located, and nothing is written', async () => {
+    const bundle = await exportString(h.db, model, 'ndjson');
+    const lines = bundle.split('\n');
+    lines[3] = lines[3].replace('"properties":{', '"properties":{"colour":"red",');
+    const before = await graphCounts(h.db);
+    const res = await post(lines.join('\n'), 'application/x-ndjson');
+    expect(res.status).toBe(400);
+    const body: any = await res.json();
+    expect(body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', file: 'body', line: 4, path: 'properties' } });
+    expect(body.errors[0].message).toMatch(/^body:4: properties: .*colour/);
+    expect(await graphCounts(h.db)).toEqual(before);
+  });
+
+  it('truncated JSON is 400 with a line', async () => {
+    const bundle = await exportString(h.db, model, 'json');
+    const res = await post(bundle.slice(0, 2000), 'application/json');
+    expect(res.status).toBe(400);
+    const body: any = await res.json();
+    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', file: 'body', line: expect.any(Number) });
+  });
+
+  it('an unsupported Content-Type is 415; dryRun validates without writing', async () => {
+    expect((await post('x', 'text/plain')).status).toBe(415);
+    const bundle = JSON.parse(await exportString(h.db, model, 'json'));
+    await wipe(h.db);
+    const res = await post(JSON.stringify(bundle), 'application/json', '?dryRun=true');
+    expect(await res.json()).toMatchObject({ dryRun: true, nodes: bundle.nodes.length, nodesCreated: 0 });
+    expect(await graphCounts(h.db)).toEqual({});
+  });
+
+  it('a body over the size limit is 413, and nothing is written', async () => {
+    const app = express();
+    mountExchangeRoutes(app, { db: h.db, model, log: silentLog, maxImportBytes: 1000 });
+    const small = http.createServer(app);
+    await new Promise<void>((resolve) => small.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (small.address() as { port: number }).port;
+      const before = await graphCounts(h.db);
+      const bundle = await exportString(h.db, model, 'json');
+      // chunked (no Content-Length): the limit is enforced while the body streams in
+      const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/import', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        for (let i = 0; i < bundle.length; i += 500) req.write(bundle.slice(i, i + 500));
+        req.end();
+      });
+      expect(streamed.status).toBe(413);
+      expect(JSON.parse(streamed.body).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(await graphCounts(h.db)).toEqual(before);
+    } finally {
+      small.close();
+    }
+  });
+});
+
+describe('Query.exportSubgraph', () => {
+  beforeAll(() => resetToSample(h.db));
+  const QUERY = `query ($selection: SubgraphSelection, $format: ExportFormat!, $maxNodes: Int!) {
+    exportSubgraph(selection: $selection, format: $format, maxNodes: $maxNodes) { format contentType nodeCount edgeCount text }
+  }`;
+
+  for (const format of ['JSON', 'NDJSON', 'GRAPHML', 'CYPHER', 'CYTOSCAPE'] as const) {
+    it(`${format}: the same text as GET /export`, async () => {
+      const selection = { seeds: ['place:kupyansk'], depth: 1, labels: ['PLACE', 'STATEMENT', 'SOURCE'] };
+      const { exportSubgraph } = await h.data(QUERY, { selection, format, maxNodes: 1000 });
+      const expected = await exportString(h.db, model, format.toLowerCase() as never, { seeds: ['place:kupyansk'], depth: 1, labels: ['Place', 'Statement', 'Source'] });
+      expect(exportSubgraph.text).toBe(expected);
+      expect(exportSubgraph.format).toBe(format);
+      expect(exportSubgraph.contentType).toMatch(TYPES[format.toLowerCase()]);
+      const json = JSON.parse(await exportString(h.db, model, 'json', { seeds: ['place:kupyansk'], depth: 1, labels: ['Place', 'Statement', 'Source'] }));
+      expect([exportSubgraph.nodeCount, exportSubgraph.edgeCount]).toEqual([json.nodes.length, json.edges.length]);
+    });
+  }
+
+  it('dates filter like the list queries', async () => {
+    const { exportSubgraph } = await h.data(QUERY, { selection: { within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31' }, format: 'NDJSON', maxNodes: 1000 });
+    expect(exportSubgraph.text).toBe(await exportString(h.db, model, 'ndjson', { within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31' }));
+  });
+
+  it('over maxNodes: BAD_USER_INPUT on maxNodes; unknown seed: NOT_FOUND; bad depth: BAD_USER_INPUT', async () => {
+    const tooBig = await h.run(QUERY, { selection: null, format: 'JSON', maxNodes: 5 });
+    expect(tooBig.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'maxNodes' });
+    expect(tooBig.errors?.[0].message).toMatch(/more than 5 nodes/);
+    const cap = await h.run(QUERY, { selection: null, format: 'JSON', maxNodes: 100_000 });
+    expect(cap.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'maxNodes' });
+    const missing = await h.run(QUERY, { selection: { seeds: ['place:atlantis'] }, format: 'JSON', maxNodes: 10 });
+    expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'selection.seeds.0' });
+    const deep = await h.run(QUERY, { selection: { seeds: ['place:kupyansk'], depth: 50 }, format: 'JSON', maxNodes: 10 });
+    expect(deep.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'selection.depth' });
+  });
+});

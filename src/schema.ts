@@ -60,6 +60,7 @@ export const resolvers = mergeResolvers([
   sourceMutationResolvers,
   edgeMutationResolvers,
   changelogResolvers,
+  exchangeResolvers,
 ]) as Resolvers;
 
 /**

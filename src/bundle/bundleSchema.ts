@@ -93,6 +93,8 @@ function valueSchema(spec: PropertySpec): z.ZodTypeAny {
           return z.boolean();
         case 'date':
           return isoDate;
+        case 'dateTime':
+          return z.string().datetime({ offset: true, message: 'must be an ISO date-time like 2024-12-20T10:00:00Z' });
         default:
           return text();
       }

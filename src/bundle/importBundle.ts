@@ -101,6 +101,9 @@ export function storedValues(specs: PropertySpec[], props: Record<string, unknow
       out[`${spec.name}PrecisionM`] = typeof precision === 'number' ? neo4j.int(precision) : null;
     } else if (spec.kind === 'scalar' && spec.scalar === 'int') {
       out[spec.name] = typeof value === 'number' ? neo4j.int(value) : null;
+    } else if (spec.kind === 'scalar' && spec.scalar === 'dateTime') {
+      // stored as a DateTime, like the times of record a mutation writes
+      out[spec.name] = typeof value === 'string' ? neo4j.types.DateTime.fromStandardDate(new Date(value)) : null;
     } else if (spec.kind === 'scalar' && spec.scalar === 'date') {
       out[spec.name] = toDate(value as string | undefined);
     } else {

@@ -46,7 +46,8 @@ export function exportedValues(specs: readonly PropertySpec[], stored: Record<st
         if (!present(value)) break;
         if (spec.scalar === 'int' || spec.scalar === 'float' || spec.scalar === 'latitude' || spec.scalar === 'longitude') out[spec.name] = num(value);
         else if (spec.scalar === 'date') out[spec.name] = isoDate(value);
-        else if (spec.scalar === 'dateTime') out[spec.name] = String(value);
+        // one spelling for an instant (milliseconds, UTC), whatever precision Neo4j kept
+        else if (spec.scalar === 'dateTime') out[spec.name] = isoInstant(value);
         else out[spec.name] = value;
         break;
       }
@@ -57,4 +58,10 @@ export function exportedValues(specs: readonly PropertySpec[], stored: Record<st
     }
   }
   return out;
+}
+
+/** A stored DateTime (or an ISO string) as JavaScript's ISO form: 2024-12-20T10:00:00.123Z. */
+function isoInstant(value: unknown): string {
+  const parsed = new Date(String(value).replace(/(\.\d{3})\d+/, '$1').replace(/\[.*\]$/, ''));
+  return Number.isNaN(parsed.getTime()) ? String(value) : parsed.toISOString();
 }

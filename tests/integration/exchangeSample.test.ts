@@ -132,6 +132,30 @@ describe('round trip: export, import into an empty database, export again', () =
   });
 });
 
+describe('a time of record inside the model (a retracted statement)', () => {
+  beforeEach(() => resetToSample(db));
+
+  for (const format of ['json', 'csv'] as const) {
+    it(`${format}: retractedAt comes back as a DateTime, and the export is byte-identical`, async () => {
+      await db.write(
+        "MATCH (s:Statement {id: 'statement:wgf-full-control-2024-12-16'}) SET s.retractedAt = datetime('2024-12-20T10:00:00.123Z'), s.retractionReason = 'superseded'",
+      );
+      const first = format === 'json' ? await exportString(db, model, 'json') : JSON.stringify((await exportCsv(db, model)).files);
+      if (format === 'json') expect(first).toContain('"retractedAt":"2024-12-20T10:00:00.123Z"');
+      const dir = tempDir();
+      let target = path.join(dir, 'export.json');
+      if (format === 'json') writeFileSync(target, first);
+      else target = (await exportCsv(db, model, {}, dir)).dir;
+      await wipe(db);
+      await importFile(target);
+      const again = format === 'json' ? await exportString(db, model, 'json') : JSON.stringify((await exportCsv(db, model)).files);
+      expect(again).toBe(first);
+      const stored = await db.read("MATCH (s:Statement {id: 'statement:wgf-full-control-2024-12-16'}) RETURN valueType(s.retractedAt) AS t");
+      expect(stored.records[0].get('t')).toMatch(/^ZONED DATETIME/);
+    });
+  }
+});
+
 describe('the other formats', () => {
   beforeAll(() => resetToSample(db));
 

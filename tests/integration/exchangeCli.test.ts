@@ -84,7 +84,7 @@ describe('export then import, every importable format', () => {
     const again = await cli('import', [json]);
     expect(again.stdout).toMatch(/\(0 created, 0 updated\) and \d+ edges \(0 created, 0 updated\)/);
     expect(await graphCounts(db)).toEqual(before);
-  });
+  }, 300_000);
 
   it('export to stdout with a selection; other formats by --out extension', async () => {
     const run = await cli('export', ['--seed', 'place:kupyansk', '--depth', '1', '--label', 'place', '--label', 'Statement', '--format', 'ndjson']);
@@ -100,7 +100,7 @@ describe('export then import, every importable format', () => {
 describe('errors and exit codes', () => {
   beforeAll(() => resetToSample(db));
 
-  it('usage errors exit 2 with the usage text', async () => {
+  it('usage errors exit 2 with the usage text', { timeout: 180_000 }, async () => {
     for (const [command, args, message] of [
       ['import', [], /give a file or directory/],
       ['import', ['/no/such/file.json'], /no such file/],

@@ -46,7 +46,7 @@ export async function graphCounts(db: Database): Promise<Record<string, number>>
 export async function wipe(db: Database): Promise<void> {
   const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
   try {
-    await session.run('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS');
+    await session.run('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
   } finally {
     await session.close();
   }

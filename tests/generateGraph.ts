@@ -1,4 +1,7 @@
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import type { GraphModel } from '../src/model/graphModel.js';
+import { storedValues } from '../src/bundle/importBundle.js';
+import { exportedValues } from '../src/export/exportValues.js';
 
 /**
  * A deterministic generator of a large, varied claimgraph: every label, every relationship type, every
@@ -164,4 +167,42 @@ export function generateGraphNdjson(file: string, size = 100_000, seed = 2024121
   writeSync(fd, `${JSON.stringify({ kind: 'end', nodes, edges })}\n`);
   closeSync(fd);
   return { nodes, edges };
+}
+
+/**
+ * The same graph as generateGraphNdjson, written as claimgraph's own NDJSON export of it would be: records
+ * in export order (nodes by label then id, edges by type, from, to and key) and properties in their
+ * canonical form. Importing this file and exporting the whole graph as NDJSON must give it back byte for
+ * byte, so the import of the generated graph is itself a round trip. Holds the records in memory (a test
+ * helper, not the exporter).
+ */
+export function generateCanonicalNdjson(file: string, model: GraphModel, size = 100_000, seed = 20241216): GeneratedCounts {
+  const raw = `${file}.raw`;
+  const counts = generateGraphNdjson(raw, size, seed);
+  const nodes: Array<{ key: string; line: string }> = [];
+  const edges: Array<{ key: string; line: string }> = [];
+  const cmp = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  for (const text of readFileSync(raw, 'utf8').split('\n')) {
+    if (!text) continue;
+    const r = JSON.parse(text);
+    if (r.kind === 'node') {
+      const specs = model.nodes.get(r.label)!.properties;
+      const properties = exportedValues(specs, storedValues(specs, r.properties));
+      nodes.push({ key: `${r.label}\u0000${r.id}`, line: JSON.stringify({ kind: 'node', label: r.label, id: r.id, properties }) });
+    } else if (r.kind === 'edge') {
+      const edgeModel = model.edges.get(r.type)!;
+      const properties = exportedValues(edgeModel.properties, storedValues(edgeModel.properties, r.properties));
+      const key = edgeModel.key ? String(properties[edgeModel.key] ?? '') : '';
+      edges.push({ key: `${r.type}\u0000${r.from}\u0000${r.to}\u0000${key}`, line: JSON.stringify({ kind: 'edge', type: r.type, from: r.from, to: r.to, properties }) });
+    }
+  }
+  unlinkSync(raw);
+  nodes.sort(cmp);
+  edges.sort(cmp);
+  const fd = openSync(file, 'w');
+  writeSync(fd, '{"format":"claimgraph-ndjson","version":1}\n');
+  for (const list of [nodes, edges]) for (let i = 0; i < list.length; i += 5000) writeSync(fd, `${list.slice(i, i + 5000).map((r) => r.line).join('\n')}\n`);
+  writeSync(fd, `${JSON.stringify({ kind: 'end', nodes: nodes.length, edges: edges.length })}\n`);
+  closeSync(fd);
+  return counts;
 }

@@ -25,7 +25,11 @@ export async function recordBundleChanges(
   const entries: ChangeEntry[] = [];
 
   const byLabel = new Map<Label, BundleNode[]>();
-  for (const node of batch.nodes) byLabel.set(node.label, [...(byLabel.get(node.label) ?? []), node]);
+  for (const node of batch.nodes) {
+    const nodes = byLabel.get(node.label);
+    if (nodes) nodes.push(node);
+    else byLabel.set(node.label, [node]);
+  }
   for (const [label, nodes] of byLabel) {
     const specs = model.nodes.get(label)!.properties;
     const result = await tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, {

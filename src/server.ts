@@ -103,7 +103,8 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions & { host: string; port: number }): Promise<RunningServer> {
   const app = express();
   const httpServer = http.createServer(app);
-  const apollo = createApolloServer(options, httpServer);
+  const schema = options.schema ?? buildSchema();
+  const apollo = createApolloServer({ ...options, schema }, httpServer);
   await apollo.start();
 
   app.get('/health', async (_req, res) => {
@@ -120,7 +121,7 @@ export async function startServer(options: ServerOptions & { host: string; port:
   );
 
   // Bulk import and streamed export (POST /import, GET|POST /export).
-  mountExchangeRoutes(app, { db: options.db, model: graphModelOf(options.schema ?? buildSchema()), log: options.log });
+  mountExchangeRoutes(app, { db: options.db, model: graphModelOf(schema), log: options.log });
 
   // Errors before GraphQL runs (a body that is not JSON, one over the size limit) answer in GraphQL's
   // error shape, never with Express's default page and its stack trace.

@@ -3,7 +3,6 @@ import type { Context } from '../context.js';
 import { databaseUnavailable } from '../errors.js';
 import type { GraphModel } from '../model/graphModel.js';
 import { isUnavailable } from '../neo4j/database.js';
-import type { Database } from '../neo4j/database.js';
 import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
 
 /**

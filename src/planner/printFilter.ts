@@ -208,14 +208,6 @@ function boxPredicate(box: Where, v: string, s: FilterScope): string {
   return `point.withinBBox(${v}.location, ${corner(south, west)}, ${corner(north, east)})`;
 }
 
-function requirePlaceId(id: string, argument: string, s: FilterScope) {
-  try {
-    if (requireLabelOfId(id, argument) !== 'Place') throw new Error();
-  } catch {
-    throw badUserInput(`${id.slice(0, 80)} is not a place id.`, argument, s.field);
-  }
-}
-
 /** Part of a place (or formation) at any depth through PART_OF, optionally counting itself. */
 function withinPredicate(within: Where, v: string, label: Label, s: FilterScope): string {
   const idKey = label === 'Place' ? 'placeId' : 'unitId';

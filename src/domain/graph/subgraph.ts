@@ -2,7 +2,7 @@ import neo4j from 'neo4j-driver';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.js';
 import type { NodeLabel, RelationshipType } from '../../generated/graphql.js';
-import { requireLabelOfId, type Label } from '../../ids.js';
+import { requireLabelOfId } from '../../ids.js';
 import { graphModelOf } from '../../model/graphModel.js';
 import { CypherWriter, printNode, valueExpression } from '../../planner/printCypher.js';
 import { shapeNode, toPlain } from '../../planner/shapeResult.js';

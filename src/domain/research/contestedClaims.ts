@@ -6,20 +6,20 @@ import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
 import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter } from '../../planner/printCypher.js';
-import { toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
 import { parseWindow, requireEntityId } from './researchArgs.js';
 import {
   build,
   endsWith,
+  pagedReturn,
   printListProjection,
   rawConnection,
   rootSelections,
+  runPaged,
   scopeOf,
-  shapeProjections,
   specOf,
   type NodePosition,
-  type ObjectSpec,
+  type PagedPlan,
 } from './researchShape.js';
 
 const FIELD = 'Query.contestedClaims';
@@ -44,15 +44,8 @@ const periodEnd = (s: string) =>
 const sideOf = (s: string) =>
   `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
 
-interface ContestedPlan {
-  spec: ObjectSpec;
-  positions: NodePosition[];
-  first: number;
-  paged: boolean;
-}
-
 /** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
-function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveInfo): PreparedQuery<ContestedPlan> {
+function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveInfo): PreparedQuery<PagedPlan> {
   const label = args.about == null ? null : requireEntityId(args.about, ['Actor', 'Unit', 'Place'], 'about', FIELD);
   const { from, to } = parseWindow(args, FIELD);
   const { first, after } = pageOf({ first: args.first, after: args.after }, 2, FIELD, ORDERING);
@@ -144,26 +137,22 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
     ...pairs,
     ...reasons,
     ...page,
-    ...projections.map((p) => p.subquery),
-    `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
+    ...pagedReturn(projections),
   ].join('\n');
   return { plan: { spec, positions, first, paged: after !== null }, cypher, params: w.params };
 }
 
 export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
   const query = prepared(cacheKey(info, ORDERING), () => prepareContestedClaims(args, info));
-  const { spec, positions, first, paged } = query.plan;
-  const result = await ctx.db.read(query.cypher, query.params);
-  const record = result.records[0];
-  const rows = toPlain(record.get('rows')) as Array<{
+  const { spec, first, paged } = query.plan;
+  const { rows, total, shaped } = await runPaged<{
     a: string;
     b: string;
     subjects: string[];
     stances: Array<{ kind: string; direction: string; note: string | null }>;
     sidesDiffer: boolean;
     overlapping: boolean;
-  }>;
-  const shaped = shapeProjections(toPlain(record.get('projections')) as Record<string, unknown>, positions);
+  }>(ctx, query);
   const edges = rows.map((row) => ({
     key: [row.a, row.b] as CursorKey,
     node: {
@@ -175,7 +164,7 @@ export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, i
       overlapping: row.overlapping,
     },
   }));
-  const raw = rawConnection(edges, first, paged, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
+  const raw = rawConnection(edges, first, paged, total, (e) => encodeCursor(e.key, ORDERING));
   return build(spec, raw, shaped);
 }
 

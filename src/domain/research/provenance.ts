@@ -12,9 +12,11 @@ import { parseBound, requireEntityId } from './researchArgs.js';
 import {
   build,
   indent,
+  pagedReturn,
   printListProjection,
   rawConnection,
   rootSelections,
+  runPaged,
   scopeOf,
   selects,
   shapeProjections,
@@ -231,19 +233,15 @@ function prepareCorroboration(args: CorroborationArgs, info: GraphQLResolveInfo)
     `    reduce(acc = [], gs IN collect(og) | acc + [g IN gs WHERE g.publisher IS NOT NULL | g.publisher]) AS publisherNodes,`,
     `    reduce(acc = [], gs IN collect(og) | acc + reduce(inner = [], g IN gs | inner + g.sources)) AS originSourceNodes`,
     `}`,
-    ...projections.map((p) => p.subquery),
-    `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
+    ...pagedReturn(projections),
   ].join('\n');
   return { plan: { spec, positions, first, paged: after !== null }, cypher, params: w.params };
 }
 
 export async function corroboration(args: CorroborationArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
   const query = prepared(cacheKey(info, CORROBORATION_ORDERING), () => prepareCorroboration(args, info));
-  const { spec, positions, first, paged } = query.plan;
-  const result = await ctx.db.read(query.cypher, query.params);
-  const record = result.records[0];
-  const rows = toPlain(record.get('rows')) as Array<{ id: string; n: number; sc: number; groups: RawGroup[] }>;
-  const shaped = shapeProjections(toPlain(record.get('projections')) as Record<string, unknown>, positions);
+  const { spec, first, paged } = query.plan;
+  const { rows, total, shaped } = await runPaged<{ id: string; n: number; sc: number; groups: RawGroup[] }>(ctx, query);
   const edges = rows.map((row) => ({
     key: [row.n, row.id] as CursorKey,
     node: row.id,
@@ -251,6 +249,6 @@ export async function corroboration(args: CorroborationArgs, ctx: Context, info:
     sourceCount: row.sc,
     origins: row.groups,
   }));
-  const raw = rawConnection(edges, first, paged, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, CORROBORATION_ORDERING));
+  const raw = rawConnection(edges, first, paged, total, (e) => encodeCursor(e.key, CORROBORATION_ORDERING));
   return build(spec, raw, shaped);
 }

@@ -17,6 +17,8 @@ import { planNode, type NodePlan } from '../../planner/plan.js';
 import { printNode, type CypherWriter } from '../../planner/printCypher.js';
 import { PLANNED, shapeNode, toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
+import type { PreparedQuery } from '../../planner/planCache.js';
+import type { Context } from '../../context.js';
 
 /**
  * How the research queries reuse the planner. Their results are objects of their own (pairs, chains,
@@ -223,5 +225,34 @@ export function rawConnection<T extends Record<string, unknown>>(
       endCursor: edges.length ? edges[edges.length - 1].cursor : null,
     },
     totalCount: total,
+  };
+}
+
+/** What shaping a paged research query's result needs, decided when the query is planned. */
+export interface PagedPlan {
+  spec: ObjectSpec;
+  positions: NodePosition[];
+  first: number;
+  paged: boolean;
+}
+
+/**
+ * The closing lines of a paged research query: the subqueries projecting its page's nodes, then one row
+ * with the page (`rows`), the total (`size(found)`) and the projections by position.
+ */
+export function pagedReturn(projections: ReadonlyArray<{ position: NodePosition; subquery: string; out: string }>): string[] {
+  return [
+    ...projections.map((p) => p.subquery),
+    `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
+  ];
+}
+
+/** Runs a prepared paged research query (one round trip) and returns its rows, total and shaped projections. */
+export async function runPaged<R>(ctx: Context, query: PreparedQuery<PagedPlan>): Promise<{ rows: R[]; total: number; shaped: Projections }> {
+  const record = (await ctx.db.read(query.cypher, query.params)).records[0];
+  return {
+    rows: toPlain(record.get('rows')) as R[],
+    total: toPlain(record.get('total')) as number,
+    shaped: shapeProjections(toPlain(record.get('projections')) as Record<string, unknown>, query.plan.positions),
   };
 }

@@ -7,20 +7,20 @@ import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
 import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter, valueExpression } from '../../planner/printCypher.js';
-import { toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
 import { parseDay, parseWindow, requireEntityId } from './researchArgs.js';
 import {
   build,
   indent,
+  pagedReturn,
   printListProjection,
   rawConnection,
   rootSelections,
+  runPaged,
   scopeOf,
-  shapeProjections,
   specOf,
   type NodePosition,
-  type ObjectSpec,
+  type PagedPlan,
 } from './researchShape.js';
 
 const FIELD = 'Query.timeline';
@@ -56,15 +56,8 @@ function candidateBranches(label: Label, includeContained: boolean, idParam: str
 const START = `coalesce(s.statedAtStart, date('0001-01-01'))`;
 const END = `coalesce(s.statedAtEnd, date('0001-01-01'))`;
 
-interface TimelinePlan {
-  spec: ObjectSpec;
-  positions: NodePosition[];
-  first: number;
-  paged: boolean;
-}
-
 /** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
-function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): PreparedQuery<TimelinePlan> {
+function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): PreparedQuery<PagedPlan> {
   const label = requireEntityId(args.id, ['Actor', 'Unit', 'Place'], 'id', FIELD);
   const { from, to } = parseWindow(args, FIELD);
   const asOf = parseDay(args.asOf, 'asOf', FIELD);
@@ -108,25 +101,21 @@ function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): Prepared
     `    side: head(COLLECT { MATCH (s)-[:MADE_BY]->(sp:Actor) RETURN sp.side ORDER BY sp.id })`,
     `  }) AS rows, collect(s) AS pageNodes`,
     `}`,
-    ...projections.map((p) => p.subquery),
-    `RETURN rows, size(found) AS total, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
+    ...pagedReturn(projections),
   ].join('\n');
   return { plan: { spec, positions, first, paged: after !== null }, cypher, params: w.params };
 }
 
 export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
   const query = prepared(cacheKey(info, ORDERING), () => prepareTimeline(args, info));
-  const { spec, positions, first, paged } = query.plan;
-  const result = await ctx.db.read(query.cypher, query.params);
-  const record = result.records[0];
-  const rows = toPlain(record.get('rows')) as Array<{
+  const { spec, first, paged } = query.plan;
+  const { rows, total, shaped } = await runPaged<{
     key: CursorKey;
     id: string;
     links: string[];
     statedAt: { precision: string } | null;
     side: string | null;
-  }>;
-  const shaped = shapeProjections(toPlain(record.get('projections')) as Record<string, unknown>, positions);
+  }>(ctx, query);
   const edges = rows.map((row) => ({
     key: row.key,
     node: row.id,
@@ -135,6 +124,6 @@ export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLRe
     side: row.side,
     links: [...row.links].sort((a, b) => LINK_ORDER.indexOf(a) - LINK_ORDER.indexOf(b)),
   }));
-  const raw = rawConnection(edges, first, paged, toPlain(record.get('total')) as number, (e) => encodeCursor(e.key, ORDERING));
+  const raw = rawConnection(edges, first, paged, total, (e) => encodeCursor(e.key, ORDERING));
   return build(spec, raw, shaped);
 }

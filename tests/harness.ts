@@ -64,3 +64,14 @@ export async function createHarness(options: { reset?: boolean } = { reset: true
     },
   };
 }
+
+/** Runs `run` and returns its result with the Cypher queries it sent: proves round trips, or none at all. */
+export async function countQueries<T>(db: Database, run: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+  const queries: string[] = [];
+  const off = db.onQuery((cypher) => queries.push(cypher));
+  try {
+    return { result: await run(), queries };
+  } finally {
+    off();
+  }
+}

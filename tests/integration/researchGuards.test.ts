@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../harness.js';
+import { countQueries, createHarness, type Harness } from '../harness.js';
 
 /**
  * The research queries' guards: bad arguments are BAD_USER_INPUT naming the argument, decided before the
@@ -13,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function counting<T>(run: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const queries: string[] = [];
-  const off = h.db.onQuery((cypher) => queries.push(cypher));
-  try {
-    return { result: await run(), queries };
-  } finally {
-    off();
-  }
-}
+const counting = <T>(run: () => Promise<T>) => countQueries(h.db, run);
 
 async function expectBadInput(query: string, argument: string, variables?: Record<string, unknown>) {
   const { result, queries } = await counting(() => h.run(query, variables));

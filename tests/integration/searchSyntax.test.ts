@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHarness, type Harness } from '../harness.js';
+import { countQueries, createHarness, type Harness } from '../harness.js';
 import { luceneSyntaxQuery, MAX_SYNTAX_CLAUSES } from '../../src/domain/search/luceneSyntax.js';
 
 /**
@@ -14,15 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function counting<T>(run: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const queries: string[] = [];
-  const off = h.db.onQuery((cypher) => queries.push(cypher));
-  try {
-    return { result: await run(), queries };
-  } finally {
-    off();
-  }
-}
+const counting = <T>(run: () => Promise<T>) => countQueries(h.db, run);
 
 const HITS = `query($q: String!, $syntax: SearchSyntax, $labels: [NodeLabel!], $first: Int, $after: String) {
   search(query: $q, syntax: $syntax, labels: $labels, first: $first, after: $after) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, schema, model, type Harness } from '../harness.js';
+import { countQueries, createHarness, schema, model, type Harness } from '../harness.js';
 import { researchVocabulary } from '../../src/domain/graph/graphEnums.js';
 
 /**
@@ -13,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function counting<T>(run: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const queries: string[] = [];
-  const off = h.db.onQuery((cypher) => queries.push(cypher));
-  try {
-    return { result: await run(), queries };
-  } finally {
-    off();
-  }
-}
+const counting = <T>(run: () => Promise<T>) => countQueries(h.db, run);
 
 interface Edge {
   type: string;

@@ -7,7 +7,7 @@ import { migrate } from '../src/neo4j/migrations.js';
 import { buildSchema } from '../src/schema.js';
 import { graphModelOf } from '../src/model/graphModel.js';
 import { loadSample } from '../src/sample/loadSample.js';
-import { createApolloServer } from '../src/server.js';
+import { createApolloServer, startServer, type RunningServer } from '../src/server.js';
 import type { Context } from '../src/context.js';
 import { loadConfig } from '../src/config.js';
 
@@ -74,4 +74,9 @@ export async function countQueries<T>(db: Database, run: () => Promise<T>): Prom
   } finally {
     off();
   }
+}
+
+/** The whole API (Express, /graphql, /health, /import, /export) over the harness's database, on a free port. */
+export function startTestServer(h: Harness): Promise<RunningServer> {
+  return startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
 }

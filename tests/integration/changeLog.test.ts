@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createHarness, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import type { RunningServer } from '../../src/server.js';
+import { createHarness, silentLog, startTestServer, testConfig, type Harness } from '../harness.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 
 /**
@@ -13,7 +13,7 @@ let h: Harness;
 let server: RunningServer;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
+  server = await startTestServer(h);
 });
 afterAll(async () => {
   await server?.stop();

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { inflateRawSync } from 'node:zlib';
 import express from 'express';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { mountExchangeRoutes } from '../../src/http/exchangeRoutes.js';
-import { createHarness, model, resetToSample, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import { createHarness, model, resetToSample, silentLog, startTestServer, type Harness } from '../harness.js';
 import { exportCsv, exportString, graphCounts, wipe } from '../exchange.js';
 
 /**
@@ -18,7 +18,7 @@ let server: RunningServer;
 let base: string;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
+  server = await startTestServer(h);
   base = server.url.replace(/\/graphql$/, '');
 });
 afterAll(async () => {

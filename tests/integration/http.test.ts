@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createHarness, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import type { RunningServer } from '../../src/server.js';
+import { createHarness, startTestServer, type Harness } from '../harness.js';
 
 /** The API over real HTTP (Express 5 + Apollo Server 5), as a browser or curl sees it. */
 
@@ -8,7 +8,7 @@ let h: Harness;
 let server: RunningServer;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
+  server = await startTestServer(h);
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Label } from '../../src/ids.js';
-import { createHarness, type Harness } from '../harness.js';
+import { countQueries, createHarness, type Harness } from '../harness.js';
 import { byId, ROOT_FIELDS, sample, sampleNode, sampleNodesOf, type SampleNode } from '../sample.js';
 
 /**
@@ -191,14 +191,7 @@ async function walk(label: Label, orderBy: Order[], size: number, where?: unknow
 }
 
 async function expectBadAfter(query: string, variables: Record<string, unknown>, field: string) {
-  const queries: string[] = [];
-  const off = h.db.onQuery((cypher) => queries.push(cypher));
-  let result;
-  try {
-    result = await h.run(query, variables);
-  } finally {
-    off();
-  }
+  const { result, queries } = await countQueries(h.db, () => h.run(query, variables));
   expect(result.errors, 'errors').toHaveLength(1);
   const [error] = result.errors!;
   expect(error.extensions?.code, error.message).toBe('BAD_USER_INPUT');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../harness.js';
+import { countQueries, createHarness, type Harness } from '../harness.js';
 import { byId, sample, sampleNode, sampleNodesOf } from '../sample.js';
 
 /**
@@ -100,14 +100,7 @@ async function placeIds(where: unknown, orderBy?: unknown): Promise<string[]> {
 
 /** Runs a request that must fail with one BAD_USER_INPUT, having asked the database nothing. */
 async function expectRefused(query: string, variables: Record<string, unknown> = {}) {
-  const queries: string[] = [];
-  const off = h.db.onQuery((cypher) => queries.push(cypher));
-  let result;
-  try {
-    result = await h.run(query, variables);
-  } finally {
-    off();
-  }
+  const { result, queries } = await countQueries(h.db, () => h.run(query, variables));
   expect(result.errors, JSON.stringify(result.data)).toHaveLength(1);
   const [error] = result.errors!;
   expect(error.extensions?.code, error.message).toBe('BAD_USER_INPUT');

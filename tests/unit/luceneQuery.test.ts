@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphQLError } from 'graphql';
 import { apostropheVariants, foldLatin, luceneQuery, MAX_QUERY_LENGTH, searchTerms } from '../../src/domain/search/luceneQuery.js';
-
-function caught(run: () => unknown): GraphQLError {
-  try {
-    run();
-  } catch (error) {
-    return error as GraphQLError;
-  }
-  throw new Error('expected an error');
-}
+import { caught } from './caught.js';
 
 describe('searchTerms', () => {
   it('cuts words as the index does, lowercased, without stop words or repeats', () => {

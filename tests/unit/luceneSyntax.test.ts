@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphQLError } from 'graphql';
 import {
   luceneSyntaxQuery,
   MAX_SYNTAX_CLAUSES,
@@ -7,15 +6,7 @@ import {
   parseLuceneSyntax,
 } from '../../src/domain/search/luceneSyntax.js';
 import { MAX_QUERY_LENGTH } from '../../src/domain/search/luceneQuery.js';
-
-function caught(run: () => unknown): GraphQLError {
-  try {
-    run();
-  } catch (error) {
-    return error as GraphQLError;
-  }
-  throw new Error('expected an error');
-}
+import { caught } from './caught.js';
 
 describe('luceneSyntaxQuery: the supported subset, printed explicitly', () => {
   it.each([

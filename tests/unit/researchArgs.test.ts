@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphQLError } from 'graphql';
 import { parseBound, parseDay, parseWindow, requireEntityId } from '../../src/domain/research/researchArgs.js';
 import { reasonsOf } from '../../src/domain/research/contestedClaims.js';
+import { caught } from './caught.js';
 
 const F = 'Query.timeline';
-
-function caught(run: () => unknown): GraphQLError {
-  try {
-    run();
-  } catch (error) {
-    return error as GraphQLError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseDay', () => {
   it('accepts real calendar days, and no value', () => {

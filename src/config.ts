@@ -18,8 +18,20 @@ const EnvSchema = z
     CLAIMGRAPH_NEO4J_PORT: z.coerce.number().int().min(0).max(65535).default(7697),
     CLAIMGRAPH_NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'must look like 512m or 2g').default('1g'),
     CLAIMGRAPH_SEED: z.enum(['auto', 'never']).default('auto'),
+    // Request guards (src/guards/): every refusal is 400 QUERY_TOO_COMPLEX naming the limit.
     CLAIMGRAPH_MAX_COST: z.coerce.number().int().min(1).default(50_000),
-    CLAIMGRAPH_MAX_DEPTH: z.coerce.number().int().min(1).default(16),
+    CLAIMGRAPH_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(16),
+    CLAIMGRAPH_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(2_000),
+    CLAIMGRAPH_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+    CLAIMGRAPH_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+    CLAIMGRAPH_MAX_INPUT_DEPTH: z.coerce.number().int().min(2).max(500).default(32),
+    CLAIMGRAPH_MAX_INPUT_VALUES: z.coerce.number().int().min(10).default(10_000),
+    CLAIMGRAPH_MAX_FILTER_DEPTH: z.coerce.number().int().min(1).max(100).default(8),
+    CLAIMGRAPH_MAX_FILTER_SIZE: z.coerce.number().int().min(1).default(100),
+    // Largest JSON body of a GraphQL request or an export selection, in bytes.
+    CLAIMGRAPH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    // Largest body of POST /import (bigger bundles go through the CLI), in bytes.
+    CLAIMGRAPH_MAX_IMPORT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
     // The read-only Cypher endpoint for researchers (Query.cypher): off unless asked for.
     CLAIMGRAPH_CYPHER_ENDPOINT: z.enum(['off', 'on']).default('off'),
     CLAIMGRAPH_CYPHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),

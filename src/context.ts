@@ -9,4 +9,6 @@ export interface Context {
   config: Config;
   /** Who is writing: recorded in the change log of every write; 'anonymous' when not given. */
   user?: string;
+  /** The request's id (X-Request-Id), quoted in logs and on internal errors. */
+  requestId?: string;
 }

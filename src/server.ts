@@ -4,16 +4,19 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, httpStatusOf, RETRY_AFTER_SECONDS } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
-import { badValuesPlugin } from './badValues.js';
-import { costGuardPlugin } from './costGuard.js';
+import { argumentPathPlugin } from './guards/argumentPath.js';
+import { guardsPlugin } from './guards/guardsPlugin.js';
+import { guardValidationRules } from './guards/validationRules.js';
+import { requestLimitsOf } from './guards/requestLimits.js';
+import { requestShapeGuard } from './guards/requestShapeGuard.js';
+import { allowMethods, answerClientErrors, httpErrorHandler, mediaTypeOf, notFound, requestId, sendError, uriTooLong } from './http/httpErrors.js';
 import { graphModelOf } from './model/graphModel.js';
 import { mountExchangeRoutes } from './http/exchangeRoutes.js';
 
@@ -24,54 +27,109 @@ export interface ServerOptions {
   /** Sandbox landing page and error details for development. */
   development: boolean;
   schema?: GraphQLSchema;
+  /** The request guards (src/guards/); off only to measure what they cost (npm run bench). */
+  guards?: boolean;
 }
 
-/**
- * Errors a client may see: GraphQLErrors we raised on purpose keep their code; anything else is an
- * internal error, logged in full and shown without its message or stack.
- */
-const BAD_VARIABLE = /^Variable "\$(\w+)" got invalid value/;
+/** A GraphQL error's client-facing code, after Apollo's own labelling. */
+const BAD_VARIABLE = /^Variable "\$(\w+)" (got invalid value|of required type|of non-null type|has invalid value)/;
 
-export function formatError(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const code = formatted.extensions?.code as string | undefined;
-    if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.argument) {
-      return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: formatted.extensions.argument } };
-    }
-    // A variable its type rejects (a Date scalar refusing 2024-02-30) is the caller's input, whatever code
-    // the scalar's own error carried; name the variable as the argument.
-    const badVariable = BAD_VARIABLE.exec(formatted.message);
-    if (badVariable) {
-      return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: `$${badVariable[1]}` } };
-    }
-    if (original instanceof GraphQLError || (code && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
-      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    log.error({ err: original }, 'internal error');
-    return {
-      message: 'Internal server error.',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    };
+/** Apollo's persisted-query errors, each under a code of its own. */
+const PERSISTED_QUERY_CODES: Record<string, string> = {
+  'provided sha does not match query': ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+  'Unsupported persisted query version': ErrorCode.PERSISTED_QUERY_VERSION_UNSUPPORTED,
+};
+
+/**
+ * Errors a client may see. Errors raised on purpose carry a code and keep it (a guard's limit refusal,
+ * filed by Apollo as a validation failure, becomes QUERY_TOO_COMPLEX again); a rejected variable is the
+ * caller's input. Anything without a code is a broken invariant: shown without its message or stack (it
+ * is logged in full with the request id, see errorLogging).
+ */
+export function formatError(formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError {
+  const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
+  const code = extensions.code as string | undefined;
+  if (code === ErrorCode.GRAPHQL_VALIDATION_FAILED && extensions.limit) {
+    return { ...formatted, extensions: { ...extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  if (code === ErrorCode.GRAPHQL_VALIDATION_FAILED && extensions.argument) {
+    return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: extensions.argument } };
+  }
+  // A variable its type rejects (a Date scalar refusing 2024-02-30) is the caller's input, whatever code
+  // the scalar's own error carried; name the variable as the argument.
+  const badVariable = BAD_VARIABLE.exec(formatted.message);
+  if (badVariable) {
+    return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: `$${badVariable[1]}` } };
+  }
+  if (PERSISTED_QUERY_CODES[formatted.message]) {
+    return { ...formatted, extensions: { code: PERSISTED_QUERY_CODES[formatted.message] } };
+  }
+  if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) return { ...formatted, extensions };
+  return {
+    message: 'Internal server error.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
 }
 
+/** Whether an error (before formatting) is a broken invariant rather than something raised on purpose. */
+function isInternal(error: GraphQLError): boolean {
+  const code = error.extensions?.code;
+  return !code || code === ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * Internal errors are logged in full with the request id, and the id is put on the error the client sees
+ * so a report can be matched to the log. The response's status is the highest of its errors' codes (the
+ * status table in src/errors.ts): a BAD_USER_INPUT raised by a resolver is a 400 even beside fields that
+ * succeeded, a missing persisted query is a 400 (Apollo would say 200), and a 503 says when to retry.
+ */
+const errorLogging = (log: Logger): ApolloServerPlugin<Context> => ({
+  async requestDidStart({ contextValue }) {
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) {
+          if (isInternal(error)) log.error({ err: error.originalError ?? error, requestId: contextValue.requestId, path: error.path }, 'internal error');
+        }
+      },
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors;
+        if (!errors) return;
+        let status = 0;
+        for (const error of errors) {
+          const code = error.extensions?.code;
+          if (code === ErrorCode.INTERNAL_SERVER_ERROR && contextValue.requestId) {
+            (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+          status = Math.max(status, httpStatusOf(code) ?? 0);
+        }
+        if (status && (!response.http.status || response.http.status === 200 || response.http.status < status)) response.http.status = status;
+        if (status === 503 && !response.http.headers.get('retry-after')) response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+});
+
 const requestLogging = (log: Logger): ApolloServerPlugin<Context> => ({
-  async requestDidStart({ request }) {
+  async requestDidStart({ request, contextValue }) {
     const started = process.hrtime.bigint();
     return {
       async willSendResponse({ errors }) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log.info({ operation: request.operationName ?? null, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'graphql');
+        log.info(
+          { operation: request.operationName ?? null, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0, requestId: contextValue.requestId },
+          'graphql',
+        );
       },
     };
   },
 });
 
 export function createApolloServer(options: ServerOptions, httpServer?: http.Server): ApolloServer<Context> {
+  const limits = requestLimitsOf(options.config);
+  const guarded = options.guards !== false;
   return new ApolloServer<Context>({
     schema: options.schema ?? buildSchema(),
     fieldResolver: plannedFieldResolver,
@@ -80,13 +138,17 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
     stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: formatError(options.log),
+    // graphql-js's own token limit, behind the guard that checks it (with nesting) before parsing.
+    parseOptions: guarded ? { maxTokens: limits.maxTokens } : {},
+    validationRules: guarded ? guardValidationRules(limits) : [],
+    formatError,
     plugins: [
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
       requestLogging(options.log),
-      badValuesPlugin as ApolloServerPlugin<Context>,
-      costGuardPlugin({ maxCost: options.config.CLAIMGRAPH_MAX_COST, maxDepth: options.config.CLAIMGRAPH_MAX_DEPTH }) as ApolloServerPlugin<Context>,
+      errorLogging(options.log),
+      ...(guarded ? [guardsPlugin(limits) as ApolloServerPlugin<Context>] : []),
+      argumentPathPlugin as ApolloServerPlugin<Context>,
     ],
   });
 }
@@ -107,37 +169,48 @@ export async function startServer(options: ServerOptions & { host: string; port:
   const apollo = createApolloServer({ ...options, schema }, httpServer);
   await apollo.start();
 
+  app.disable('x-powered-by');
+  app.use(requestId, uriTooLong);
   app.get('/health', async (_req, res) => {
     const neo4j = await options.db.ping();
     res.status(neo4j ? 200 : 503).json({ status: neo4j ? 'ok' : 'degraded', neo4j: neo4j ? 'up' : 'down' });
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    allowMethods('GET', 'POST'),
+    // GraphQL over HTTP takes JSON; anything else (a form, text/plain) is refused before it is read.
+    (req, res, next) =>
+      req.method !== 'POST' || mediaTypeOf(req) === 'application/json'
+        ? next()
+        : sendError(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send GraphQL requests as application/json (got ${mediaTypeOf(req) || 'no Content-Type'}).`),
+    express.json({ limit: options.config.CLAIMGRAPH_MAX_BODY_BYTES }),
+    ...(options.guards === false ? [] : [requestShapeGuard(requestLimitsOf(options.config))]),
     expressMiddleware(apollo, {
       // Who writes is recorded in the change log; there is no authentication yet, so the header is trusted.
-      context: async ({ req }) => ({ db: options.db, log: options.log, config: options.config, user: req.header('x-claimgraph-user') ?? undefined }),
+      context: async ({ req, res }) => ({
+        db: options.db,
+        log: options.log,
+        config: options.config,
+        user: req.header('x-claimgraph-user') ?? undefined,
+        requestId: res.locals.requestId as string,
+      }),
     }),
   );
 
   // Bulk import and streamed export (POST /import, GET|POST /export).
-  mountExchangeRoutes(app, { db: options.db, model: graphModelOf(schema), log: options.log });
-
-  // Errors before GraphQL runs (a body that is not JSON, one over the size limit) answer in GraphQL's
-  // error shape, never with Express's default page and its stack trace.
-  app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) options.log.error({ err: error }, 'unhandled HTTP error');
-    const message =
-      error.type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : error.type === 'entity.too.large'
-          ? 'The request body is too large.'
-          : status === 500
-            ? 'Internal server error.'
-            : 'Bad request.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST' } }] });
+  mountExchangeRoutes(app, {
+    db: options.db,
+    model: graphModelOf(schema),
+    log: options.log,
+    maxBodyBytes: options.config.CLAIMGRAPH_MAX_BODY_BYTES,
+    maxImportBytes: options.config.CLAIMGRAPH_MAX_IMPORT_BYTES,
   });
+
+  // Anything else is a 404, and errors raised before GraphQL runs (a body that is not JSON, one over the
+  // size limit) answer in GraphQL's error shape, never with Express's default page and its stack trace.
+  app.use(notFound);
+  app.use(httpErrorHandler(options.log));
+  answerClientErrors(httpServer, options.log);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

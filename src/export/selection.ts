@@ -45,7 +45,10 @@ export class SelectionError extends Error {
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
+  .refine((s) => {
+    const day = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(s);
+  }, 'is not a calendar date');
 const id = z.string().refine((s) => labelOfId(s) !== null, 'is not a valid id (like place:kupyansk)');
 
 const selectionSchema = z

@@ -19,6 +19,7 @@ import { checkCsvExportable, chunked, exportCsvPart, exportText, type StreamForm
 import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
+import { mediaTypeOf } from './httpErrors.js';
 
 /**
  * Bulk exchange over HTTP, beside /graphql:
@@ -36,6 +37,8 @@ export interface ExchangeRouteOptions {
   log: Logger;
   /** Largest import body accepted, in bytes (default 1 GiB). */
   maxImportBytes?: number;
+  /** Largest JSON body of POST /export, in bytes. */
+  maxBodyBytes?: number;
 }
 
 export const DEFAULT_MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
@@ -117,19 +120,52 @@ function list(value: unknown): string[] | undefined {
   return items;
 }
 
-/** A selection from query parameters (GET) or a JSON body (POST): seed(s), depth, label(s), from, to, within. */
+/** The keys of a selection; `seed` and `label` are accepted as the singular of `seeds` and `labels`. */
+const SELECTION_KEYS = ['seed', 'seeds', 'depth', 'label', 'labels', 'from', 'to', 'within'];
+const KNOWN_EXPORT_PARAMS = new Set(['format', 'part', 'selection', ...SELECTION_KEYS]);
+
+/**
+ * A selection from query parameters (GET), a JSON body (POST), or a `selection` object in either (in a
+ * query string, as JSON text). Every key given is either honoured or refused by parseSelection: none is
+ * dropped, so a mistyped key can never widen the export to more than was asked for.
+ */
 function selectionFrom(input: Record<string, unknown>): Record<string, unknown> {
-  const selection: Record<string, unknown> = {};
-  const seeds = list(input.seeds ?? input.seed);
-  if (seeds) selection.seeds = seeds;
-  if (input.depth !== undefined) selection.depth = typeof input.depth === 'number' ? input.depth : /^\d+$/.test(String(input.depth)) ? Number(input.depth) : String(input.depth);
-  const labels = list(input.labels ?? input.label);
-  if (labels) selection.labels = labels.map((l) => LABELS.find((known) => known.toLowerCase() === l.toLowerCase()) ?? l);
-  for (const key of ['from', 'to', 'within'] as const) if (input[key] !== undefined) selection[key] = input[key];
+  const selection: Record<string, unknown> = { ...input };
+  if ('seed' in input || 'seeds' in input) {
+    delete selection.seed;
+    if ('seed' in input && 'seeds' in input) throw new SelectionError([{ path: 'seed', message: 'give seed or seeds, not both' }]);
+    selection.seeds = list(input.seeds ?? input.seed) ?? input.seeds ?? input.seed;
+  }
+  if ('label' in input || 'labels' in input) {
+    delete selection.label;
+    if ('label' in input && 'labels' in input) throw new SelectionError([{ path: 'label', message: 'give label or labels, not both' }]);
+    const labels = list(input.labels ?? input.label);
+    selection.labels = labels ? labels.map((l) => LABELS.find((known) => known.toLowerCase() === l.toLowerCase()) ?? l) : input.labels ?? input.label;
+  }
+  if (typeof input.depth === 'string' && /^\d{1,6}$/.test(input.depth)) selection.depth = Number(input.depth);
   return selection;
 }
 
-const KNOWN_EXPORT_PARAMS = new Set(['format', 'part', 'seed', 'seeds', 'depth', 'label', 'labels', 'from', 'to', 'within', 'selection']);
+/** The selection of an export request: the `selection` object, or the selection keys beside format and part. */
+function selectionOf(input: Record<string, unknown>): Record<string, unknown> {
+  const flat = Object.fromEntries(Object.entries(input).filter(([k]) => SELECTION_KEYS.includes(k)));
+  if (input.selection === undefined) return selectionFrom(flat);
+  if (Object.keys(flat).length) {
+    throw new SelectionError([{ path: Object.keys(flat)[0], message: 'give the selection either as `selection` or as separate keys, not both' }]);
+  }
+  let selection = input.selection;
+  if (typeof selection === 'string') {
+    try {
+      selection = JSON.parse(selection);
+    } catch {
+      throw new SelectionError([{ path: 'selection', message: 'must be a JSON object, like {"seeds":["place:kupyansk"],"depth":2}' }]);
+    }
+  }
+  if (typeof selection !== 'object' || selection === null || Array.isArray(selection)) {
+    throw new SelectionError([{ path: 'selection', message: 'must be an object, like {"seeds":["place:kupyansk"],"depth":2}' }]);
+  }
+  return selectionFrom(selection as Record<string, unknown>);
+}
 
 /** Writes a chunk; false once the client has gone (then the export stops and its transaction rolls back). */
 async function write(res: express.Response, chunk: string | Buffer): Promise<boolean> {
@@ -139,14 +175,33 @@ async function write(res: express.Response, chunk: string | Buffer): Promise<boo
   return !res.destroyed;
 }
 
-export function mountExchangeRoutes(app: express.Express, { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES }: ExchangeRouteOptions): void {
+const KNOWN_IMPORT_PARAMS = new Set(['format', 'batchSize', 'dryRun']);
+const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
+
+export function mountExchangeRoutes(
+  app: express.Express,
+  { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
+): void {
   app.post('/import', async (req, res) => {
-    const mediaType = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    const format = (typeof req.query.format === 'string' ? req.query.format : IMPORT_TYPES[mediaType]) as InputFormat | undefined;
-    if (!format || !['json', 'ndjson', 'csv'].includes(format)) {
+    const unknown = Object.keys(req.query).filter((k) => !KNOWN_IMPORT_PARAMS.has(k));
+    if (unknown.length) return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `Unknown parameter ${unknown[0]}.`, { argument: unknown[0] }));
+    // The format is the body's media type. None of these is a type an HTML form or a "simple" cross-site
+    // request can send, so a web page cannot make a browser write into the graph (the rule /graphql's CSRF
+    // prevention follows); ?format= may only repeat what the media type says.
+    const mediaType = mediaTypeOf(req);
+    const format = IMPORT_TYPES[mediaType];
+    if (!format) {
       return send(
         res,
-        fail(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the bundle as application/json, application/x-ndjson or text/csv (got ${mediaType || 'no Content-Type'}).`),
+        fail(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send the bundle as application/json, application/x-ndjson or text/csv (got ${mediaType || 'no Content-Type'}).`),
+      );
+    }
+    if (req.query.format !== undefined && req.query.format !== format) {
+      return send(
+        res,
+        fail(400, ErrorCode.BAD_USER_INPUT, `format=${String(req.query.format).slice(0, 40)} does not match the Content-Type ${mediaType} (${format}); leave format out.`, {
+          argument: 'format',
+        }),
       );
     }
     const declared = Number(req.header('content-length') ?? 0);
@@ -155,7 +210,10 @@ export function mountExchangeRoutes(app: express.Express, { db, model, log, maxI
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)) {
       return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE}.`, { argument: 'batchSize' }));
     }
-    const dryRun = req.query.dryRun === 'true' || req.query.dryRun === '1';
+    if (req.query.dryRun !== undefined && !(String(req.query.dryRun) in BOOLEANS)) {
+      return send(res, fail(400, ErrorCode.BAD_USER_INPUT, 'dryRun must be true or false.', { argument: 'dryRun' }));
+    }
+    const dryRun = req.query.dryRun !== undefined && BOOLEANS[String(req.query.dryRun)];
     const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-import-'));
     // the body is read twice (validate, then write), so it is kept on disk rather than in memory
     const file = path.join(dir, format === 'csv' ? 'body.csv' : 'body');
@@ -197,7 +255,6 @@ export function mountExchangeRoutes(app: express.Express, { db, model, log, maxI
     if (!EXPORT_FORMATS.includes(format)) {
       return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `format must be one of ${EXPORT_FORMATS.join(', ')}.`, { argument: 'format' }));
     }
-    const raw = typeof input.selection === 'object' && input.selection !== null ? (input.selection as Record<string, unknown>) : input;
     const parts = format === 'csv' ? csvParts(model) : [];
     const part = input.part === undefined ? undefined : parts.find((p) => p.name === String(input.part));
     if (input.part !== undefined && !part) {
@@ -205,7 +262,7 @@ export function mountExchangeRoutes(app: express.Express, { db, model, log, maxI
     }
     let started = false;
     try {
-      const selection = await resolveSelection(db, selectionFrom(raw));
+      const selection = await resolveSelection(db, selectionOf(input));
       if (format === 'csv') await checkCsvExportable(db, model, selection);
       const base = 'claimgraph-export';
       let body: AsyncIterable<string | Buffer>;
@@ -249,5 +306,18 @@ export function mountExchangeRoutes(app: express.Express, { db, model, log, maxI
     }
   };
   app.get('/export', exportHandler);
-  app.post('/export', express.json({ limit: '1mb' }), exportHandler);
+  app.post(
+    '/export',
+    (req, res, next) =>
+      mediaTypeOf(req) === 'application/json'
+        ? next()
+        : send(res, fail(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send the selection as application/json (got ${mediaTypeOf(req) || 'no Content-Type'}).`)),
+    express.json({ limit: maxBodyBytes }),
+    exportHandler,
+  );
+  app.all(['/import', '/export'], (req, res) => {
+    const allow = req.path === '/import' ? ['POST'] : ['GET', 'POST'];
+    res.setHeader('Allow', allow.join(', '));
+    send(res, fail(405, ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${req.path}; use ${allow.join(' or ')}.`, { allow }));
+  });
 }

@@ -48,7 +48,7 @@ describe('over HTTP', () => {
 
   it('a POST with content-type text/plain is refused (CSRF prevention)', async () => {
     const response = await post(JSON.stringify({ query: QUERY }), { 'content-type': 'text/plain' });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(415);
     expect(await response.text()).not.toContain('Kupyansk');
   });
 

@@ -35,7 +35,7 @@ const isValue = (node: ASTNode) =>
   node.kind === Kind.OBJECT ||
   node.kind === Kind.NULL;
 
-export const badValuesPlugin: ApolloServerPlugin = {
+export const argumentPathPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async validationDidStart({ document }) {

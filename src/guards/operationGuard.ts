@@ -1,0 +1,221 @@
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+} from 'graphql';
+import { badUserInput } from '../errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../planner/plan.js';
+import { inputShape } from './inputShape.js';
+import { tooComplex, type RequestLimits } from './requestLimits.js';
+
+/**
+ * The operation, measured once its variables are known and before any resolver runs: what it may cost,
+ * whether its arguments are within bounds, and whether its @skip/@include can be decided. One walk over
+ * the selection: a fragment is measured once however often it is spread, so the time is linear in the
+ * document even when spreads would expand exponentially.
+ *
+ * Cost is the worst-case number of items: a field costs 1 plus its page size times what it contains, where
+ * the page size is `first`, `limit`, the number of `ids`, 20 for a connection without `first`, else 1. So
+ * `places(first: 100) { statements(first: 100) { … } }` costs about 10,000.
+ */
+
+export interface OperationMeasure {
+  cost: number;
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  variables: Record<string, unknown>;
+  limits: RequestLimits;
+  fragments: Map<string, FragmentDefinitionNode>;
+  fragmentCosts: Map<string, number>;
+}
+
+/** Every argument and directive error is the caller's: 400 BAD_USER_INPUT naming what was wrong. */
+function asBadInput(error: unknown, argument: string, field: string): GraphQLError {
+  const message = error instanceof Error ? error.message : String(error);
+  const e = badUserInput(message, argument, field);
+  (e.extensions as Record<string, unknown>).http = { status: 400 };
+  return e;
+}
+
+function included(node: SelectionNode, walk: Walk): boolean {
+  if (!node.directives?.length) return true;
+  for (const directive of [GraphQLSkipDirective, GraphQLIncludeDirective]) {
+    let values;
+    try {
+      values = getDirectiveValues(directive, node, walk.variables);
+    } catch (error) {
+      throw asBadInput(error, `@${directive.name}(if)`, node.kind === Kind.FIELD ? node.name.value : '(fragment)');
+    }
+    if (values && values.if === (directive === GraphQLSkipDirective)) return false;
+  }
+  return true;
+}
+
+function fieldDefinition(parent: GraphQLNamedType, name: string, schema: GraphQLSchema): GraphQLField<unknown, unknown> | undefined {
+  if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
+  if (parent === schema.getQueryType()) {
+    if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  }
+  return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+}
+
+function pageSize(args: Record<string, unknown>, type: GraphQLNamedType): number {
+  if (typeof args.first === 'number') return args.first;
+  if (typeof args.limit === 'number') return args.limit;
+  if (Array.isArray(args.ids)) return args.ids.length;
+  return type.name.endsWith('Connection') ? DEFAULT_PAGE_SIZE : 1;
+}
+
+const isFilterType = (name: string) => name.endsWith('Where') || name.endsWith('Match');
+
+/**
+ * The size and nesting of a filter: every filter object (…Where, …Match) and every condition in it count
+ * toward its size; filter objects nested in filter objects (AND, OR, NOT, relationship filters) toward its
+ * depth. A list of scalars (`in: […]`) is one condition.
+ */
+function filterShape(value: unknown, type: GraphQLInputType): { depth: number; size: number } {
+  const named = getNamedType(type);
+  if (value === null || value === undefined) return { depth: 0, size: 0 };
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) {
+    if (!isInputObjectType(named)) return { depth: 0, size: 1 };
+    let depth = 0;
+    let size = 0;
+    for (const item of value as unknown[]) {
+      const shape = filterShape(item, inner.ofType);
+      depth = Math.max(depth, shape.depth);
+      size += shape.size;
+    }
+    return { depth, size };
+  }
+  if (!isInputObjectType(named)) return { depth: 0, size: 1 };
+  const own = isFilterType(named.name) ? 1 : 0;
+  let depth = 0;
+  let size = own;
+  const fields = named.getFields();
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const field = fields[key];
+    if (!field || child === null || child === undefined) continue;
+    const shape = filterShape(child, field.type);
+    depth = Math.max(depth, shape.depth);
+    size += Math.max(shape.size, 1);
+  }
+  return { depth: depth + own, size };
+}
+
+function checkArguments(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, where: string, walk: Walk) {
+  const { limits } = walk;
+  for (const definition of field.args) {
+    const value = args[definition.name];
+    // Page sizes are checked here, before anything runs, as well as where the page is planned.
+    if (definition.name === 'first' && typeof value === 'number' && (value < 0 || value > MAX_PAGE_SIZE)) {
+      throw asBadInput(`first must be between 0 and ${MAX_PAGE_SIZE}; got ${value}.`, 'first', where);
+    }
+    if (value === null || value === undefined || typeof value !== 'object') continue;
+    const shape = inputShape(value, limits.maxInputValues);
+    if (shape.depth > limits.maxInputDepth) {
+      throw tooComplex('maxInputDepth', shape.depth, limits.maxInputDepth, `${where}(${definition.name}:) nests ${shape.depth} levels deep`, { argument: definition.name, field: where });
+    }
+    if (shape.values > limits.maxInputValues) {
+      throw tooComplex('maxInputValues', shape.values, limits.maxInputValues, `${where}(${definition.name}:) holds more than ${limits.maxInputValues} values`, { argument: definition.name, field: where });
+    }
+    if (isFilterType(getNamedType(definition.type).name)) {
+      const filter = filterShape(value, definition.type);
+      if (filter.depth > limits.maxFilterDepth) {
+        throw tooComplex('maxFilterDepth', filter.depth, limits.maxFilterDepth, `${where}(${definition.name}:) nests filters ${filter.depth} deep`, { argument: definition.name, field: where });
+      }
+      if (filter.size > limits.maxFilterSize) {
+        throw tooComplex('maxFilterSize', filter.size, limits.maxFilterSize, `${where}(${definition.name}:) has ${filter.size} filters and conditions`, { argument: definition.name, field: where });
+      }
+    }
+  }
+}
+
+function fieldCost(node: FieldNode, parent: GraphQLNamedType, walk: Walk): number {
+  const field = fieldDefinition(parent, node.name.value, walk.schema);
+  if (!field) return 1; // validation has already refused unknown fields; nothing to measure
+  const where = `${parent.name}.${field.name}`;
+  let args: Record<string, unknown>;
+  try {
+    args = field.args.length ? getArgumentValues(field, node, walk.variables) : {};
+  } catch (error) {
+    const argument = /Argument "(\w+)"/.exec(error instanceof Error ? error.message : '')?.[1] ?? '(arguments)';
+    throw asBadInput(error, argument, where);
+  }
+  checkArguments(field, args, where, walk);
+  const type = getNamedType(field.type);
+  const inner = node.selectionSet ? selectionCost(node.selectionSet, type, walk) : 0;
+  return 1 + Math.max(pageSize(args, type), 1) * inner;
+}
+
+function selectionCost(set: SelectionSetNode, parent: GraphQLNamedType, walk: Walk): number {
+  let total = 0;
+  for (const selection of set.selections) {
+    if (!included(selection, walk)) continue;
+    if (selection.kind === Kind.FIELD) total += fieldCost(selection, parent, walk);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
+      if (type) total += selectionCost(selection.selectionSet, type, walk);
+    } else {
+      const name = selection.name.value;
+      let cost = walk.fragmentCosts.get(name);
+      if (cost === undefined) {
+        const fragment = walk.fragments.get(name);
+        const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
+        cost = fragment && type ? selectionCost(fragment.selectionSet, type, walk) : 0;
+        walk.fragmentCosts.set(name, cost);
+      }
+      total += cost;
+    }
+  }
+  return total;
+}
+
+/** Measures an operation whose variables were coerced; throws QUERY_TOO_COMPLEX or BAD_USER_INPUT (HTTP 400). */
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: RequestLimits,
+): OperationMeasure {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  if (!root) return { cost: 0 };
+  const walk: Walk = { schema, variables, limits, fragments, fragmentCosts: new Map() };
+  const cost = selectionCost(operation.selectionSet, root, walk);
+  if (cost > limits.maxCost) {
+    throw tooComplex(
+      'maxCost',
+      cost,
+      limits.maxCost,
+      `The query may return up to ${Number.isFinite(cost) ? Math.round(cost) : 'an unbounded number of'} items; at most ${limits.maxCost} are allowed. Ask for smaller pages (first) or fewer levels`,
+    );
+  }
+  return { cost };
+}

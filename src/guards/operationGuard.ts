@@ -8,6 +8,7 @@ import {
   isInputObjectType,
   isListType,
   isNonNullType,
+  isAbstractType,
   isObjectType,
   isInterfaceType,
   Kind,
@@ -17,6 +18,7 @@ import {
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -38,7 +40,8 @@ import { tooComplex, type RequestLimits } from './requestLimits.js';
  *
  * Cost is the worst-case number of items: a field costs 1 plus its page size times what it contains, where
  * the page size is `first`, `limit`, the number of `ids`, 20 for a connection without `first`, else 1. So
- * `places(first: 100) { statements(first: 100) { … } }` costs about 10,000.
+ * `places(first: 100) { statements(first: 100) { … } }` costs about 10,000. Under an interface or union an
+ * item is of one type, so it costs what its most expensive type's selections cost.
  */
 
 export interface OperationMeasure {
@@ -50,7 +53,8 @@ interface Walk {
   variables: Record<string, unknown>;
   limits: RequestLimits;
   fragments: Map<string, FragmentDefinitionNode>;
-  fragmentCosts: Map<string, number>;
+  /** What each selection set costs for each concrete type it was measured for. */
+  costs: Map<SelectionSetNode, Map<string, number>>;
 }
 
 /** Every argument and directive error is the caller's: 400 BAD_USER_INPUT naming what was wrong. */
@@ -156,7 +160,7 @@ function checkArguments(field: GraphQLField<unknown, unknown>, args: Record<stri
   }
 }
 
-function fieldCost(node: FieldNode, parent: GraphQLNamedType, walk: Walk): number {
+function fieldCost(node: FieldNode, parent: GraphQLObjectType, walk: Walk): number {
   const field = fieldDefinition(parent, node.name.value, walk.schema);
   if (!field) return 1; // validation has already refused unknown fields; nothing to measure
   const where = `${parent.name}.${field.name}`;
@@ -173,26 +177,40 @@ function fieldCost(node: FieldNode, parent: GraphQLNamedType, walk: Walk): numbe
   return 1 + Math.max(pageSize(args, type), 1) * inner;
 }
 
+/** Whether a fragment with this type condition applies to objects of a concrete type. */
+function applies(condition: string | undefined, type: GraphQLObjectType, schema: GraphQLSchema): boolean {
+  if (!condition || condition === type.name) return true;
+  const conditionType = schema.getType(condition);
+  return !!conditionType && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
+}
+
+/**
+ * What a selection set costs for one object. Under an interface or union, an object is of one concrete
+ * type, so the set costs the most any of its possible types would. Each (selection set, concrete type)
+ * is measured once, fragments included, so the walk stays linear in the document times the few types a
+ * union has.
+ */
 function selectionCost(set: SelectionSetNode, parent: GraphQLNamedType, walk: Walk): number {
+  if (isAbstractType(parent)) {
+    return Math.max(0, ...walk.schema.getPossibleTypes(parent).map((type) => selectionCost(set, type, walk)));
+  }
+  if (!isObjectType(parent)) return 0;
+  let byType = walk.costs.get(set);
+  if (!byType) walk.costs.set(set, (byType = new Map()));
+  const known = byType.get(parent.name);
+  if (known !== undefined) return known;
   let total = 0;
   for (const selection of set.selections) {
     if (!included(selection, walk)) continue;
     if (selection.kind === Kind.FIELD) total += fieldCost(selection, parent, walk);
     else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
-      if (type) total += selectionCost(selection.selectionSet, type, walk);
+      if (applies(selection.typeCondition?.name.value, parent, walk.schema)) total += selectionCost(selection.selectionSet, parent, walk);
     } else {
-      const name = selection.name.value;
-      let cost = walk.fragmentCosts.get(name);
-      if (cost === undefined) {
-        const fragment = walk.fragments.get(name);
-        const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
-        cost = fragment && type ? selectionCost(fragment.selectionSet, type, walk) : 0;
-        walk.fragmentCosts.set(name, cost);
-      }
-      total += cost;
+      const fragment = walk.fragments.get(selection.name.value);
+      if (fragment && applies(fragment.typeCondition.name.value, parent, walk.schema)) total += selectionCost(fragment.selectionSet, parent, walk);
     }
   }
+  byType.set(parent.name, total);
   return total;
 }
 
@@ -207,7 +225,7 @@ export function measureOperation(
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   if (!root) return { cost: 0 };
-  const walk: Walk = { schema, variables, limits, fragments, fragmentCosts: new Map() };
+  const walk: Walk = { schema, variables, limits, fragments, costs: new Map() };
   const cost = selectionCost(operation.selectionSet, root, walk);
   if (cost > limits.maxCost) {
     throw tooComplex(

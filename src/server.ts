@@ -3,7 +3,6 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -16,12 +15,13 @@ import { badValuesPlugin } from './badValues.js';
 import { costGuardPlugin } from './costGuard.js';
 import { graphModelOf } from './model/graphModel.js';
 import { mountExchangeRoutes } from './http/exchangeRoutes.js';
+import { landingPagePlugin, mountExplorerRoutes } from './http/explorerRoutes.js';
 
 export interface ServerOptions {
   db: Database;
   log: Logger;
   config: Config;
-  /** Sandbox landing page and error details for development. */
+  /** Development mode (Apollo Sandbox itself is CLAIMGRAPH_SANDBOX's). */
   development: boolean;
   schema?: GraphQLSchema;
 }
@@ -83,7 +83,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
     formatError: formatError(options.log),
     plugins: [
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
-      ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      landingPagePlugin(options.config.CLAIMGRAPH_SANDBOX),
       requestLogging(options.log),
       badValuesPlugin as ApolloServerPlugin<Context>,
       costGuardPlugin({ maxCost: options.config.CLAIMGRAPH_MAX_COST, maxDepth: options.config.CLAIMGRAPH_MAX_DEPTH }) as ApolloServerPlugin<Context>,
@@ -122,6 +122,8 @@ export async function startServer(options: ServerOptions & { host: string; port:
 
   // Bulk import and streamed export (POST /import, GET|POST /export).
   mountExchangeRoutes(app, { db: options.db, model: graphModelOf(schema), log: options.log });
+  // The explorer (web/dist) at / and GraphiQL at /graphiql; never in the way of the routes above.
+  mountExplorerRoutes(app);
 
   // Errors before GraphQL runs (a body that is not JSON, one over the size limit) answer in GraphQL's
   // error shape, never with Express's default page and its stack trace.

@@ -156,7 +156,7 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
 
   it('the graph view draws the neighbourhood, expands a node on click, opens a page on double click, exports what is shown', async () => {
     await page.goto(at('/entity/place%3Akupyansk'));
-    await page.getByRole('link', { name: 'Graph', exact: true }).click();
+    await page.getByRole('article').getByRole('link', { name: 'Graph', exact: true }).click();
     await page.waitForURL(/\/graph\?id=place%3Akupyansk/);
     const canvas = page.getByTestId('graph-canvas');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="graph-canvas"]')?.getAttribute('data-nodes')) > 1);

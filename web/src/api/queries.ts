@@ -18,20 +18,40 @@ export interface PartialDate {
   precision: 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
   raw: string | null;
 }
+export type NodeType = 'Place' | 'Actor' | 'Unit' | 'Source' | 'Statement';
+/** A short reference to a node: enough to name and link it. Each type's `kind` is an enum of its own, so aliased. */
 export interface Ref {
-  __typename: 'Place' | 'Actor' | 'Unit' | 'Source' | 'Statement';
+  __typename: NodeType;
   id: string;
   name?: string;
   title?: string;
   text?: string;
-  kind?: string;
+  placeKind?: string;
+  actorKind?: string;
+  sourceKind?: string;
+  statementKind?: string;
+  echelon?: string;
   side?: string | null;
 }
 
+export const kindOf = (r: Ref): string => r.placeKind ?? r.actorKind ?? r.sourceKind ?? r.statementKind ?? r.echelon ?? r.__typename;
+
 const PAGE = 'pageInfo { hasNextPage endCursor } totalCount';
 const DATE = 'start end precision raw';
-/** A short reference to any node: enough to name and link it. */
-export const REF = `__typename id ... on Place { name kind } ... on Actor { name kind side } ... on Unit { name side } ... on Source { title kind } ... on Statement { text kind }`;
+const REF_FIELDS: Record<NodeType, string> = {
+  Place: 'name placeKind: kind',
+  Actor: 'name actorKind: kind side',
+  Unit: 'name echelon side',
+  Source: 'title sourceKind: kind',
+  Statement: 'text statementKind: kind',
+};
+/** The selection of a Ref on a field of one object type, or on a union or interface of several. */
+export function refOf(...types: NodeType[]): string {
+  if (types.length === 1) return `__typename id ${REF_FIELDS[types[0]]}`;
+  return `__typename ... on Node { id } ${types.map((t) => `... on ${t} { ${REF_FIELDS[t]} }`).join(' ')}`;
+}
+const ANY = refOf('Place', 'Actor', 'Unit', 'Source', 'Statement');
+const SUBJECT = refOf('Place', 'Actor', 'Unit');
 
 // ---- search ----
 
@@ -39,7 +59,7 @@ export interface SearchData {
   search: Connection<{ score: number; node: Ref }>;
 }
 export const SEARCH = `query Search($query: String!, $first: Int, $after: String) {
-  search(query: $query, first: $first, after: $after) { ${PAGE} edges { score node { ${REF} ... on Place { aliases parent { name } } ... on Actor { aliases } ... on Unit { aliases } ... on Statement { statedAt { raw } speaker { name } } } } }
+  search(query: $query, first: $first, after: $after) { ${PAGE} edges { score node { ${ANY} ... on Place { aliases parent { name } } ... on Actor { aliases } ... on Unit { aliases } ... on Statement { statedAt { raw } speaker { name } } } } }
 }`;
 
 // ---- entity pages ----
@@ -54,49 +74,49 @@ const ANCESTORS = (depth: number): string => (depth === 0 ? 'id name' : `id name
 export interface NodeData {
   node:
     | null
-    | ({ __typename: 'Place'; id: string; kind: string; name: string; aliases: string[]; areaKm2: number | null; description: string | null; location: { latitude: number; longitude: number; precisionM: number | null } | null; parent: Ancestor | null })
-    | ({ __typename: 'Actor'; id: string; kind: string; name: string; aliases: string[]; side: string | null; description: string | null })
+    | ({ __typename: 'Place'; id: string; placeKind: string; name: string; aliases: string[]; areaKm2: number | null; description: string | null; location: { latitude: number; longitude: number; precisionM: number | null } | null; parent: Ancestor | null })
+    | ({ __typename: 'Actor'; id: string; actorKind: string; name: string; aliases: string[]; side: string | null; description: string | null })
     | ({ __typename: 'Unit'; id: string; name: string; aliases: string[]; echelon: string; side: string | null; description: string | null; parent: Ancestor | null; belongsTo: { id: string; name: string } | null })
-    | ({ __typename: 'Source'; id: string; kind: string; title: string; url: string | null; language: string | null; reliability: string | null; description: string | null; publishedAt: PartialDate | null; publisher: { id: string; name: string } | null; author: { id: string; name: string } | null })
+    | ({ __typename: 'Source'; id: string; sourceKind: string; title: string; url: string | null; language: string | null; reliability: string | null; description: string | null; publishedAt: PartialDate | null; publisher: { id: string; name: string } | null; author: { id: string; name: string } | null })
     | ({ __typename: 'Statement'; id: string });
 }
 export const NODE = `query Node($id: ID!) {
   node(id: $id) {
     __typename id
-    ... on Place { kind name aliases areaKm2 description location { latitude longitude precisionM } parent { ${ANCESTORS(6)} } }
-    ... on Actor { kind name aliases side description }
+    ... on Place { placeKind: kind name aliases areaKm2 description location { latitude longitude precisionM } parent { ${ANCESTORS(6)} } }
+    ... on Actor { actorKind: kind name aliases side description }
     ... on Unit { name aliases echelon side description parent { ${ANCESTORS(6)} } belongsTo { id name } }
-    ... on Source { kind title url language reliability description publishedAt { ${DATE} } publisher { id name } author { id name } }
+    ... on Source { sourceKind: kind title url language reliability description publishedAt { ${DATE} } publisher { id name } author { id name } }
   }
 }`;
 
 /** Lists below an entity, each paged on its own. `$id` and `$after` are the variables. */
 export const PLACE_CHILDREN = `query PlaceChildren($id: ID!, $after: String) {
-  place(id: $id) { children(first: 50, after: $after, orderBy: [{field: NAME}]) { ${PAGE} edges { node { ${REF} } } } }
+  place(id: $id) { children(first: 50, after: $after, orderBy: [{field: NAME}]) { ${PAGE} edges { node { ${refOf('Place')} } } } }
 }`;
 export const UNIT_SUBUNITS = `query SubUnits($id: ID!, $after: String) {
-  unit(id: $id) { subUnits(first: 50, after: $after, orderBy: [{field: NAME}]) { ${PAGE} edges { node { ${REF} } } } }
+  unit(id: $id) { subUnits(first: 50, after: $after, orderBy: [{field: NAME}]) { ${PAGE} edges { node { ${refOf('Unit')} } } } }
 }`;
 export const UNIT_MEMBERS = `query UnitMembers($id: ID!, $after: String) {
-  unit(id: $id) { members(first: 50, after: $after) { ${PAGE} edges { role node { ${REF} } } } }
+  unit(id: $id) { members(first: 50, after: $after) { ${PAGE} edges { role node { ${refOf('Actor')} } } } }
 }`;
 export const ACTOR_MEMBERSHIPS = `query Memberships($id: ID!, $after: String) {
-  actor(id: $id) { memberships(first: 50, after: $after) { ${PAGE} edges { role node { ${REF} } } } }
+  actor(id: $id) { memberships(first: 50, after: $after) { ${PAGE} edges { role node { ${refOf('Actor', 'Unit')} } } } }
 }`;
 export const ACTOR_MEMBERS = `query Members($id: ID!, $after: String) {
-  actor(id: $id) { members(first: 50, after: $after) { ${PAGE} edges { role node { ${REF} } } } }
+  actor(id: $id) { members(first: 50, after: $after) { ${PAGE} edges { role node { ${refOf('Actor')} } } } }
 }`;
 export const ACTOR_UNITS = `query ActorUnits($id: ID!, $after: String) {
-  actor(id: $id) { units(first: 50, after: $after, orderBy: [{field: NAME}]) { ${PAGE} edges { node { ${REF} } } } }
+  actor(id: $id) { units(first: 50, after: $after, orderBy: [{field: NAME}]) { ${PAGE} edges { node { ${refOf('Unit')} } } } }
 }`;
 export const SOURCE_CITES = `query Cites($id: ID!, $after: String) {
-  source(id: $id) { cites(first: 50, after: $after) { ${PAGE} edges { node { ${REF} } } } }
+  source(id: $id) { cites(first: 50, after: $after) { ${PAGE} edges { node { ${refOf('Source')} } } } }
 }`;
 export const SOURCE_CITED_BY = `query CitedBy($id: ID!, $after: String) {
-  source(id: $id) { citedBy(first: 50, after: $after) { ${PAGE} edges { node { ${REF} } } } }
+  source(id: $id) { citedBy(first: 50, after: $after) { ${PAGE} edges { node { ${refOf('Source')} } } } }
 }`;
 export const SOURCE_GEOLOCATED = `query Geolocated($id: ID!, $after: String) {
-  source(id: $id) { geolocatedAt(first: 50, after: $after) { ${PAGE} edges { by offsetM bearing node { ${REF} } } } }
+  source(id: $id) { geolocatedAt(first: 50, after: $after) { ${PAGE} edges { by offsetM bearing node { ${refOf('Place')} } } } }
 }`;
 
 /** What the timeline draws for one claim: its span, speaker and side, and its stance edges. */
@@ -110,23 +130,24 @@ export interface TimelineClaim {
   supports: { edges: Array<{ note: string | null; node: { id: string } }> };
   disputes: { edges: Array<{ note: string | null; node: { id: string } }> };
 }
+// Stance pages stay small so a page of claims stays well inside the server's cost guard.
 const CLAIM = `id text kind statedAt { ${DATE} } speaker { id name side }
-  contradicts(first: 50) { edges { note node { id } } }
-  supports(first: 50) { edges { note node { id } } }
-  disputes(first: 50) { edges { note node { id } } }`;
+  contradicts(first: 20) { edges { note node { id } } }
+  supports(first: 20) { edges { note node { id } } }
+  disputes(first: 20) { edges { note node { id } } }`;
 
 export interface TimelineData {
   timeline: Connection<{ links: string[]; side: string | null; node: TimelineClaim }>;
 }
 export const TIMELINE = `query Timeline($id: ID!, $after: String) {
-  timeline(id: $id, first: 100, after: $after) { ${PAGE} edges { links side node { ${CLAIM} } } }
+  timeline(id: $id, first: 50, after: $after) { ${PAGE} edges { links side node { ${CLAIM} } } }
 }`;
 
 export interface SourceStatementsData {
   source: { statements: Connection<{ quote: string | null; node: TimelineClaim }> } | null;
 }
 export const SOURCE_STATEMENTS = `query SourceStatements($id: ID!, $after: String) {
-  source(id: $id) { statements(first: 100, after: $after, orderBy: [{field: STATED_AT}]) { ${PAGE} edges { quote node { ${CLAIM} } } } }
+  source(id: $id) { statements(first: 50, after: $after, orderBy: [{field: STATED_AT}]) { ${PAGE} edges { quote node { ${CLAIM} } } } }
 }`;
 
 // ---- a statement ----
@@ -179,8 +200,8 @@ export const STATEMENT = `query Statement($id: ID!) {
   statement(id: $id) {
     id text kind statedAt { ${DATE} } validFrom { ${DATE} } validTo { ${DATE} } credibility note retractedAt retractionReason
     speaker { id name side kind }
-    onBehalfOf { ${REF} }
-    about(first: 100) { ${PAGE} edges { role node { ${REF} } } }
+    onBehalfOf { ${refOf('Actor', 'Unit')} }
+    about(first: 100) { ${PAGE} edges { role node { ${SUBJECT} } } }
     contradicts(first: 100) { ${STANCE} } contradictedBy(first: 100) { ${STANCE} }
     supports(first: 100) { ${STANCE} } supportedBy(first: 100) { ${STANCE} }
     disputes(first: 100) { ${STANCE} } disputedBy(first: 100) { ${STANCE} }
@@ -201,15 +222,7 @@ export const STATEMENT_SOURCES = `query StatementSources($id: ID!, $after: Strin
 
 // ---- graph ----
 
-export interface GraphNode {
-  __typename: Ref['__typename'];
-  id: string;
-  name?: string;
-  title?: string;
-  text?: string;
-  kind?: string;
-  side?: string | null;
-}
+export type GraphNode = Ref;
 export interface GraphEdge {
   type: string;
   from: string;
@@ -220,7 +233,7 @@ export interface NeighbourhoodData {
   neighbourhood: { truncated: boolean; nodes: GraphNode[]; edges: GraphEdge[] } | null;
 }
 export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $depth: Int!, $limit: Int!) {
-  neighbourhood(id: $id, depth: $depth, limit: $limit) { truncated nodes { ${REF} } edges { type from to properties } }
+  neighbourhood(id: $id, depth: $depth, limit: $limit) { truncated nodes { ${ANY} } edges { type from to properties } }
 }`;
 
 // ---- map ----
@@ -262,6 +275,6 @@ const CONTESTED_SIDE = `id text kind statedAt { ${DATE} } speaker { id name side
 export const CONTESTED = `query Contested($about: ID, $from: Date, $to: Date, $after: String) {
   contestedClaims(about: $about, from: $from, to: $to, first: 10, after: $after) {
     ${PAGE}
-    edges { cursor node { reasons overlapping stances { kind direction note } subjects { ${REF} } a { ${CONTESTED_SIDE} } b { ${CONTESTED_SIDE} } } }
+    edges { cursor node { reasons overlapping stances { kind direction note } subjects { ${SUBJECT} } a { ${CONTESTED_SIDE} } b { ${CONTESTED_SIDE} } } }
   }
 }`;

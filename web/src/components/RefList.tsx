@@ -1,5 +1,5 @@
 import { usePaged } from '../api/useApi';
-import type { Connection, Ref } from '../api/queries';
+import { kindOf, type Connection, type Ref } from '../api/queries';
 import { NodeLink, PagedFooter } from './common';
 
 type Edge = { node: Ref; role?: string | null; by?: string | null; offsetM?: number | null; bearing?: number | null };
@@ -17,7 +17,7 @@ export function RefList<T>({ title, query, id, pick, empty = 'None.' }: { title:
         <ul>
           {page.edges.map((e) => (
             <li key={`${e.node.id}|${e.role ?? ''}`}>
-              <NodeLink node={e.node} /> <span className="muted">{(e.node.kind ?? e.node.__typename).toLowerCase()}</span>
+              <NodeLink node={e.node} /> <span className="muted">{kindOf(e.node).toLowerCase().replace('_', ' ')}</span>
               {e.role && <span className="tag">{e.role}</span>}
               {e.by && (
                 <span className="muted">

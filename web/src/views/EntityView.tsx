@@ -69,7 +69,7 @@ function NodePage({ id }: { id: string }) {
         <article className="entity" data-type="Place">
           <Breadcrumb parent={node.parent} self={node.name} />
           <h1>
-            {node.name} <span className="kind">{node.kind.toLowerCase()}</span>
+            {node.name} <span className="kind">{node.placeKind.toLowerCase()}</span>
           </h1>
           <Actions id={id} map />
           <Properties
@@ -89,7 +89,7 @@ function NodePage({ id }: { id: string }) {
       return (
         <article className="entity" data-type="Actor">
           <h1>
-            {node.name} <span className="kind">{node.kind.toLowerCase()}</span> <SideBadge side={node.side} />
+            {node.name} <span className="kind">{node.actorKind.toLowerCase().replace('_', ' ')}</span> <SideBadge side={node.side} />
           </h1>
           <Actions id={id} />
           <Properties
@@ -135,7 +135,7 @@ function NodePage({ id }: { id: string }) {
       return (
         <article className="entity" data-type="Source">
           <h1>
-            {node.title} <span className="kind">{node.kind.toLowerCase().replace('_', ' ')}</span>
+            {node.title} <span className="kind">{node.sourceKind.toLowerCase().replace('_', ' ')}</span>
           </h1>
           <Actions id={id} contested={false} />
           <Properties

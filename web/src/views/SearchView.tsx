@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { usePaged } from '../api/useApi';
-import { SEARCH, type Ref, type SearchData } from '../api/queries';
+import { SEARCH, kindOf, type Ref, type SearchData } from '../api/queries';
 import { PagedFooter, SideBadge, entityPath, labelOf } from '../components/common';
 import { useTitle } from './useTitle';
 
@@ -17,11 +17,11 @@ const GROUPS: Array<[Ref['__typename'], string]> = [
 function detail(hit: Hit): string {
   switch (hit.__typename) {
     case 'Place':
-      return [hit.kind?.toLowerCase(), hit.parent ? `in ${hit.parent.name}` : null].filter(Boolean).join(', ');
+      return [hit.placeKind?.toLowerCase(), hit.parent ? `in ${hit.parent.name}` : null].filter(Boolean).join(', ');
     case 'Statement':
       return [hit.speaker?.name, hit.statedAt?.raw].filter(Boolean).join(', ');
     default:
-      return (hit.kind ?? '').toLowerCase().replace('_', ' ');
+      return kindOf(hit).toLowerCase().replace('_', ' ');
   }
 }
 

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { usePaged, useQuery } from '../api/useApi';
-import { STATEMENT, STATEMENT_SOURCES, type SourceRef, type StanceEdge, type StatementData, type StatementSourcesData } from '../api/queries';
+import { STATEMENT, STATEMENT_SOURCES, kindOf, type SourceRef, type StanceEdge, type StatementData, type StatementSourcesData } from '../api/queries';
 import { DateText, ErrorBox, Loading, NodeLink, PagedFooter, Properties, SideBadge, entityPath } from '../components/common';
 import { Timeline, type StanceLink, type TimelineClaimView } from '../timeline/Timeline';
 import { useTitle } from './useTitle';
@@ -142,7 +142,7 @@ export function StatementPage({ id }: { id: string }) {
         <ul className="subjects" data-testid="subjects">
           {s.about.edges.map((e) => (
             <li key={`${e.node.id}|${e.role}`}>
-              <span className="tag">{e.role.toLowerCase()}</span> <NodeLink node={e.node} /> <span className="muted">{(e.node.kind ?? e.node.__typename).toLowerCase()}</span>
+              <span className="tag">{e.role.toLowerCase()}</span> <NodeLink node={e.node} /> <span className="muted">{kindOf(e.node).toLowerCase()}</span>
             </li>
           ))}
         </ul>

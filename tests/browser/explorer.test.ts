@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createHarness, startTestServer, type Harness } from '../harness.js';
@@ -196,11 +197,13 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
       expect(body.selection.depth).toBe(0);
       expect(body.selection.seeds).toHaveLength(shown);
       expect(download.suggestedFilename()).toMatch(format === 'csv' ? /\.zip$/ : new RegExp(`\\.${format === 'cytoscape' ? 'json' : format === 'cypher' ? 'cypher' : format}$`));
+      const file = readFileSync(await download.path());
       if (format === 'json') {
-        const text = await response.text();
-        const bundle = JSON.parse(text) as { nodes: Array<{ id: string }> };
+        const bundle = JSON.parse(file.toString('utf8')) as { nodes: Array<{ id: string }> };
         expect(bundle.nodes.map((n) => n.id).sort()).toEqual([...body.selection.seeds].sort());
       }
+      if (format === 'graphml') expect(file.toString('utf8')).toContain('<node id="place:kharkiv-province">');
+      if (format === 'csv') expect(file.subarray(0, 2).toString()).toBe('PK');
     }
 
     await phoneShot('4-graph', '.graph-nodes li[data-id="place:ukraine"]');
@@ -254,12 +257,13 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
     await page.getByLabel('to').fill('2024-12-16');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/from=2024-12-16&to=2024-12-16/);
+    // 12 pairs on that day (the README's answer), paged 10 at a time.
+    await page.locator('.paged-footer .count', { hasText: '10 of 12' }).waitFor();
     const pair = page.locator(`li.pair[data-a="${COUNTER_CLAIM}"][data-b="${FULL_CONTROL}"]`);
     await pair.waitFor();
     expect(await pair.locator('.reason').allInnerTexts()).toEqual(['contradicts', 'sides differ']);
     expect(await pair.locator(`.claim-card[data-id="${FULL_CONTROL}"] blockquote`).first().innerText()).toContain('full control of Kupyansk city');
     expect(await pair.locator(`.claim-card[data-id="${COUNTER_CLAIM}"] blockquote`).first().innerText()).toContain('recaptured some northern districts');
-    // 12 pairs on that day (the README's answer), paged 10 at a time.
     await page.getByRole('button', { name: 'Load more' }).click();
     await page.waitForFunction(() => document.querySelectorAll('li.pair').length === 12);
     expect(all).toBeGreaterThan(0);

@@ -38,11 +38,15 @@ export function GraphView() {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const cache = useRef(new Map<string, Subgraph>());
+  const drawn = useRef(false);
   const latest = useRef({ expanded, setParams, navigate, params });
   latest.current = { expanded, setParams, navigate, params };
   useTitle(id ? `Graph: ${id}` : 'Graph');
   useEffect(() => onApiKeyChange(() => (cache.current.clear(), setKeyVersion((v) => v + 1))), []);
-  useEffect(() => setInput(id), [id]);
+  useEffect(() => {
+    setInput(id);
+    drawn.current = false;
+  }, [id]);
 
   // Fetch the start neighbourhood and every expansion (each once; the cache keeps them across clicks).
   const wanted = useMemo(() => (id ? [`${id}|${depth}|${START_LIMIT}`, ...expanded.filter((e) => e !== id).map((e) => `${e}|1|${EXPAND_LIMIT}`)] : []), [id, depth, expanded]);
@@ -113,9 +117,13 @@ export function GraphView() {
       instance.nodes().filter((n) => !nodeIds.has(n.id())).remove();
       instance.edges().filter((e) => !edgeIds.has(e.id())).remove();
       const added = graph.nodes.filter((n) => instance.getElementById(n.id).empty());
+      // New nodes of an expansion start around the node expanded, so the layout moves them little.
+      const anchor = instance.getElementById(expanded[expanded.length - 1] ?? id);
+      const around = anchor.nonempty() ? anchor.position() : null;
       instance.add(
-        added.map((n) => ({
+        added.map((n, i) => ({
           group: 'nodes' as const,
+          ...(around ? { position: { x: around.x + 80 * Math.cos(i), y: around.y + 80 * Math.sin(i) } } : {}),
           data: { id: n.id, label: labelOf(n).slice(0, 48), type: n.__typename, side: n.__typename === 'Actor' || n.__typename === 'Unit' ? (n.side ?? 'UNKNOWN') : undefined },
         })),
       );
@@ -128,7 +136,11 @@ export function GraphView() {
       instance.getElementById(id).addClass('start');
       for (const x of expanded) instance.getElementById(x).addClass('expanded');
     });
-    if (graph.nodes.length) instance.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 90, padding: 30 } as cytoscape.LayoutOptions).run();
+    if (graph.nodes.length) {
+      const fresh = !drawn.current;
+      instance.layout({ name: 'cose', animate: false, randomize: fresh, nodeRepulsion: () => 40_000, idealEdgeLength: () => 120, nodeOverlap: 20, padding: 30, numIter: 1500 } as cytoscape.LayoutOptions).run();
+      drawn.current = true;
+    }
     container.current?.setAttribute('data-nodes', String(instance.nodes().length));
     container.current?.setAttribute('data-edges', String(instance.edges().length));
   }, [graph, id, expanded]);

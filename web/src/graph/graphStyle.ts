@@ -35,6 +35,7 @@ export function graphStylesheet(): StylesheetJson {
       style: {
         label: 'data(label)',
         'font-size': 10,
+        'min-zoomed-font-size': 7,
         'text-wrap': 'ellipsis',
         'text-max-width': '140px',
         'text-valign': 'bottom',

@@ -155,8 +155,9 @@ export function MapView() {
             <g transform={`translate(${zoom.x},${zoom.y}) scale(${zoom.k})`} data-testid="map-content">
               {basemap && (
                 <g className="basemap">
-                  {basemap.provinces.map((f) => (
-                    <path key={`${f.properties.country}|${f.properties.iso}|${f.properties.name}`} d={path(f) ?? ''} className={`province${highlighted === f ? ' highlighted' : ''}`} data-name={f.properties.name} data-country={f.properties.country} data-iso={f.properties.iso}>
+                  {basemap.provinces.map((f, i) => (
+                    // Natural Earth repeats a few name/code pairs (a city and the district around it): the index keys them.
+                    <path key={i} d={path(f) ?? ''} className={`province${highlighted === f ? ' highlighted' : ''}`} data-name={f.properties.name} data-country={f.properties.country} data-iso={f.properties.iso}>
                       <title>{`${f.properties.name} (${f.properties.country})`}</title>
                     </path>
                   ))}

@@ -36,6 +36,8 @@ const EnvSchema = z
     CLAIMGRAPH_CYPHER_ENDPOINT: z.enum(['off', 'on']).default('off'),
     CLAIMGRAPH_CYPHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     CLAIMGRAPH_CYPHER_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(1_000),
+    // Apollo Sandbox at GET /graphql loads from a CDN: only when asked for (the bundled GraphiQL is at /graphiql).
+    CLAIMGRAPH_SANDBOX: z.enum(['off', 'on']).default('off'),
   })
   .superRefine((env, ctx) => {
     if (env.NEO4J_URI && !env.NEO4J_PASSWORD) {

@@ -31,6 +31,7 @@ async function main() {
   });
   log.info({ url: server.url }, 'claimgraph is serving');
   console.log(`claimgraph is serving at ${server.url} (health: ${server.url.replace(/graphql$/, 'health')})`);
+  console.log(`explorer: ${server.url.replace(/graphql$/, '')} (GraphiQL: ${server.url.replace(/graphql$/, 'graphiql')})`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

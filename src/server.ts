@@ -3,7 +3,6 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -19,12 +18,13 @@ import { requestShapeGuard } from './guards/requestShapeGuard.js';
 import { allowMethods, answerClientErrors, httpErrorHandler, mediaTypeOf, notFound, requestId, sendError, uriTooLong } from './http/httpErrors.js';
 import { graphModelOf } from './model/graphModel.js';
 import { mountExchangeRoutes } from './http/exchangeRoutes.js';
+import { landingPagePlugin, mountExplorerRoutes } from './http/explorerRoutes.js';
 
 export interface ServerOptions {
   db: Database;
   log: Logger;
   config: Config;
-  /** Sandbox landing page and error details for development. */
+  /** Development mode (Apollo Sandbox itself is CLAIMGRAPH_SANDBOX's). */
   development: boolean;
   schema?: GraphQLSchema;
   /** The request guards (src/guards/); off only to measure what they cost (npm run bench). */
@@ -144,7 +144,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
     formatError,
     plugins: [
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
-      ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      landingPagePlugin(options.config.CLAIMGRAPH_SANDBOX),
       requestLogging(options.log),
       errorLogging(options.log),
       ...(guarded ? [guardsPlugin(limits) as ApolloServerPlugin<Context>] : []),
@@ -205,6 +205,8 @@ export async function startServer(options: ServerOptions & { host: string; port:
     maxBodyBytes: options.config.CLAIMGRAPH_MAX_BODY_BYTES,
     maxImportBytes: options.config.CLAIMGRAPH_MAX_IMPORT_BYTES,
   });
+  // The explorer (web/dist) at / and GraphiQL at /graphiql; never in the way of the routes above.
+  mountExplorerRoutes(app);
 
   // Anything else is a 404, and errors raised before GraphQL runs (a body that is not JSON, one over the
   // size limit) answer in GraphQL's error shape, never with Express's default page and its stack trace.

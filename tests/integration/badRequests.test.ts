@@ -178,7 +178,9 @@ const httpCases: Case[] = [
   },
   { name: 'GET with invalid variables JSON', method: 'GET', path: `/graphql?query=${encodeURIComponent('{ places { totalCount } }')}&variables=%7Bx`, headers: { 'apollo-require-preflight': 'true' }, status: 400, code: 'BAD_REQUEST', names: /variables/ },
   { name: 'a URL over 8 KB', method: 'GET', path: `/graphql?query=${'x'.repeat(9_000)}`, status: 414, code: 'URI_TOO_LONG', names: /URL/ },
-  { name: 'an unknown route', method: 'GET', path: '/graphq', status: 404, code: 'NOT_FOUND', names: '/graphq' },
+  { name: 'an unknown route under /export', method: 'GET', path: '/export/everything', status: 404, code: 'NOT_FOUND', names: '/export/everything' },
+  { name: 'an unknown route under /health', method: 'GET', path: '/health/secrets', status: 404, code: 'NOT_FOUND', names: '/health/secrets' },
+  { name: 'a missing explorer asset', method: 'GET', path: '/assets/nope.js', status: 404, code: 'NOT_FOUND', names: '/assets/nope.js' },
   { name: 'an unknown route, POST', method: 'POST', path: '/admin', body: '{}', headers: { 'content-type': 'application/json' }, status: 404, code: 'NOT_FOUND', names: '/admin' },
 ];
 

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
-import { ErrorCode } from './errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, ErrorCode } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
 import { badValuesPlugin } from './badValues.js';
 import { costGuardPlugin } from './costGuard.js';
@@ -107,16 +107,35 @@ export async function startServer(options: ServerOptions & { host: string; port:
   const apollo = createApolloServer({ ...options, schema }, httpServer);
   await apollo.start();
 
-  app.get('/health', async (_req, res) => {
-    const neo4j = await options.db.ping();
-    res.status(neo4j ? 200 : 503).json({ status: neo4j ? 'ok' : 'degraded', neo4j: neo4j ? 'up' : 'down' });
+  // Liveness: the process answers, whatever Neo4j does. Readiness: Neo4j answers, as the background
+  // monitor last saw it (or as a check made now shows within a second); /health is readiness.
+  const monitor = options.db.watch(options.log);
+  app.get('/health/live', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
   });
+  const ready = async (_req: express.Request, res: express.Response) => {
+    if (await monitor.ready()) {
+      res.status(200).json({ status: 'ok', neo4j: 'up' });
+      return;
+    }
+    res
+      .status(503)
+      .setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+      .json({
+        status: 'unavailable',
+        neo4j: 'down',
+        errors: [{ message: 'The database is unavailable; try again shortly.', extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } }],
+      });
+  };
+  app.get('/health/ready', ready);
+  app.get('/health', ready);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       // Who writes is recorded in the change log; there is no authentication yet, so the header is trusted.
-      context: async ({ req }) => ({ db: options.db, log: options.log, config: options.config, user: req.header('x-claimgraph-user') ?? undefined }),
+      // Each request gets its own view of the database: a few transactions at once, never the whole pool.
+      context: async ({ req }) => ({ db: options.db.forRequest(), log: options.log, config: options.config, user: req.header('x-claimgraph-user') ?? undefined }),
     }),
   );
 

@@ -88,8 +88,16 @@ export interface Queries {
 
 export type QueryListener = (cypher: string, params: Record<string, unknown>) => void;
 
+/** What a transaction listener is told about a transaction that opens. */
+export interface TransactionInfo {
+  mode: 'READ' | 'WRITE';
+  timeoutMs: number;
+  /** As Neo4j is given it (SHOW TRANSACTIONS): app 'claimgraph' and the caller's own keys. */
+  metadata: Record<string, string>;
+}
+
 /** Told when a transaction opens; what it returns is called when the transaction's session is closed. */
-export type TransactionListener = (transaction: { mode: 'READ' | 'WRITE'; timeoutMs: number }) => () => void;
+export type TransactionListener = (transaction: TransactionInfo) => () => void;
 
 const MIGRATION_TIMEOUT_MS = 10 * 60_000;
 /**
@@ -251,7 +259,7 @@ export class Database {
     try {
       this.failFast();
       session = this.session('READ', options.fetchSize);
-      closed = this.transactionOpened('READ', timeoutMs);
+      closed = this.transactionOpened('READ', timeoutMs, options);
       tx = session.beginTransaction(this.transactionConfig(timeoutMs, options));
       iterator = work(this.counted(tx))[Symbol.asyncIterator]();
       for (;;) {
@@ -335,7 +343,7 @@ export class Database {
     try {
       this.failFast();
       const session = this.session(mode, options.fetchSize);
-      const closed = this.transactionOpened(mode, timeoutMs);
+      const closed = this.transactionOpened(mode, timeoutMs, options);
       const done = (async () => {
         try {
           return await use(session);
@@ -370,7 +378,11 @@ export class Database {
   }
 
   private transactionConfig(timeoutMs: number, options: TransactionOptions) {
-    return { timeout: timeoutMs, metadata: { app: 'claimgraph', ...options.metadata } };
+    return { timeout: timeoutMs, metadata: this.metadataOf(options) };
+  }
+
+  private metadataOf(options: TransactionOptions): Record<string, string> {
+    return { app: 'claimgraph', ...options.metadata };
   }
 
   private timeoutOf(deadline: Deadline): number {
@@ -398,8 +410,9 @@ export class Database {
     if (this.shared.monitor?.monitor.state === 'down') throw databaseUnavailable();
   }
 
-  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number): () => void {
-    const closers = [...this.shared.transactionListeners].map((listener) => listener({ mode, timeoutMs }));
+  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions): () => void {
+    const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options) };
+    const closers = [...this.shared.transactionListeners].map((listener) => listener(info));
     let done = false;
     return () => {
       if (done) return;

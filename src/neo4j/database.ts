@@ -138,21 +138,27 @@ class NoAnswerError extends Error {
   override name = 'NoAnswerError';
 }
 
-/** Rejects `race`d promises with NoAnswerError once `ms` have passed since it was made. */
+/**
+ * Gives up on Neo4j (NoAnswerError) when an answer `race`d has not come by the transaction's deadline plus
+ * NO_ANSWER_GRACE_MS. Only time spent waiting for Neo4j counts: a stream's consumer may pause as long as it
+ * likes (Neo4j itself stops the transaction at its deadline, and says so on the next pull).
+ */
 class Watchdog {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly expired: Promise<never>;
-  constructor(ms: number) {
-    this.expired = new Promise<never>((_, reject) => {
-      this.timer = setTimeout(() => reject(new NoAnswerError(`no answer from Neo4j within ${ms} ms`)), ms);
+  private readonly deadlineAt: number;
+  constructor(timeoutMs: number) {
+    this.deadlineAt = Date.now() + timeoutMs;
+  }
+  async race<T>(work: Promise<T>): Promise<T> {
+    const ms = Math.max(0, this.deadlineAt - Date.now()) + NO_ANSWER_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NoAnswerError(`no answer from Neo4j within ${ms} ms`)), ms);
     });
-    this.expired.catch(() => {});
-  }
-  race<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.expired]);
-  }
-  stop(): void {
-    clearTimeout(this.timer);
+    try {
+      return await Promise.race([work, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
@@ -250,7 +256,7 @@ export class Database {
     const timeoutMs = this.timeoutOf(options.deadline ?? 'export');
     this.failFast();
     const release = await this.acquireSlot();
-    const watchdog = new Watchdog(timeoutMs + NO_ANSWER_GRACE_MS);
+    const watchdog = new Watchdog(timeoutMs);
     let session: Session | undefined;
     let closed: (() => void) | undefined;
     let tx: Transaction | undefined;
@@ -272,7 +278,6 @@ export class Database {
     } catch (error) {
       throw this.translate(error, timeoutMs);
     } finally {
-      watchdog.stop();
       if (!committed) await settleWithin([iterator?.return?.()?.catch(() => {}), tx?.rollback().catch(() => {})], NO_ANSWER_GRACE_MS);
       await settleWithin([session?.close().catch(() => {})], NO_ANSWER_GRACE_MS);
       closed?.();
@@ -354,12 +359,7 @@ export class Database {
       })();
       // Given up on when Neo4j does not answer: it may still settle later, and nobody is waiting then.
       done.catch(() => {});
-      const watchdog = new Watchdog(timeoutMs + NO_ANSWER_GRACE_MS);
-      try {
-        return await watchdog.race(done);
-      } finally {
-        watchdog.stop();
-      }
+      return await new Watchdog(timeoutMs).race(done);
     } catch (error) {
       throw this.translate(error, timeoutMs);
     } finally {

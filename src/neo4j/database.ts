@@ -141,24 +141,48 @@ class NoAnswerError extends Error {
 /**
  * Gives up on Neo4j (NoAnswerError) when an answer `race`d has not come by the transaction's deadline plus
  * NO_ANSWER_GRACE_MS. Only time spent waiting for Neo4j counts: a stream's consumer may pause as long as it
- * likes (Neo4j itself stops the transaction at its deadline, and says so on the next pull).
+ * likes (Neo4j itself stops the transaction at its deadline, and says so on the next pull), and a wait that
+ * starts after the deadline gets the grace period. One timer per transaction, not one per record.
  */
 class Watchdog {
-  private readonly deadlineAt: number;
+  private waiting: ((error: Error) => void) | undefined;
+  private late = false;
+  private readonly timer: NodeJS.Timeout;
   constructor(timeoutMs: number) {
-    this.deadlineAt = Date.now() + timeoutMs;
+    this.timer = setTimeout(() => {
+      if (this.waiting) this.waiting(new NoAnswerError(`no answer from Neo4j within ${timeoutMs + NO_ANSWER_GRACE_MS} ms`));
+      else this.late = true;
+    }, timeoutMs + NO_ANSWER_GRACE_MS);
+    // Watching never keeps the process alive by itself.
+    this.timer.unref();
   }
-  async race<T>(work: Promise<T>): Promise<T> {
-    const ms = Math.max(0, this.deadlineAt - Date.now()) + NO_ANSWER_GRACE_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new NoAnswerError(`no answer from Neo4j within ${ms} ms`)), ms);
+  /** `work`'s outcome, or NoAnswerError; one wait at a time. */
+  race<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let graceTimer: NodeJS.Timeout | undefined;
+      this.waiting = reject;
+      if (this.late) {
+        graceTimer = setTimeout(() => reject(new NoAnswerError(`no answer from Neo4j within ${NO_ANSWER_GRACE_MS} ms`)), NO_ANSWER_GRACE_MS);
+        graceTimer.unref();
+      }
+      const done = () => {
+        if (this.waiting === reject) this.waiting = undefined;
+        clearTimeout(graceTimer);
+      };
+      work.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
     });
-    try {
-      return await Promise.race([work, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+  stop(): void {
+    clearTimeout(this.timer);
   }
 }
 
@@ -278,6 +302,7 @@ export class Database {
     } catch (error) {
       throw this.translate(error, timeoutMs);
     } finally {
+      watchdog.stop();
       if (!committed) await settleWithin([iterator?.return?.()?.catch(() => {}), tx?.rollback().catch(() => {})], NO_ANSWER_GRACE_MS);
       await settleWithin([session?.close().catch(() => {})], NO_ANSWER_GRACE_MS);
       closed?.();
@@ -359,7 +384,12 @@ export class Database {
       })();
       // Given up on when Neo4j does not answer: it may still settle later, and nobody is waiting then.
       done.catch(() => {});
-      return await new Watchdog(timeoutMs).race(done);
+      const watchdog = new Watchdog(timeoutMs);
+      try {
+        return await watchdog.race(done);
+      } finally {
+        watchdog.stop();
+      }
     } catch (error) {
       throw this.translate(error, timeoutMs);
     } finally {

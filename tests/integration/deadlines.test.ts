@@ -199,8 +199,14 @@ describe('import and export', () => {
       const stream = exportText(db, model, selection, 'ndjson');
       const first = await stream.next();
       expect(first.done).toBe(false);
-      // Neo4j checks deadlines every couple of seconds; the stream is idle, waiting for its consumer, meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      // The stream waits for its consumer; Neo4j (checking deadlines every couple of seconds) stops it meanwhile.
+      let status = '';
+      for (let i = 0; i < 300 && !status.startsWith('Terminated'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const result = await h.db.read("SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.via = 'export' RETURN status");
+        status = result.records[0]?.get('status') ?? '';
+      }
+      expect(status).toMatch(/^Terminated.*TransactionTimedOut/);
       const error = await (async () => {
         for await (const _ of stream) {
           /* drain */

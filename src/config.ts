@@ -38,10 +38,33 @@ const EnvSchema = z
     CLAIMGRAPH_CYPHER_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(1_000),
     // Apollo Sandbox at GET /graphql loads from a CDN: only when asked for (the bundled GraphiQL is at /graphiql).
     CLAIMGRAPH_SANDBOX: z.enum(['off', 'on']).default('off'),
+    // Neo4j transaction deadlines (Neo4j stops the transaction; the client gets 503 QUERY_TIMEOUT).
+    // The typed API, search, traversal and research fields: a page of an answer, never minutes.
+    CLAIMGRAPH_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    // One export is one read transaction for the whole stream, so it gets a long deadline.
+    CLAIMGRAPH_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
+    // Each import batch (default 5,000 records) is one write transaction.
+    CLAIMGRAPH_IMPORT_BATCH_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    // Transactions one GraphQL request may have open at once; the rest of its queries wait their turn.
+    CLAIMGRAPH_MAX_CONCURRENT_QUERIES_PER_REQUEST: z.coerce.number().int().min(1).max(64).default(4),
+    // Driver: connections to Neo4j, how long to wait for one, how long to establish one.
+    CLAIMGRAPH_NEO4J_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+    CLAIMGRAPH_NEO4J_ACQUISITION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    // How often readiness is checked in the background (/health/ready answers from the last check).
+    CLAIMGRAPH_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   })
   .superRefine((env, ctx) => {
     if (env.NEO4J_URI && !env.NEO4J_PASSWORD) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['NEO4J_PASSWORD'], message: 'is required when NEO4J_URI is set' });
+    }
+    if (env.CLAIMGRAPH_NEO4J_ACQUISITION_TIMEOUT_MS < env.CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS) {
+      // A new connection is made while one is acquired: a shorter acquisition timeout would cut it short.
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['CLAIMGRAPH_NEO4J_ACQUISITION_TIMEOUT_MS'],
+        message: 'must be at least CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS',
+      });
     }
   });
 

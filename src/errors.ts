@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /** The public error codes a client may see in `extensions.code`. */
@@ -54,9 +55,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   QUERY_TIMEOUT: 503,
 };
 
-/** Seconds a client should wait before retrying a 503. */
-export const RETRY_AFTER_SECONDS = 2;
-
 export function httpStatusOf(code: unknown): number | undefined {
   return typeof code === 'string' && code in HTTP_STATUS ? HTTP_STATUS[code as ErrorCode] : undefined;
 }
@@ -68,10 +66,30 @@ export function badUserInput(message: string, argument: string, field?: string):
   });
 }
 
-/** Neo4j did not answer: the client can retry later; the health route says the same. */
-export function databaseUnavailable(): GraphQLError {
-  return new GraphQLError('The database is unavailable; try again shortly.', {
-    extensions: { code: ErrorCode.DATABASE_UNAVAILABLE },
+/** Seconds a client is asked to wait before retrying when Neo4j is away or busy. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+/** …and after a query hit its deadline (the load that slowed it needs time to pass). */
+export const TIMEOUT_RETRY_AFTER_SECONDS = 10;
+
+/** 503 with Retry-After: Apollo Server turns extensions.http into the response's status and headers. */
+function unavailableHttp(retryAfterSeconds: number) {
+  return { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) };
+}
+
+/**
+ * Neo4j did not answer, or no connection to it was free in time: the client can retry later; the
+ * readiness route says the same.
+ */
+export function databaseUnavailable(message = 'The database is unavailable; try again shortly.'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, http: unavailableHttp(DATABASE_RETRY_AFTER_SECONDS) },
+  });
+}
+
+/** A query of the typed API (or an export, an import batch) ran past its transaction deadline; Neo4j stopped it. */
+export function queryTimeout(timeoutMs: number): GraphQLError {
+  return new GraphQLError(`The query ran longer than its deadline of ${timeoutMs} ms and was stopped; try again later, or ask for less.`, {
+    extensions: { code: ErrorCode.QUERY_TIMEOUT, timeoutMs, http: unavailableHttp(TIMEOUT_RETRY_AFTER_SECONDS) },
   });
 }
 

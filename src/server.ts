@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
-import { ErrorCode, httpStatusOf, RETRY_AFTER_SECONDS } from './errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, ErrorCode, httpStatusOf } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
 import { argumentPathPlugin } from './guards/argumentPath.js';
 import { guardsPlugin } from './guards/guardsPlugin.js';
@@ -106,7 +106,7 @@ const errorLogging = (log: Logger): ApolloServerPlugin<Context> => ({
           status = Math.max(status, httpStatusOf(code) ?? 0);
         }
         if (status && (!response.http.status || response.http.status === 200 || response.http.status < status)) response.http.status = status;
-        if (status === 503 && !response.http.headers.get('retry-after')) response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+        if (status === 503 && !response.http.headers.get('retry-after')) response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       },
     };
   },
@@ -171,10 +171,28 @@ export async function startServer(options: ServerOptions & { host: string; port:
 
   app.disable('x-powered-by');
   app.use(requestId, uriTooLong);
-  app.get('/health', async (_req, res) => {
-    const neo4j = await options.db.ping();
-    res.status(neo4j ? 200 : 503).json({ status: neo4j ? 'ok' : 'degraded', neo4j: neo4j ? 'up' : 'down' });
+  // Liveness: the process answers, whatever Neo4j does. Readiness: Neo4j answers, as the background
+  // monitor last saw it (or as a check made now shows within a second); /health is readiness.
+  const monitor = options.db.watch(options.log);
+  app.get('/health/live', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
   });
+  const ready = async (_req: express.Request, res: express.Response) => {
+    if (await monitor.ready()) {
+      res.status(200).json({ status: 'ok', neo4j: 'up' });
+      return;
+    }
+    res
+      .status(503)
+      .setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+      .json({
+        status: 'unavailable',
+        neo4j: 'down',
+        errors: [{ message: 'The database is unavailable; try again shortly.', extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } }],
+      });
+  };
+  app.get('/health/ready', ready);
+  app.get('/health', ready);
   app.use(
     '/graphql',
     allowMethods('GET', 'POST'),
@@ -187,8 +205,9 @@ export async function startServer(options: ServerOptions & { host: string; port:
     ...(options.guards === false ? [] : [requestShapeGuard(requestLimitsOf(options.config))]),
     expressMiddleware(apollo, {
       // Who writes is recorded in the change log; there is no authentication yet, so the header is trusted.
+      // Each request gets its own view of the database: a few transactions at once, never the whole pool.
       context: async ({ req, res }) => ({
-        db: options.db,
+        db: options.db.forRequest(),
         log: options.log,
         config: options.config,
         user: req.header('x-claimgraph-user') ?? undefined,

@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import neo4j from 'neo4j-driver';
 import type { Database } from '../src/neo4j/database.js';
 import type { GraphModel } from '../src/model/graphModel.js';
 import { exportText, exportToPath } from '../src/export/exportSubgraph.js';
@@ -44,10 +43,5 @@ export async function graphCounts(db: Database): Promise<Record<string, number>>
 
 /** Empties the database in chunks (a single transaction would need the whole graph in Neo4j's heap). */
 export async function wipe(db: Database): Promise<void> {
-  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
-  try {
-    await session.run('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
-  } finally {
-    await session.close();
-  }
+  await db.autoCommit('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS', {}, { deadline: 600_000 });
 }

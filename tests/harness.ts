@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { Database } from '../src/neo4j/database.js';
+import { Database, databaseSettings } from '../src/neo4j/database.js';
 import { migrate } from '../src/neo4j/migrations.js';
 import { buildSchema } from '../src/schema.js';
 import { graphModelOf } from '../src/model/graphModel.js';
@@ -29,7 +29,7 @@ export interface Harness {
 }
 
 export function connectTestDatabase(): Database {
-  return Database.connect(inject('neo4j'));
+  return Database.connect(inject('neo4j'), databaseSettings(testConfig));
 }
 
 /** Empties the database and loads the Kupyansk sample: every test file starts from the same state. */
@@ -45,7 +45,8 @@ export async function createHarness(options: { reset?: boolean } = { reset: true
   const apollo = createApolloServer({ db, log: silentLog, config: testConfig, development: false, schema });
   await apollo.start();
   const run = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: { db, log: silentLog, config: testConfig } });
+    // A view per operation, as the server makes one per request.
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { db: db.forRequest(), log: silentLog, config: testConfig } });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return response.body.singleResult as { data?: any; errors?: readonly GraphQLFormattedError[] };
   };

@@ -1,5 +1,5 @@
 import neo4j from 'neo4j-driver';
-import type { ManagedTransaction, Session } from 'neo4j-driver';
+import type { ManagedTransaction } from 'neo4j-driver';
 import { labelOfId, type Label } from '../ids.js';
 import { storedProperties, type GraphModel, type PropertySpec } from '../model/graphModel.js';
 import type { Database } from '../neo4j/database.js';
@@ -158,8 +158,9 @@ class Batch {
   }
 }
 
-async function writeBatch(session: Session, model: GraphModel, batch: Batch, summary: ImportReport, who: string): Promise<void> {
-  const counts = await session.executeWrite(async (tx) => {
+/** One batch in one write transaction, under the import batch deadline: it lands whole or not at all. */
+async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string): Promise<void> {
+  const counts = await db.writeTransaction(async (tx) => {
     const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
     const at = new Date();
     const now = neo4j.types.DateTime.fromStandardDate(at);
@@ -195,7 +196,7 @@ async function writeBatch(session: Session, model: GraphModel, batch: Batch, sum
       c.edgesUpdated += r.updated;
     }
     return c;
-  });
+  }, { deadline: 'importBatch', metadata: { via: 'import' } });
   summary.nodesCreated += counts.nodesCreated;
   summary.nodesUpdated += counts.nodesUpdated;
   summary.edgesCreated += counts.edgesCreated;
@@ -212,19 +213,12 @@ async function checkExternalEndpoints(db: Database, external: Map<string, Bundle
     byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
   }
   const present = new Set<string>();
-  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.READ });
-  try {
-    for (const [label, ids] of byLabel) {
-      for (let i = 0; i < ids.length; i += 10_000) {
-        const chunk = ids.slice(i, i + 10_000);
-        const result = await session.executeRead((tx) =>
-          tx.run(`UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) RETURN n.id AS id`, { ids: chunk }),
-        );
-        for (const record of result.records) present.add(record.get('id') as string);
-      }
+  for (const [label, ids] of byLabel) {
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const chunk = ids.slice(i, i + 10_000);
+      const result = await db.read(`UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) RETURN n.id AS id`, { ids: chunk }, { deadline: 'importBatch' });
+      for (const record of result.records) present.add(record.get('id') as string);
     }
-  } finally {
-    await session.close();
   }
   const missing: BundleIssue[] = [];
   for (const [id, where] of external) {
@@ -267,43 +261,38 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   if (options.dryRun) return report;
 
   // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges
-  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.WRITE });
   let written = 0;
-  try {
-    const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
-    for (const pass of passes) {
-      const again = new BundleValidator(model);
-      let batch = new Batch();
-      let inflight: Promise<void> | null = null;
-      const flush = async () => {
-        const full = batch;
-        batch = new Batch();
-        if (inflight) await inflight;
-        const write = writeBatch(session, model, full, report, who).then(() => {
-          written += full.size;
-          progress({ phase: 'write', written, total: distinct });
-        });
-        write.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-        inflight = write;
-      };
-      try {
-        for await (const item of source.read()) {
-          const record = again.add(item);
-          if (!again.valid) throw new InputChangedError();
-          if (!record) continue;
-          if (record.kind === 'node' && pass !== 'edge') batch.nodes.push(record.node);
-          else if (record.kind === 'edge' && pass !== 'node') batch.edges.push(record.edge);
-          if (batch.size >= batchSize) await flush();
-        }
-        if (batch.size) await flush();
-      } finally {
-        // never leave a write running behind a failure; its own error, if any, is the one that counts
-        if (inflight) await inflight;
+  const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
+  for (const pass of passes) {
+    const again = new BundleValidator(model);
+    let batch = new Batch();
+    let inflight: Promise<void> | null = null;
+    const flush = async () => {
+      const full = batch;
+      batch = new Batch();
+      if (inflight) await inflight;
+      const write = writeBatch(db, model, full, report, who).then(() => {
+        written += full.size;
+        progress({ phase: 'write', written, total: distinct });
+      });
+      write.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+      inflight = write;
+    };
+    try {
+      for await (const item of source.read()) {
+        const record = again.add(item);
+        if (!again.valid) throw new InputChangedError();
+        if (!record) continue;
+        if (record.kind === 'node' && pass !== 'edge') batch.nodes.push(record.node);
+        else if (record.kind === 'edge' && pass !== 'node') batch.edges.push(record.edge);
+        if (batch.size >= batchSize) await flush();
       }
-      if (again.nodes !== validator.nodes || again.edges !== validator.edges) throw new InputChangedError();
+      if (batch.size) await flush();
+    } finally {
+      // never leave a write running behind a failure; its own error, if any, is the one that counts
+      if (inflight) await inflight;
     }
-  } finally {
-    await session.close();
+    if (again.nodes !== validator.nodes || again.edges !== validator.edges) throw new InputChangedError();
   }
   return report;
 }

@@ -43,81 +43,72 @@ function restore(values: Properties, changes: RecordedChange['changes']): void {
 export async function fetchAsRecorded(ctx: Context, model: GraphModel, id: string, at: Date): Promise<RecordedState | null> {
   const label = requireLabelOfId(id, 'id');
   const specs = model.nodes.get(label)!.properties;
-  const session = ctx.db.driver.session({
-    database: ctx.db.name,
-    defaultAccessMode: neo4j.session.READ,
-    bookmarkManager: ctx.db.driver.executeQueryBookmarkManager,
+  const { node, edges, later, last } = await ctx.db.readTransaction(async (tx) => {
+    const nodeResult = await tx.run(`MATCH (n:\`${label}\` {id: $id}) RETURN properties(n) AS p`, { id });
+    const edgeResult = await tx.run(
+      `MATCH (n:\`${label}\` {id: $id})-[r]-() RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS p`,
+      { id },
+    );
+    const changeResult = await tx.run(
+      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at RETURN collect(properties(c)) AS later }
+       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(properties(c)) AS last }
+       RETURN later, last[0] AS last`,
+      { id, at: neo4j.types.DateTime.fromStandardDate(at) },
+    );
+    const record = changeResult.records[0];
+    return {
+      node: nodeResult.records[0]?.get('p') as Properties | undefined,
+      edges: edgeResult.records.map((r) => ({ type: r.get('type') as string, from: r.get('from') as string, to: r.get('to') as string, p: r.get('p') as Properties })),
+      later: record.get('later') as Array<Record<string, unknown>>,
+      last: record.get('last') as Record<string, unknown> | null,
+    };
   });
-  try {
-    const { node, edges, later, last } = await session.executeRead(async (tx) => {
-      const nodeResult = await tx.run(`MATCH (n:\`${label}\` {id: $id}) RETURN properties(n) AS p`, { id });
-      const edgeResult = await tx.run(
-        `MATCH (n:\`${label}\` {id: $id})-[r]-() RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS p`,
-        { id },
-      );
-      const changeResult = await tx.run(
-        `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at RETURN collect(properties(c)) AS later }
-         CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(properties(c)) AS last }
-         RETURN later, last[0] AS last`,
-        { id, at: neo4j.types.DateTime.fromStandardDate(at) },
-      );
-      const record = changeResult.records[0];
-      return {
-        node: nodeResult.records[0]?.get('p') as Properties | undefined,
-        edges: edgeResult.records.map((r) => ({ type: r.get('type') as string, from: r.get('from') as string, to: r.get('to') as string, p: r.get('p') as Properties })),
-        later: record.get('later') as Array<Record<string, unknown>>,
-        last: record.get('last') as Record<string, unknown> | null,
-      };
-    });
-    // Never recorded: no node and nothing in the log.
-    if (!node && !last && !later.length) return null;
+  // Never recorded: no node and nothing in the log.
+  if (!node && !last && !later.length) return null;
 
-    let properties: Properties | null = node ? canonical(specs, node) : null;
-    const current = new Map<string, RecordedEdge>();
-    for (const e of edges) {
-      const edgeModel = model.edges.get(e.type);
-      const props = edgeModel ? canonical(edgeModel.properties, e.p) : {};
-      const key = edgeModel?.key && props[edgeModel.key] != null ? String(props[edgeModel.key]) : null;
-      current.set(edgeIdentity(e, key), { type: e.type, from: e.from, to: e.to, properties: props });
-    }
-    const undo = later.map(changeFromStored).sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
-    let sawLifecycle = false;
-    for (const change of undo) {
-      if (change.edge) {
-        const identity = edgeIdentity(change.edge, change.edge.key);
-        if (change.op === 'LINK') current.delete(identity);
-        else {
-          const restored = current.get(identity)?.properties ?? {};
-          restore(restored, change.changes);
-          current.set(identity, { type: change.edge.type, from: change.edge.from, to: change.edge.to, properties: restored });
-        }
-      } else if (change.entityId === id) {
-        if (change.op === 'CREATE') {
-          properties = null;
-          sawLifecycle = true;
-        } else if (change.op === 'DELETE') {
-          properties = {};
-          restore(properties, change.changes);
-          sawLifecycle = true;
-        } else {
-          properties ??= {};
-          restore(properties, change.changes);
-        }
+  let properties: Properties | null = node ? canonical(specs, node) : null;
+  const current = new Map<string, RecordedEdge>();
+  for (const e of edges) {
+    const edgeModel = model.edges.get(e.type);
+    const props = edgeModel ? canonical(edgeModel.properties, e.p) : {};
+    const key = edgeModel?.key && props[edgeModel.key] != null ? String(props[edgeModel.key]) : null;
+    current.set(edgeIdentity(e, key), { type: e.type, from: e.from, to: e.to, properties: props });
+  }
+  const undo = later.map(changeFromStored).sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+  let sawLifecycle = false;
+  for (const change of undo) {
+    if (change.edge) {
+      const identity = edgeIdentity(change.edge, change.edge.key);
+      if (change.op === 'LINK') current.delete(identity);
+      else {
+        const restored = current.get(identity)?.properties ?? {};
+        restore(restored, change.changes);
+        current.set(identity, { type: change.edge.type, from: change.edge.from, to: change.edge.to, properties: restored });
+      }
+    } else if (change.entityId === id) {
+      if (change.op === 'CREATE') {
+        properties = null;
+        sawLifecycle = true;
+      } else if (change.op === 'DELETE') {
+        properties = {};
+        restore(properties, change.changes);
+        sawLifecycle = true;
+      } else {
+        properties ??= {};
+        restore(properties, change.changes);
       }
     }
-    // Created after `at` by a write the log never saw (e.g. before the log existed).
-    if (!sawLifecycle && node && node.createdAt && new Date(String(node.createdAt)) > at) properties = null;
-    const exists = properties !== null;
-    return {
-      id,
-      label: nodeLabelEnum(label),
-      at: at.toISOString(),
-      exists,
-      properties,
-      edges: exists ? [...current.values()] : [],
-      lastChange: last ? changeFromStored(last) : null,
-    };
-  } finally {
-    await session.close();
   }
+  // Created after `at` by a write the log never saw (e.g. before the log existed).
+  if (!sawLifecycle && node && node.createdAt && new Date(String(node.createdAt)) > at) properties = null;
+  const exists = properties !== null;
+  return {
+    id,
+    label: nodeLabelEnum(label),
+    at: at.toISOString(),
+    exists,
+    properties,
+    edges: exists ? [...current.values()] : [],
+    lastChange: last ? changeFromStored(last) : null,
+  };
 }

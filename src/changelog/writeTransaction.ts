@@ -1,8 +1,6 @@
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { Context } from '../context.js';
-import { databaseUnavailable } from '../errors.js';
 import type { GraphModel } from '../model/graphModel.js';
-import { isUnavailable } from '../neo4j/database.js';
 import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
 
 /**
@@ -44,28 +42,19 @@ export interface WriteResult<T> {
 }
 
 /**
- * Runs `work` in a write transaction and records its entries in the same transaction. The session shares
- * the bookmarks of `Database.read`, so a read after the write (the payload's object) sees it, on a
- * cluster too. Transient failures are retried by the driver (the work must be re-runnable: it is, as each
- * run gets a fresh Writer).
+ * Runs `work` in a write transaction (under the query deadline) and records its entries in the same
+ * transaction. A read after the write (the payload's object) sees it, on a cluster too: the Database's
+ * transactions share bookmarks. Transient failures are retried by the driver (the work must be
+ * re-runnable: it is, as each run gets a fresh Writer).
  */
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
-  const { driver } = ctx.db;
-  const session = driver.session({
-    database: ctx.db.name,
-    defaultAccessMode: neo4j.session.WRITE,
-    bookmarkManager: driver.executeQueryBookmarkManager,
-  });
-  try {
-    return await session.executeWrite(async (tx) => {
+  return ctx.db.writeTransaction(
+    async (tx) => {
       const w = new Writer(tx, model, writerOf(ctx));
       const result = await work(w);
       const changes = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
       return { result, changes };
-    });
-  } catch (error) {
-    throw isUnavailable(error) ? databaseUnavailable() : error;
-  } finally {
-    await session.close();
-  }
+    },
+    { metadata: { via } },
+  );
 }

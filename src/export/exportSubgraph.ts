@@ -1,7 +1,6 @@
 import { createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import neo4j from 'neo4j-driver';
 import type { GraphModel } from '../model/graphModel.js';
 import type { Database } from '../neo4j/database.js';
 import { ARRAY_DELIMITER } from '../bundle/csvColumns.js';
@@ -72,19 +71,14 @@ export async function* exportCsvPart(db: Database, model: GraphModel, selection:
  * delimiter: neo4j-admin's format has no way to write it, and losing it silently is not an option.
  */
 export async function checkCsvExportable(db: Database, model: GraphModel, selection: ResolvedSelection): Promise<void> {
-  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.READ });
-  try {
-    for (const query of listDelimiterQueries(model, selection, ARRAY_DELIMITER)) {
-      const result = await session.executeRead((tx) => tx.run(query.cypher, query.params));
-      if (result.records.length) {
-        const id = result.records[0].get('id') as string;
-        throw new SelectionError([
-          { path: 'format', message: `${id} has a list element containing "${ARRAY_DELIMITER}", which CSV (neo4j-admin format) cannot hold; export as json or ndjson` },
-        ]);
-      }
+  for (const query of listDelimiterQueries(model, selection, ARRAY_DELIMITER)) {
+    const result = await db.read(query.cypher, query.params, { deadline: 'export' });
+    if (result.records.length) {
+      const id = result.records[0].get('id') as string;
+      throw new SelectionError([
+        { path: 'format', message: `${id} has a list element containing "${ARRAY_DELIMITER}", which CSV (neo4j-admin format) cannot hold; export as json or ndjson` },
+      ]);
     }
-  } finally {
-    await session.close();
   }
 }
 
@@ -185,7 +179,8 @@ export class SubgraphTooLargeError extends SelectionError {
 
 /**
  * A small subgraph in bundle form, held in memory (for a GraphQL field that returns it inline). It is
- * streamed like any export and refused as soon as it passes `maxNodes` nodes (or `maxEdges` edges).
+ * streamed like any export and refused as soon as it passes `maxNodes` nodes (or `maxEdges` edges); being
+ * part of the typed API, it runs under the query deadline.
  */
 export async function collectSubgraph(
   db: Database,
@@ -193,10 +188,10 @@ export async function collectSubgraph(
   selection: Selection,
   { maxNodes = 1000, maxEdges = maxNodes * 10 }: { maxNodes?: number; maxEdges?: number } = {},
 ): Promise<{ nodes: BundleNode[]; edges: BundleEdge[] }> {
-  const resolved = await resolveSelection(db, selection);
+  const resolved = await resolveSelection(db, selection, 'query');
   const nodes: BundleNode[] = [];
   const edges: BundleEdge[] = [];
-  for await (const item of streamSubgraph(db, model, resolved)) {
+  for await (const item of streamSubgraph(db, model, resolved, undefined, 'query')) {
     if (item.kind === 'node') {
       if (nodes.length >= maxNodes) throw new SubgraphTooLargeError('nodes', maxNodes);
       nodes.push(item.node);

@@ -43,7 +43,7 @@ export interface ExchangeRouteOptions {
 
 export const DEFAULT_MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 
-type HttpError = { status: number; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+type HttpError = { status: number; headers?: Record<string, string>; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
 
 const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): HttpError => ({
   status,
@@ -51,6 +51,7 @@ const fail = (status: number, code: string, message: string, extra: Record<strin
 });
 
 function send(res: express.Response, error: HttpError) {
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
   res.status(error.status).json({ errors: error.errors });
 }
 
@@ -74,12 +75,18 @@ function selectionErrors(error: SelectionError): HttpError {
   };
 }
 
-/** The GraphQLErrors the database layer raises (DATABASE_UNAVAILABLE) keep their code. */
-function knownError(error: unknown): HttpError | null {
+/**
+ * The GraphQLErrors the database layer raises (DATABASE_UNAVAILABLE, QUERY_TIMEOUT) keep their code, status
+ * (503) and headers (Retry-After); `advice` is added to their message.
+ */
+function knownError(error: unknown, advice = ''): HttpError | null {
   if (error instanceof BundleValidationError) return validationErrors(error);
   if (error instanceof SelectionError) return selectionErrors(error);
-  if (error instanceof GraphQLError && error.extensions.code === ErrorCode.DATABASE_UNAVAILABLE) {
-    return fail(503, ErrorCode.DATABASE_UNAVAILABLE, error.message);
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  if (error instanceof GraphQLError && (code === ErrorCode.DATABASE_UNAVAILABLE || code === ErrorCode.QUERY_TIMEOUT)) {
+    const http = error.extensions.http as { status: number; headers: Map<string, string> } | undefined;
+    const { http: _http, ...extensions } = error.extensions;
+    return { status: http?.status ?? 503, headers: Object.fromEntries(http?.headers ?? []), errors: [{ message: `${error.message}${advice}`, extensions }] };
   }
   return null;
 }
@@ -231,7 +238,7 @@ export function mountExchangeRoutes(
       const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ user: req.header('x-claimgraph-user') ?? undefined }) });
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
-      const known = knownError(error);
+      const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
       if (known) return send(res, known);
       log.error({ err: error }, 'import failed');
       send(

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { Database } from './database.js';
+import { Database, databaseSettings } from './database.js';
 import { migrate } from './migrations.js';
-import { startOwnNeo4j, type OwnNeo4j } from './ownNeo4j.js';
+import { startOwnNeo4j, type OwnNeo4j, type OwnNeo4jEvent } from './ownNeo4j.js';
 
 /**
  * The password of our own Neo4j, kept beside its store (readable by the owner only) so a restart reuses it
@@ -28,13 +28,28 @@ export interface Neo4jHandle {
   /** Where it runs, for the log: the user's server or our own. */
   uri: string;
   own: boolean;
+  /** Our own Neo4j (its process id, its restarts), when we started it. */
+  ownNeo4j: OwnNeo4j | null;
   /** Closes the driver, then stops our own Neo4j if we started one. */
   close(): Promise<void>;
 }
 
+/** Our own Neo4j's deaths and restarts, in claimgraph's log. */
+function logEvent(log: Logger) {
+  return (event: OwnNeo4jEvent) => {
+    if (event.type === 'exited') {
+      log.error({ pid: event.pid, how: event.how, restartInMs: event.restartInMs }, 'claimgraph’s own Neo4j exited unexpectedly; restarting it');
+    } else if (event.type === 'restarted') {
+      log.info({ pid: event.pid, uri: event.uri, restarts: event.restarts }, 'claimgraph’s own Neo4j restarted');
+    } else {
+      log.error({ reason: event.error.message, restartInMs: event.restartInMs }, 'claimgraph’s own Neo4j could not be restarted; trying again');
+    }
+  };
+}
+
 /**
  * Connects to the Neo4j the user pointed at (NEO4J_URI), or starts claimgraph's own on loopback with its
- * store in CLAIMGRAPH_DATA_DIR; then applies the migrations.
+ * store in CLAIMGRAPH_DATA_DIR (and restarts it should it die); then applies the migrations.
  */
 export async function connectNeo4j(config: Config, log: Logger, options: { dataDir?: string; port?: number } = {}): Promise<Neo4jHandle> {
   let own: OwnNeo4j | null = null;
@@ -50,12 +65,13 @@ export async function connectNeo4j(config: Config, log: Logger, options: { dataD
       password: storePassword(dataDir),
       heap: config.CLAIMGRAPH_NEO4J_HEAP,
       log: (msg) => log.debug({ neo4j: msg }),
+      onEvent: logEvent(log),
     });
     target = { uri: own.uri, user: own.user, password: own.password, database: 'neo4j' };
   }
-  const db = Database.connect(target);
+  const db = Database.connect(target, databaseSettings(config));
   try {
-    await db.driver.verifyConnectivity({ database: target.database });
+    await db.verifyConnectivity();
     await migrate(db);
   } catch (error) {
     await db.close();
@@ -66,6 +82,7 @@ export async function connectNeo4j(config: Config, log: Logger, options: { dataD
     db,
     uri: target.uri,
     own: own !== null,
+    ownNeo4j: own,
     async close() {
       await db.close();
       await own?.stop();

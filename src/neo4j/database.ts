@@ -1,5 +1,18 @@
-import neo4j, { type Driver, Neo4jError, type QueryResult, type RecordShape } from 'neo4j-driver';
-import { databaseUnavailable } from '../errors.js';
+import neo4j, {
+  type Driver,
+  Neo4jError,
+  type ManagedTransaction,
+  type QueryResult,
+  type RecordShape,
+  type Result,
+  type Session,
+  type Transaction,
+} from 'neo4j-driver';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { databaseUnavailable, queryTimeout } from '../errors.js';
+import { concurrencySlots, type ConcurrencySlots } from './concurrencySlots.js';
+import { Neo4jMonitor } from './neo4jMonitor.js';
 
 /** Where claimgraph's data lives: a driver and the database name to use on it. */
 export interface Neo4jTarget {
@@ -9,70 +22,466 @@ export interface Neo4jTarget {
   database: string;
 }
 
-export type QueryListener = (cypher: string, params: Record<string, unknown>) => void;
-
-/**
- * The one way claimgraph talks to Neo4j: managed transactions through `executeQuery`, reads routed to
- * readers (cluster-ready), every query counted for whoever listens (tests count round trips).
- */
-export class Database {
-  private listeners = new Set<QueryListener>();
-  constructor(
-    readonly driver: Driver,
-    readonly name: string,
-  ) {}
-
-  static connect(target: Neo4jTarget): Database {
-    const driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
-      // Fail fast when Neo4j is down: a request gets DATABASE_UNAVAILABLE in seconds, not half a minute.
-      maxTransactionRetryTime: 5_000,
-      connectionAcquisitionTimeout: 5_000,
-      connectionTimeout: 3_000,
-      disableLosslessIntegers: false,
-    });
-    return new Database(driver, target.database);
-  }
-
-  onQuery(listener: QueryListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  async read<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}): Promise<QueryResult<T>> {
-    return this.run<T>(cypher, params, neo4j.routing.READ);
-  }
-
-  async write<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}): Promise<QueryResult<T>> {
-    return this.run<T>(cypher, params, neo4j.routing.WRITE);
-  }
-
-  private async run<T extends RecordShape>(cypher: string, params: Record<string, unknown>, routing: 'READ' | 'WRITE') {
-    for (const listener of this.listeners) listener(cypher, params);
-    try {
-      return await this.driver.executeQuery<QueryResult<T>>(cypher, params, { database: this.name, routing });
-    } catch (error) {
-      throw isUnavailable(error) ? databaseUnavailable() : error;
-    }
-  }
-
-  /** True when Neo4j answers a trivial query. */
-  async ping(): Promise<boolean> {
-    try {
-      await this.driver.executeQuery('RETURN 1', {}, { database: this.name });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.driver.close();
-  }
+/** Deadlines and limits of the connection to Neo4j (from the configuration, see src/config.ts). */
+export interface DatabaseSettings {
+  /** Transaction deadline of the typed API, search, traversal and research fields. */
+  queryTimeoutMs: number;
+  /** Transaction deadline of one export (one read transaction for the whole stream). */
+  exportTimeoutMs: number;
+  /** Transaction deadline of one import batch (one write transaction). */
+  importBatchTimeoutMs: number;
+  /** Transactions a request's view (`forRequest`) has open at once. */
+  maxConcurrentQueriesPerRequest: number;
+  maxPoolSize: number;
+  /** How long a query waits for a free connection before DATABASE_UNAVAILABLE. */
+  acquisitionTimeoutMs: number;
+  /** How long establishing a connection may take (a lost Neo4j is found out this fast). */
+  connectTimeoutMs: number;
+  /** Time between background readiness checks (`watch`). */
+  healthIntervalMs: number;
 }
 
+export function databaseSettings(config: Config): DatabaseSettings {
+  return {
+    queryTimeoutMs: config.CLAIMGRAPH_QUERY_TIMEOUT_MS,
+    exportTimeoutMs: config.CLAIMGRAPH_EXPORT_TIMEOUT_MS,
+    importBatchTimeoutMs: config.CLAIMGRAPH_IMPORT_BATCH_TIMEOUT_MS,
+    maxConcurrentQueriesPerRequest: config.CLAIMGRAPH_MAX_CONCURRENT_QUERIES_PER_REQUEST,
+    maxPoolSize: config.CLAIMGRAPH_NEO4J_MAX_POOL_SIZE,
+    acquisitionTimeoutMs: config.CLAIMGRAPH_NEO4J_ACQUISITION_TIMEOUT_MS,
+    connectTimeoutMs: config.CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS,
+    healthIntervalMs: config.CLAIMGRAPH_HEALTH_INTERVAL_MS,
+  };
+}
+
+/** The configuration's defaults (src/config.ts), for a Database made without a configuration. */
+export const DEFAULT_DATABASE_SETTINGS: DatabaseSettings = {
+  queryTimeoutMs: 15_000,
+  exportTimeoutMs: 900_000,
+  importBatchTimeoutMs: 120_000,
+  maxConcurrentQueriesPerRequest: 4,
+  maxPoolSize: 100,
+  acquisitionTimeoutMs: 5_000,
+  connectTimeoutMs: 2_000,
+  healthIntervalMs: 1_000,
+};
+
+/**
+ * Which deadline a transaction runs under: one of the configured ones, 'migration' (schema changes at
+ * start, which may wait for index population), or a number of milliseconds (the Cypher endpoint's own).
+ */
+export type Deadline = 'query' | 'export' | 'importBatch' | 'migration' | number;
+
+export interface TransactionOptions {
+  /** Default 'query'; streams default to 'export'. */
+  deadline?: Deadline;
+  /** Records fetched per round trip (streams, and reads that stop early). */
+  fetchSize?: number;
+  /** Shown by SHOW TRANSACTIONS next to app: 'claimgraph'. */
+  metadata?: Record<string, string>;
+}
+
+/** Runs queries inside an open transaction: what the work of a streaming transaction is given. */
+export interface Queries {
+  run<R extends RecordShape = RecordShape>(cypher: string, params?: Record<string, unknown>): Result<R>;
+}
+
+export type QueryListener = (cypher: string, params: Record<string, unknown>) => void;
+
+/** What a transaction listener is told about a transaction that opens. */
+export interface TransactionInfo {
+  mode: 'READ' | 'WRITE';
+  timeoutMs: number;
+  /** As Neo4j is given it (SHOW TRANSACTIONS): app 'claimgraph' and the caller's own keys. */
+  metadata: Record<string, string>;
+}
+
+/** Told when a transaction opens; what it returns is called when the transaction's session is closed. */
+export type TransactionListener = (transaction: TransactionInfo) => () => void;
+
+const MIGRATION_TIMEOUT_MS = 10 * 60_000;
+/**
+ * Retrying a transaction that failed with a transient error or a lost connection: long enough for one
+ * retry (the driver waits ~1 s first), short enough that a lost Neo4j answers in about a second.
+ */
+const MAX_TRANSACTION_RETRY_MS = 1_000;
+/**
+ * Neo4j stops a transaction at its deadline (checking every ~2 s); when no answer has come some time
+ * after that, Neo4j is not answering at all (hung, or the network is), and the caller is told so.
+ */
+const NO_ANSWER_GRACE_MS = 10_000;
+/** The readiness route waits no longer than this for a check of its own: it answers within a second. */
+const READY_TIMEOUT_MS = 800;
+
+const TIMEOUT_CODES = new Set([
+  'Neo.ClientError.Transaction.TransactionTimedOut',
+  'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
+  // A transaction waiting for a lock when its deadline passes is stopped with this code.
+  'Neo.ClientError.Transaction.LockClientStopped',
+]);
+const ACQUISITION_TIMEOUT = /^Connection acquisition timed out/;
+
+/** The driver gave up on Neo4j: it is gone, or a transient failure outlasted the retries. */
 export function isUnavailable(error: unknown): boolean {
   return (
     error instanceof Neo4jError &&
     (error.code === 'ServiceUnavailable' || error.code === 'SessionExpired' || error.retriable === true)
   );
+}
+
+/** The connection itself failed (as opposed to a transient error inside a working Neo4j). */
+function isConnectionLost(error: Neo4jError): boolean {
+  return error.code === 'ServiceUnavailable' || error.code === 'SessionExpired';
+}
+
+class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/**
+ * Gives up on Neo4j (NoAnswerError) when an answer `race`d has not come by the transaction's deadline plus
+ * NO_ANSWER_GRACE_MS. Only time spent waiting for Neo4j counts: a stream's consumer may pause as long as it
+ * likes (Neo4j itself stops the transaction at its deadline, and says so on the next pull), and a wait that
+ * starts after the deadline gets the grace period. One timer per transaction, not one per record.
+ */
+class Watchdog {
+  private waiting: ((error: Error) => void) | undefined;
+  private late = false;
+  private readonly timer: NodeJS.Timeout;
+  constructor(timeoutMs: number) {
+    this.timer = setTimeout(() => {
+      if (this.waiting) this.waiting(new NoAnswerError(`no answer from Neo4j within ${timeoutMs + NO_ANSWER_GRACE_MS} ms`));
+      else this.late = true;
+    }, timeoutMs + NO_ANSWER_GRACE_MS);
+    // Watching never keeps the process alive by itself.
+    this.timer.unref();
+  }
+  /** `work`'s outcome, or NoAnswerError; one wait at a time. */
+  race<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let graceTimer: NodeJS.Timeout | undefined;
+      this.waiting = reject;
+      if (this.late) {
+        graceTimer = setTimeout(() => reject(new NoAnswerError(`no answer from Neo4j within ${NO_ANSWER_GRACE_MS} ms`)), NO_ANSWER_GRACE_MS);
+        graceTimer.unref();
+      }
+      const done = () => {
+        if (this.waiting === reject) this.waiting = undefined;
+        clearTimeout(graceTimer);
+      };
+      work.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** Waits for `work` to settle, but not longer than `ms` (cleanup on a Neo4j that no longer answers). */
+async function settleWithin(work: Array<Promise<unknown> | undefined>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(work), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+interface Shared {
+  driver: Driver;
+  target: Neo4jTarget;
+  settings: DatabaseSettings;
+  queryListeners: Set<QueryListener>;
+  transactionListeners: Set<TransactionListener>;
+  monitor?: { monitor: Neo4jMonitor; driver: Driver };
+}
+
+/**
+ * The one way claimgraph runs Cypher. Every transaction — managed reads and writes, streams for export,
+ * auto-commit statements — runs with a Neo4j transaction deadline, shares the bookmarks of the others (a
+ * read sees the writes before it, on a cluster too) and is counted for whoever listens (tests count round
+ * trips). Neo4j's failures come out as GraphQL errors: QUERY_TIMEOUT at a deadline, DATABASE_UNAVAILABLE
+ * when Neo4j is gone, does not answer, or no connection is free; both 503 with Retry-After.
+ *
+ * `forRequest()` gives one request a view of the same database that has at most a few transactions open at
+ * once (the rest wait their turn), so no request can take the driver's whole pool.
+ */
+export class Database {
+  private constructor(
+    private readonly shared: Shared,
+    private readonly slots: ConcurrencySlots | null,
+  ) {}
+
+  static connect(target: Neo4jTarget, settings: DatabaseSettings = DEFAULT_DATABASE_SETTINGS): Database {
+    const driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
+      maxConnectionPoolSize: settings.maxPoolSize,
+      connectionAcquisitionTimeout: settings.acquisitionTimeoutMs,
+      connectionTimeout: settings.connectTimeoutMs,
+      maxTransactionRetryTime: MAX_TRANSACTION_RETRY_MS,
+      disableLosslessIntegers: false,
+    });
+    return new Database({ driver, target, settings, queryListeners: new Set(), transactionListeners: new Set() }, null);
+  }
+
+  get name(): string {
+    return this.shared.target.database;
+  }
+
+  get settings(): DatabaseSettings {
+    return this.shared.settings;
+  }
+
+  /** A view of this database for one request: the same everything, at most `maxConcurrent` transactions at once. */
+  forRequest(maxConcurrent = this.shared.settings.maxConcurrentQueriesPerRequest): Database {
+    return new Database(this.shared, concurrencySlots(maxConcurrent));
+  }
+
+  onQuery(listener: QueryListener): () => void {
+    this.shared.queryListeners.add(listener);
+    return () => this.shared.queryListeners.delete(listener);
+  }
+
+  onTransaction(listener: TransactionListener): () => void {
+    this.shared.transactionListeners.add(listener);
+    return () => this.shared.transactionListeners.delete(listener);
+  }
+
+  /** One query in a managed read transaction. */
+  async read<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}, options: TransactionOptions = {}): Promise<QueryResult<T>> {
+    return this.readTransaction((tx) => Promise.resolve(tx.run<T>(cypher, params)), options);
+  }
+
+  /** One query in a managed write transaction. */
+  async write<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}, options: TransactionOptions = {}): Promise<QueryResult<T>> {
+    return this.writeTransaction((tx) => Promise.resolve(tx.run<T>(cypher, params)), options);
+  }
+
+  /** `work` in a managed read transaction (retried by the driver on transient failures: it must be re-runnable). */
+  readTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.managed('READ', work, options);
+  }
+
+  /** `work` in a managed write transaction: all of it commits, or none (retried like readTransaction). */
+  writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.managed('WRITE', work, options);
+  }
+
+  /**
+   * A read transaction whose records are pulled as the consumer asks for them (memory stays flat however
+   * big the answer): what `work` yields is yielded. Stopping early (a client that hangs up) rolls it back.
+   */
+  async *stream<T>(work: (tx: Queries) => AsyncIterable<T>, options: TransactionOptions = {}): AsyncGenerator<T> {
+    const timeoutMs = this.timeoutOf(options.deadline ?? 'export');
+    this.failFast();
+    const release = await this.acquireSlot();
+    const watchdog = new Watchdog(timeoutMs);
+    let session: Session | undefined;
+    let closed: (() => void) | undefined;
+    let tx: Transaction | undefined;
+    let iterator: AsyncIterator<T> | undefined;
+    let committed = false;
+    try {
+      this.failFast();
+      session = this.session('READ', options.fetchSize);
+      closed = this.transactionOpened('READ', timeoutMs, options);
+      tx = session.beginTransaction(this.transactionConfig(timeoutMs, options));
+      iterator = work(this.counted(tx))[Symbol.asyncIterator]();
+      for (;;) {
+        const step = await watchdog.race(iterator.next());
+        if (step.done) break;
+        yield step.value;
+      }
+      await watchdog.race(tx.commit());
+      committed = true;
+    } catch (error) {
+      throw this.translate(error, timeoutMs);
+    } finally {
+      watchdog.stop();
+      if (!committed) await settleWithin([iterator?.return?.()?.catch(() => {}), tx?.rollback().catch(() => {})], NO_ANSWER_GRACE_MS);
+      await settleWithin([session?.close().catch(() => {})], NO_ANSWER_GRACE_MS);
+      closed?.();
+      release();
+    }
+  }
+
+  /** A statement that makes its own transactions (CALL { … } IN TRANSACTIONS) runs in an auto-commit transaction. */
+  async autoCommit<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}, options: TransactionOptions = {}): Promise<QueryResult<T>> {
+    const timeoutMs = this.timeoutOf(options.deadline ?? 'query');
+    return this.inSession('WRITE', timeoutMs, options, (session) => {
+      this.notifyQuery(cypher, params);
+      return Promise.resolve(session.run<T>(cypher, params, this.transactionConfig(timeoutMs, options)));
+    });
+  }
+
+  async verifyConnectivity(): Promise<void> {
+    await this.shared.driver.verifyConnectivity({ database: this.name });
+  }
+
+  /**
+   * Starts (once) the background check of Neo4j that readiness answers from and that lets queries fail
+   * at once while Neo4j is known to be gone; `log` gets its one line when Neo4j is lost and when it is back.
+   * Its connection is its own, so a busy pool does not look like a lost Neo4j.
+   */
+  watch(log: Logger): Neo4jMonitor {
+    if (this.shared.monitor) return this.shared.monitor.monitor;
+    const { target } = this.shared;
+    // A background check may take as long as connecting may: a busy Neo4j (a GC pause, a loaded machine)
+    // is not a lost one. The route does not wait for it (it answers from the last check).
+    const probeTimeoutMs = this.shared.settings.connectTimeoutMs;
+    const driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
+      maxConnectionPoolSize: 1,
+      connectionAcquisitionTimeout: probeTimeoutMs,
+      connectionTimeout: probeTimeoutMs,
+      maxTransactionRetryTime: 0,
+    });
+    const probe = async (timeoutMs: number) => {
+      await driver.executeQuery('RETURN 1', {}, { database: target.database, routing: neo4j.routing.READ, transactionConfig: { timeout: timeoutMs } });
+    };
+    const monitor = new Neo4jMonitor(probe, log, { intervalMs: this.shared.settings.healthIntervalMs, probeTimeoutMs, readyTimeoutMs: READY_TIMEOUT_MS });
+    this.shared.monitor = { monitor, driver };
+    monitor.start();
+    return monitor;
+  }
+
+  async close(): Promise<void> {
+    const watching = this.shared.monitor;
+    watching?.monitor.stop();
+    await Promise.all([this.shared.driver.close(), watching?.driver.close()]);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private managed<T>(mode: 'READ' | 'WRITE', work: (tx: ManagedTransaction) => Promise<T>, options: TransactionOptions): Promise<T> {
+    const timeoutMs = this.timeoutOf(options.deadline ?? 'query');
+    return this.inSession(mode, timeoutMs, options, (session) => {
+      const config = this.transactionConfig(timeoutMs, options);
+      const counted = (tx: ManagedTransaction) => work(this.counted(tx));
+      return mode === 'READ' ? session.executeRead(counted, config) : session.executeWrite(counted, config);
+    });
+  }
+
+  /** A session for `use`, inside this view's limit, with the deadline watched and Neo4j's failures translated. */
+  private async inSession<T>(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions, use: (session: Session) => Promise<T>): Promise<T> {
+    this.failFast();
+    const release = await this.acquireSlot();
+    try {
+      this.failFast();
+      const session = this.session(mode, options.fetchSize);
+      const closed = this.transactionOpened(mode, timeoutMs, options);
+      const done = (async () => {
+        try {
+          return await use(session);
+        } finally {
+          await session.close().catch(() => {});
+          closed();
+        }
+      })();
+      // Given up on when Neo4j does not answer: it may still settle later, and nobody is waiting then.
+      done.catch(() => {});
+      const watchdog = new Watchdog(timeoutMs);
+      try {
+        return await watchdog.race(done);
+      } finally {
+        watchdog.stop();
+      }
+    } catch (error) {
+      throw this.translate(error, timeoutMs);
+    } finally {
+      release();
+    }
+  }
+
+  private session(mode: 'READ' | 'WRITE', fetchSize?: number): Session {
+    const { driver } = this.shared;
+    return driver.session({
+      database: this.name,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      bookmarkManager: driver.executeQueryBookmarkManager,
+      ...(fetchSize ? { fetchSize } : {}),
+    });
+  }
+
+  private transactionConfig(timeoutMs: number, options: TransactionOptions) {
+    return { timeout: timeoutMs, metadata: this.metadataOf(options) };
+  }
+
+  private metadataOf(options: TransactionOptions): Record<string, string> {
+    return { app: 'claimgraph', ...options.metadata };
+  }
+
+  private timeoutOf(deadline: Deadline): number {
+    const { settings } = this.shared;
+    switch (deadline) {
+      case 'query':
+        return settings.queryTimeoutMs;
+      case 'export':
+        return settings.exportTimeoutMs;
+      case 'importBatch':
+        return settings.importBatchTimeoutMs;
+      case 'migration':
+        return MIGRATION_TIMEOUT_MS;
+      default:
+        return deadline;
+    }
+  }
+
+  private acquireSlot(): Promise<() => void> {
+    return this.slots ? this.slots.acquire() : Promise.resolve(() => {});
+  }
+
+  /** While the monitor knows Neo4j is gone, nobody waits for the driver's timeouts to learn it again. */
+  private failFast(): void {
+    if (this.shared.monitor?.monitor.state === 'down') throw databaseUnavailable();
+  }
+
+  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions): () => void {
+    const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options) };
+    const closers = [...this.shared.transactionListeners].map((listener) => listener(info));
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      for (const close of closers) close();
+    };
+  }
+
+  private notifyQuery(cypher: string, params: Record<string, unknown>): void {
+    for (const listener of this.shared.queryListeners) listener(cypher, params);
+  }
+
+  /** `tx` with every query it runs told to the query listeners. */
+  private counted<X extends ManagedTransaction | Transaction>(tx: X): X {
+    const run = tx.run.bind(tx);
+    const notify = this.notifyQuery.bind(this);
+    return Object.create(tx, {
+      run: {
+        value: (cypher: string, params: Record<string, unknown> = {}) => {
+          notify(cypher, params);
+          return run(cypher, params);
+        },
+      },
+    }) as X;
+  }
+
+  /** Neo4j's failures as the client sees them; anything else (the work's own errors) unchanged. */
+  private translate(error: unknown, timeoutMs: number): unknown {
+    if (error instanceof NoAnswerError) {
+      this.shared.monitor?.monitor.suspect();
+      return databaseUnavailable('The database did not answer in time; try again shortly.');
+    }
+    if (!(error instanceof Neo4jError)) return error;
+    if (TIMEOUT_CODES.has(error.code)) return queryTimeout(timeoutMs);
+    if (ACQUISITION_TIMEOUT.test(error.message)) return databaseUnavailable('The database is busy (no connection was free in time); try again shortly.');
+    if (isUnavailable(error)) {
+      if (isConnectionLost(error)) this.shared.monitor?.monitor.suspect();
+      return databaseUnavailable();
+    }
+    return error;
+  }
 }

@@ -22,6 +22,7 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 export async function migrate(db: Database): Promise<void> {
-  for (const statement of MIGRATIONS) await db.write(statement);
-  await db.write('CALL db.awaitIndexes(300)');
+  // Schema changes wait for index population: their own deadline, longer than a query's.
+  for (const statement of MIGRATIONS) await db.write(statement, {}, { deadline: 'migration' });
+  await db.write('CALL db.awaitIndexes(300)', {}, { deadline: 'migration' });
 }

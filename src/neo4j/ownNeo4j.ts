@@ -1,7 +1,9 @@
 /**
  * Starts the project's own Neo4j Community 5.26 (embedded DBMS with a Bolt connector, see neo4j/) on
- * loopback, for when no NEO4J_URI was given. Neo4j itself is a Maven dependency of neo4j/pom.xml;
- * the launcher is built on first use with `mvn -q -B -f neo4j/pom.xml package`.
+ * loopback, for when no NEO4J_URI was given, and keeps it running: when its Java process dies without
+ * being asked to (killed, crashed), it is started again on the same port and store, with backoff. Neo4j
+ * itself is a Maven dependency of neo4j/pom.xml; the launcher is built on first use with
+ * `mvn -q -B -f neo4j/pom.xml package`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,13 +12,25 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { backoffDelay, type Backoff } from './backoffDelay.js';
 
 export interface OwnNeo4j {
   uri: string;
   user: string;
   password: string;
+  /** The Java process's id; undefined while it is being restarted. */
+  readonly pid: number | undefined;
+  /** How many times it was restarted after dying. */
+  readonly restarts: number;
+  /** Stops it for good (no restart follows). */
   stop(): Promise<void>;
 }
+
+/** What the supervision of our own Neo4j tells its owner (for the log). */
+export type OwnNeo4jEvent =
+  | { type: 'exited'; pid: number | undefined; how: string; restartInMs: number }
+  | { type: 'restarted'; pid: number | undefined; uri: string; restarts: number }
+  | { type: 'restartFailed'; error: Error; restartInMs: number };
 
 export interface OwnNeo4jOptions {
   dataDir: string;
@@ -28,7 +42,14 @@ export interface OwnNeo4jOptions {
   /** Neo4j page cache, default '256m' */
   pageCache?: string;
   log?: (msg: string) => void;
+  /** Restart Neo4j when it dies on its own (default: after 1 s, 2 s, 4 s … up to 30 s); false to let it stay dead. */
+  restart?: Backoff | false;
+  onEvent?: (event: OwnNeo4jEvent) => void;
 }
+
+export const DEFAULT_RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 };
+/** A Neo4j that ran this long before dying starts its backoff from the beginning again. */
+const BACKOFF_RESET_MS = 60_000;
 
 export class Neo4jPrerequisiteError extends Error {
   constructor(message: string) {
@@ -295,6 +316,15 @@ function freePort(): Promise<number> {
   });
 }
 
+/** One run of the Java process. */
+interface Instance {
+  uri: string;
+  pid: number | undefined;
+  /** Resolves (with how, e.g. 'signal SIGKILL') when the process has exited, asked to or not. */
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
 class StartFailure extends Error {
   constructor(
     message: string,
@@ -307,7 +337,7 @@ class StartFailure extends Error {
 function launch(
   opts: Required<Pick<OwnNeo4jOptions, 'heap' | 'pageCache' | 'password'>> & { dataDir: string; port: number },
   log: (m: string) => void,
-): Promise<OwnNeo4j> {
+): Promise<Instance> {
   const args = [
     `-Xmx${opts.heap}`,
     ...NEO4J_JVM_FLAGS,
@@ -334,11 +364,12 @@ function launch(
   let errorLine: string | undefined;
   let exited = false;
   let exitInfo = '';
-  const exitPromise = new Promise<void>((resolve) => {
+  const exitPromise = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = true;
       exitInfo = signal ? `signal ${signal}` : `code ${code}`;
-      resolve();
+      process.removeListener('exit', onExit);
+      resolve(exitInfo);
     });
   });
   child.stdin!.on('error', () => {}); // EPIPE once the child is gone
@@ -383,7 +414,7 @@ function launch(
     return stopping;
   };
 
-  return new Promise<OwnNeo4j>((resolve, reject) => {
+  return new Promise<Instance>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
       if (settled) return;
@@ -409,7 +440,7 @@ function launch(
       // Do not keep the event loop alive just for Neo4j; the 'exit' hook and stdin EOF stop it.
       child.unref();
       for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as net.Socket | null)?.unref?.();
-      resolve({ uri: line.slice(READY_PREFIX.length).trim(), user: 'neo4j', password: opts.password, stop });
+      resolve({ uri: line.slice(READY_PREFIX.length).trim(), pid: child.pid, exited: exitPromise, stop });
     });
 
     child.once('error', (err) => {
@@ -466,15 +497,108 @@ export async function startOwnNeo4j(opts: OwnNeo4jOptions): Promise<OwnNeo4j> {
     const t0 = Date.now();
     log(`neo4j: starting Neo4j on bolt://127.0.0.1:${port} (data ${dataDir}) ...`);
     try {
-      const db = await launch({ dataDir, port, password: opts.password, heap, pageCache }, log);
-      log(`neo4j: ready at ${db.uri} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      return db;
+      const instance = await launch({ dataDir, port, password: opts.password, heap, pageCache }, log);
+      log(`neo4j: ready at ${instance.uri} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      // Restarts use the port it got, so the driver's URI stays right.
+      const relaunch = () => launch({ dataDir, port, password: opts.password, heap, pageCache }, log);
+      return new SupervisedNeo4j(instance, relaunch, opts.password, opts.restart ?? DEFAULT_RESTART_BACKOFF, opts.onEvent ?? (() => {}), log);
     } catch (e) {
       if (e instanceof StartFailure && e.portInUse && !fixedPort && attempt < 3) {
         log(`neo4j: port ${port} was taken, retrying with another port`);
         continue;
       }
       throw e;
+    }
+  }
+}
+
+/**
+ * Our own Neo4j, started again whenever its process dies without stop() having been called: on the same
+ * port and store (Neo4j recovers its transaction log on start), after a backoff that grows while restarts
+ * keep failing or dying young. The driver reconnects by itself once Neo4j answers again.
+ */
+class SupervisedNeo4j implements OwnNeo4j {
+  readonly user = 'neo4j';
+  readonly uri: string;
+  private current: Instance | null;
+  private stopping = false;
+  private attempt = 0;
+  private startedAt = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private relaunching: Promise<void> | undefined;
+  private restartCount = 0;
+
+  constructor(
+    first: Instance,
+    private readonly relaunch: () => Promise<Instance>,
+    readonly password: string,
+    private readonly backoff: Backoff | false,
+    private readonly onEvent: (event: OwnNeo4jEvent) => void,
+    private readonly log: (m: string) => void,
+  ) {
+    this.uri = first.uri;
+    this.current = first;
+    this.supervise(first);
+  }
+
+  get pid(): number | undefined {
+    return this.current?.pid;
+  }
+
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.relaunching;
+    await this.current?.stop();
+  }
+
+  private supervise(instance: Instance): void {
+    void instance.exited.then((how) => {
+      if (this.stopping || this.current !== instance) return;
+      this.current = null;
+      if (this.backoff === false) {
+        this.log(`neo4j: exited unexpectedly (${how}); not restarting it`);
+        return;
+      }
+      if (Date.now() - this.startedAt >= BACKOFF_RESET_MS) this.attempt = 0;
+      const restartInMs = backoffDelay(++this.attempt, this.backoff);
+      this.onEvent({ type: 'exited', pid: instance.pid, how, restartInMs });
+      this.schedule(restartInMs);
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.relaunching = this.restart().finally(() => {
+        this.relaunching = undefined;
+      });
+    }, delayMs);
+    // A pending restart alone does not keep the process alive (the server does, while it runs).
+    this.timer.unref();
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const instance = await this.relaunch();
+      if (this.stopping) {
+        await instance.stop();
+        return;
+      }
+      this.current = instance;
+      this.startedAt = Date.now();
+      this.restartCount++;
+      this.onEvent({ type: 'restarted', pid: instance.pid, uri: instance.uri, restarts: this.restartCount });
+      this.supervise(instance);
+    } catch (error) {
+      if (this.stopping || this.backoff === false) return;
+      const restartInMs = backoffDelay(++this.attempt, this.backoff);
+      this.onEvent({ type: 'restartFailed', error: error as Error, restartInMs });
+      this.schedule(restartInMs);
     }
   }
 }

@@ -28,23 +28,27 @@ const CYPHER = `query($q: String!, $params: JSON) { cypher(query: $q, params: $p
 interface Outcome {
   data?: { cypher: { columns: string[]; rows: Array<Record<string, unknown>>; truncated: boolean } } | null;
   errors?: readonly GraphQLFormattedError[];
-  /** Sessions opened and queries run through the shared Database while the operation ran. */
+  /** Transactions opened and queries run through the shared Database while the operation ran. */
   sessions: number;
   queries: number;
 }
 
 async function cypher(q: string, params?: unknown, config: Config = on): Promise<Outcome> {
-  const sessions = vi.spyOn(h.db.driver, 'session');
+  let sessions = 0;
   let queries = 0;
+  const stopSessions = h.db.onTransaction(() => {
+    sessions++;
+    return () => {};
+  });
   const stop = h.db.onQuery(() => queries++);
   try {
-    const contextValue: Context = { db: h.db, log: silentLog, config };
+    const contextValue: Context = { db: h.db.forRequest(), log: silentLog, config };
     const response = await h.apollo.executeOperation({ query: CYPHER, variables: { q, params } }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
-    return { ...(response.body.singleResult as Outcome), sessions: sessions.mock.calls.length, queries };
+    return { ...(response.body.singleResult as Outcome), sessions, queries };
   } finally {
     stop();
-    sessions.mockRestore();
+    stopSessions();
   }
 }
 

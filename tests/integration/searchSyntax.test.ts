@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countQueries, createHarness, type Harness } from '../harness.js';
 import { luceneSyntaxQuery, MAX_SYNTAX_CLAUSES } from '../../src/domain/search/luceneSyntax.js';
+import { Database } from '../../src/neo4j/database.js';
 
 /**
  * Query.search(syntax: LUCENE) over the real full-text index: the supported subset finds what it says on the
@@ -212,10 +213,11 @@ describe('malformed syntax: BAD_USER_INPUT naming query, before the database is 
     // Stand in for a query the parser lets through but Lucene refuses: the real index gets a broken query.
     const q = 'name:kupyansk AND NOT cemetery';
     const printed = luceneSyntaxQuery(q);
-    const read = h.db.read.bind(h.db);
-    const spy = vi.spyOn(h.db, 'read').mockImplementation((cypher, params = {}) => {
+    // (on the prototype: the operation reads through its own request's view of h.db)
+    const read = Database.prototype.read;
+    const spy = vi.spyOn(Database.prototype, 'read').mockImplementation(function (this: Database, cypher, params = {}, options) {
       const broken = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === printed ? `${v} AND` : v]));
-      return read(cypher, broken);
+      return read.call(this, cypher, broken, options);
     });
     try {
       const result = await h.run(HITS, { q, syntax: 'LUCENE' });

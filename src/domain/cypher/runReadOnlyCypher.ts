@@ -1,8 +1,7 @@
-import neo4j, { Neo4jError, type ManagedTransaction } from 'neo4j-driver';
-import type { GraphQLError } from 'graphql';
+import { Neo4jError, type ManagedTransaction } from 'neo4j-driver';
+import { GraphQLError } from 'graphql';
 import type { Context } from '../../context.js';
-import { badUserInput, databaseUnavailable } from '../../errors.js';
-import { isUnavailable } from '../../neo4j/database.js';
+import { badUserInput, ErrorCode } from '../../errors.js';
 import { checkReadOnlyCypher, forbidden } from './cypherGuard.js';
 import { cypherParams, toJson, type Json } from './cypherJson.js';
 
@@ -10,8 +9,10 @@ import { cypherParams, toJson, type Json } from './cypherJson.js';
  * Query.cypher: a researcher's read-only Cypher, behind three lines of defence:
  * 1. a lexical check (cypherGuard.ts) before the database is touched;
  * 2. `EXPLAIN` of the query, whose summary must say it is read-only (queryType 'r');
- * 3. a READ session and `executeRead`, where Neo4j itself refuses any write.
- * It runs with a transaction timeout and stops reading rows at the cap (the rest are discarded, not fetched).
+ * 3. a READ transaction, where Neo4j itself refuses any write.
+ * It runs with its own transaction deadline (CLAIMGRAPH_CYPHER_TIMEOUT_MS; the query is the caller's, so
+ * reaching it is the caller's mistake, not the service's) and stops reading rows at the cap (the rest are
+ * discarded, not fetched).
  */
 
 export type CypherResultRow = {
@@ -43,15 +44,14 @@ export function withoutExplainPrefix(message: string): string {
 
 /** A Neo4j error as the client sees it: the caller's mistakes keep Neo4j's message, without a stack. */
 function clientError(error: unknown, timeoutMs: number, explaining: boolean): GraphQLError | null {
+  if (error instanceof GraphQLError && error.extensions.code === ErrorCode.QUERY_TIMEOUT) {
+    return badUserInput(`query ran longer than ${timeoutMs} ms and was stopped; narrow it down or add a LIMIT.`, 'query');
+  }
   if (!(error instanceof Neo4jError)) return null;
-  if (isUnavailable(error)) return databaseUnavailable();
   const code = error.code ?? '';
   const message = explaining ? withoutExplainPrefix(error.message) : error.message;
   if (code === 'Neo.ClientError.Statement.AccessMode' || code.startsWith('Neo.ClientError.Security.') || code === 'Neo.ClientError.General.ForbiddenOnReadOnlyDatabase') {
     return forbidden(`The Cypher endpoint is read-only: ${message}`, 'query');
-  }
-  if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut')) {
-    return badUserInput(`query ran longer than ${timeoutMs} ms and was stopped; narrow it down or add a LIMIT.`, 'query');
   }
   if (code === 'Neo.ClientError.Statement.ParameterMissing') return badUserInput(message, 'params');
   if (code.startsWith('Neo.ClientError.') || code.startsWith('Neo.DatabaseError.Statement.')) return badUserInput(message, 'query');
@@ -80,16 +80,9 @@ export async function runInReadTransaction(
   const maxRows = ctx.config.CLAIMGRAPH_CYPHER_MAX_ROWS;
   const timeoutMs = ctx.config.CLAIMGRAPH_CYPHER_TIMEOUT_MS;
 
-  const session = ctx.db.driver.session({
-    database: ctx.db.name,
-    defaultAccessMode: neo4j.session.READ,
-    // Reads see the writes claimgraph made through executeQuery, on a cluster too.
-    bookmarkManager: ctx.db.driver.executeQueryBookmarkManager,
-    fetchSize: Math.min(maxRows + 1, 1000),
-  });
   let explaining = false;
   try {
-    return await session.executeRead(
+    return await ctx.db.readTransaction(
       async (tx: ManagedTransaction) => {
         // Line 2: Neo4j's own verdict on what the query would do.
         if (options.explain) {
@@ -117,13 +110,11 @@ export async function runInReadTransaction(
         const columns = (await result.keys()).map(String);
         return { columns, rows, truncated };
       },
-      { timeout: timeoutMs, metadata: { app: 'claimgraph', endpoint: 'cypher' } },
+      { deadline: timeoutMs, fetchSize: Math.min(maxRows + 1, 1000), metadata: { endpoint: 'cypher' } },
     );
   } catch (error) {
     const mapped = clientError(error, timeoutMs, explaining);
     if (mapped) throw mapped;
     throw error;
-  } finally {
-    await session.close();
   }
 }

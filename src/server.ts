@@ -10,6 +10,7 @@ import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
 import { DATABASE_RETRY_AFTER_SECONDS, ErrorCode, httpStatusOf } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
+import { ANONYMOUS_READER } from './auth/principal.js';
 import { argumentPathPlugin } from './guards/argumentPath.js';
 import { guardsPlugin } from './guards/guardsPlugin.js';
 import { guardValidationRules } from './guards/validationRules.js';
@@ -210,6 +211,7 @@ export async function startServer(options: ServerOptions & { host: string; port:
         db: options.db.forRequest(),
         log: options.log,
         config: options.config,
+        principal: ANONYMOUS_READER,
         user: req.header('x-claimgraph-user') ?? undefined,
         requestId: res.locals.requestId as string,
       }),

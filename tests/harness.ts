@@ -9,6 +9,7 @@ import { graphModelOf } from '../src/model/graphModel.js';
 import { loadSample } from '../src/sample/loadSample.js';
 import { createApolloServer, startServer, type RunningServer } from '../src/server.js';
 import type { Context } from '../src/context.js';
+import type { Principal } from '../src/auth/principal.js';
 import { loadConfig } from '../src/config.js';
 
 /** The shared test harness: one driver, one schema and one Apollo Server per test file, over the real Neo4j. */
@@ -18,13 +19,16 @@ export const model = graphModelOf(schema);
 /** Configuration as a test run sees it (defaults plus the environment). */
 export const testConfig = loadConfig({ ...process.env, NODE_ENV: 'test' });
 
+/** Who tests run as unless they say otherwise: an admin who sees everything. */
+export const TEST_ADMIN: Principal = { kind: 'key', name: 'key:test-admin', role: 'admin', clearance: 'RED' };
+
 export interface Harness {
   db: Database;
   apollo: ApolloServer<Context>;
-  /** Runs an operation through Apollo (executeOperation) and returns data and errors. */
-  run<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: readonly GraphQLFormattedError[] }>;
+  /** Runs an operation through Apollo (executeOperation), as `principal` (default TEST_ADMIN), and returns data and errors. */
+  run<T = any>(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<{ data?: T; errors?: readonly GraphQLFormattedError[] }>;
   /** Runs an operation that must succeed and returns its data. */
-  data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  data<T = any>(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,9 +48,9 @@ export async function createHarness(options: { reset?: boolean } = { reset: true
   if (options.reset !== false) await resetToSample(db);
   const apollo = createApolloServer({ db, log: silentLog, config: testConfig, development: false, schema });
   await apollo.start();
-  const run = async (query: string, variables?: Record<string, unknown>) => {
+  const run = async (query: string, variables?: Record<string, unknown>, principal: Principal = TEST_ADMIN) => {
     // A view per operation, as the server makes one per request.
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: { db: db.forRequest(), log: silentLog, config: testConfig } });
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { db: db.forRequest(), log: silentLog, config: testConfig, principal } });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return response.body.singleResult as { data?: any; errors?: readonly GraphQLFormattedError[] };
   };
@@ -54,8 +58,8 @@ export async function createHarness(options: { reset?: boolean } = { reset: true
     db,
     apollo,
     run,
-    async data(query, variables) {
-      const result = await run(query, variables);
+    async data(query, variables, principal) {
+      const result = await run(query, variables, principal);
       if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
       return result.data;
     },

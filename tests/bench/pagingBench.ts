@@ -16,6 +16,7 @@ import { buildSchema } from '../../src/schema.js';
 import { createApolloServer } from '../../src/server.js';
 import { loadConfig } from '../../src/config.js';
 import { encodeCursor } from '../../src/planner/cursor.js';
+import { localOperator } from '../../src/auth/principal.js';
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 100_000);
 const DEPTHS = [0, SIZE / 10, SIZE / 2, SIZE - 100].map(Math.floor);
@@ -69,7 +70,7 @@ async function main() {
     const apollo = createApolloServer({ db, log, config, development: false, schema: buildSchema() });
     await apollo.start();
     const graphql = async (query: string, variables: Record<string, unknown>) => {
-      const res = await apollo.executeOperation({ query, variables }, { contextValue: { db, log, config } });
+      const res = await apollo.executeOperation({ query, variables }, { contextValue: { db, log, config, principal: localOperator('bench') } });
       if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(JSON.stringify(res.body));
     };
 

@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { Database } from '../../src/neo4j/database.js';
 import { createApolloServer, startServer } from '../../src/server.js';
 import { LABELS } from '../../src/ids.js';
-import { connectTestDatabase, createHarness, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import { connectTestDatabase, createHarness, schema, silentLog, testConfig, type Harness, TEST_ADMIN } from '../harness.js';
 import { ROOT_FIELDS } from '../sample.js';
 
 /** What callers get wrong, and what happens when Neo4j is away: coded errors, never a crash or a stack. */
@@ -171,7 +171,7 @@ describe('Neo4j unreachable', () => {
     try {
       const response = await apollo.executeOperation(
         { query: '{ place(id: "place:kupyansk") { id name } }' },
-        { contextValue: { db, log: silentLog, config: testConfig } },
+        { contextValue: { db, log: silentLog, config: testConfig, principal: TEST_ADMIN } },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const { errors, data } = response.body.singleResult;

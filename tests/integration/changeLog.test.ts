@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { createHarness, silentLog, startTestServer, testConfig, type Harness } from '../harness.js';
+import { createHarness, silentLog, startTestServer, TEST_ADMIN, testConfig, type Harness } from '../harness.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 
 /**
@@ -24,7 +24,7 @@ afterAll(async () => {
 async function as(user: string | undefined, query: string, variables?: Record<string, unknown>) {
   const response = await h.apollo.executeOperation(
     { query, variables },
-    { contextValue: { db: h.db, log: silentLog, config: testConfig, ...(user === undefined ? {} : { user }) } },
+    { contextValue: { db: h.db, log: silentLog, config: testConfig, principal: TEST_ADMIN, ...(user === undefined ? {} : { user }) } },
   );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return onTheWire(response.body.singleResult) as { data?: any; errors?: any[] };

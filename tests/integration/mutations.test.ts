@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
+import { createHarness, silentLog, TEST_ADMIN, testConfig, type Harness } from '../harness.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 
 /** Node mutations of every type: upserts, partial updates, deletes, and every validation rule. */
@@ -14,7 +14,7 @@ afterAll(() => h.close());
 async function as(user: string | undefined, query: string, variables?: Record<string, unknown>) {
   const response = await h.apollo.executeOperation(
     { query, variables },
-    { contextValue: { db: h.db, log: silentLog, config: testConfig, ...(user === undefined ? {} : { user }) } },
+    { contextValue: { db: h.db, log: silentLog, config: testConfig, principal: TEST_ADMIN, ...(user === undefined ? {} : { user }) } },
   );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return onTheWire(response.body.singleResult) as { data?: any; errors?: any[] };

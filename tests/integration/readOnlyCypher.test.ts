@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GraphQLFormattedError } from 'graphql';
-import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
+import { createHarness, silentLog, testConfig, type Harness, TEST_ADMIN } from '../harness.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Context } from '../../src/context.js';
 import { runInReadTransaction } from '../../src/domain/cypher/runReadOnlyCypher.js';
@@ -42,7 +42,7 @@ async function cypher(q: string, params?: unknown, config: Config = on): Promise
   });
   const stop = h.db.onQuery(() => queries++);
   try {
-    const contextValue: Context = { db: h.db.forRequest(), log: silentLog, config };
+    const contextValue: Context = { db: h.db.forRequest(), log: silentLog, config, principal: TEST_ADMIN };
     const response = await h.apollo.executeOperation({ query: CYPHER, variables: { q, params } }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return { ...(response.body.singleResult as Outcome), sessions, queries };
@@ -162,7 +162,7 @@ describe('refusals', () => {
 
   it("refuses by EXPLAIN's query type what the lexical check lets through, before running it", async () => {
     const before = await fingerprint();
-    const ctx: Context = { db: h.db, log: silentLog, config: on };
+    const ctx: Context = { db: h.db, log: silentLog, config: on, principal: TEST_ADMIN };
     for (const q of ['CREATE (n:Intruder)', 'MATCH (n:Place) SET n.name = "x"', 'CALL db.createLabel("Intruder")']) {
       const error = await runInReadTransaction(ctx, q, {}).then(
         () => null,
@@ -176,7 +176,7 @@ describe('refusals', () => {
 
   it("refuses in Neo4j's READ mode what both checks would miss", async () => {
     const before = await fingerprint();
-    const ctx: Context = { db: h.db, log: silentLog, config: on };
+    const ctx: Context = { db: h.db, log: silentLog, config: on, principal: TEST_ADMIN };
     for (const q of ['CREATE (n:Intruder)', 'MATCH (n:Place) SET n.name = "x"', 'CALL db.createLabel("Intruder")']) {
       const error = await runInReadTransaction(ctx, q, {}, { explain: false }).then(
         () => null,

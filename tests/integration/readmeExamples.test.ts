@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
+import { createHarness, silentLog, testConfig, type Harness, TEST_ADMIN } from '../harness.js';
 
 /**
  * The README's example queries are a contract: every ```graphql block directly followed by a ```json block
@@ -67,7 +67,7 @@ describe('README examples', () => {
     it(example.title, async () => {
       const response = await h.apollo.executeOperation(
         { query: example.query, variables: example.variables },
-        { contextValue: { db: h.db, log: silentLog, config } },
+        { contextValue: { db: h.db, log: silentLog, config, principal: TEST_ADMIN } },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       // Over HTTP the response is JSON; compare in that form (dates become ISO strings).

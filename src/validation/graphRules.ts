@@ -46,8 +46,14 @@ function* chunks<T>(items: Iterable<T>, size = LOOKUP_CHUNK): Generator<T[]> {
   if (chunk.length) yield chunk;
 }
 
-/** The stored ancestors (one or more `type` hops up, same label) of each of `ids` that has any. */
-export async function storedAncestors(read: ReadQuery, type: string, label: Label, ids: readonly string[]): Promise<Map<string, string[]>> {
+/** The stored ancestors (one or more `type` hops up, same label) of each of `ids` that has any; only those `keep` says. */
+export async function storedAncestors(
+  read: ReadQuery,
+  type: string,
+  label: Label,
+  ids: Iterable<string>,
+  keep: (ancestor: string) => boolean = () => true,
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const chunk of chunks(ids)) {
     const rows = await read(
@@ -58,9 +64,11 @@ export async function storedAncestors(read: ReadQuery, type: string, label: Labe
     );
     for (const row of rows) {
       const id = row.id as string;
+      const ancestor = row.ancestor as string;
+      if (!keep(ancestor)) continue;
       const list = out.get(id);
-      if (list) list.push(row.ancestor as string);
-      else out.set(id, [row.ancestor as string]);
+      if (list) list.push(ancestor);
+      else out.set(id, [ancestor]);
     }
   }
   return out;
@@ -70,7 +78,7 @@ export async function storedAncestors(read: ReadQuery, type: string, label: Labe
 export async function wouldLoop(read: ReadQuery, type: string, from: string, to: string): Promise<boolean> {
   const label = labelOfId(to);
   if (!HIERARCHY_TYPES.has(type) || !label || labelOfId(from) !== label) return false;
-  return (await storedAncestors(read, type, label, [to])).get(to)?.includes(from) ?? false;
+  return (await storedAncestors(read, type, label, [to], (a) => a === from)).has(to);
 }
 
 /**
@@ -179,7 +187,8 @@ export class GraphRules<W> {
     for (const group of this.hierarchy.values()) {
       const parents = new Set<string>();
       for (const edges of group.edges.values()) for (const e of edges) parents.add(e.to);
-      problems.push(...this.loops(group, await storedAncestors(read, group.type, group.label, [...parents])));
+      // Only ancestors that are children given here can join two given relationships into a loop.
+      problems.push(...this.loops(group, await storedAncestors(read, group.type, group.label, parents, (a) => group.edges.has(a))));
     }
     return problems;
   }

@@ -577,8 +577,23 @@ describe('what the rules accept', () => {
   });
 });
 
-describe('CSV', () => {
-  it('a __proto__ or constructor column is refused by name', async () => {
+describe('keys refused by name outside records', () => {
+  it('JSON: a __proto__ field of the bundle itself', async () => {
+    const before = await fingerprint(h.db);
+    const dir = tempDir('claimgraph-integrity-top-');
+    writeFileSync(path.join(dir, 'top.json'), `{"format":"claimgraph-bundle","version":1,\n"__proto__":{"nodes":[]},\n"nodes":[],"edges":[]}`);
+    let error: unknown;
+    try {
+      await importRecords(h.db, model, await openImportSource(path.join(dir, 'top.json'), model));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BundleValidationError);
+    expect((error as BundleValidationError).issues).toEqual([expect.objectContaining({ file: 'top.json', line: 2, path: '__proto__', message: expect.stringContaining('"__proto__" is not allowed') })]);
+    expect(await fingerprint(h.db)).toBe(before);
+  });
+
+  it('CSV: a __proto__ or constructor column', async () => {
     const before = await fingerprint(h.db);
     for (const key of ['__proto__', 'constructor']) {
       const dir = tempDir('claimgraph-integrity-csv-');

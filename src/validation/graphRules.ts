@@ -1,6 +1,7 @@
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { UserErrorCode } from '../generated/graphql.js';
+import { InvariantError } from '../errors.js';
 import { HIERARCHY_TYPES, loopMessage, REQUIRED_EDGES, singleValuedField } from './recordRules.js';
 
 /**
@@ -12,8 +13,9 @@ import { HIERARCHY_TYPES, loopMessage, REQUIRED_EDGES, singleValuedField } from 
  * A mutation checks the one relationship it writes (`wouldLoop`; a single-valued link replaces the old
  * one, and a statement is written with its speaker and sources); an import feeds every record to a
  * GraphRules and asks it once, after the last record and before the first write. Stored data is read
- * with parameterised queries in UNWIND chunks, never loaded whole; what GraphRules keeps grows with the
- * number of relationships of these few types, not with the size of the records.
+ * with parameterised queries in UNWIND chunks: the ends of what is given, and the hierarchy above them,
+ * never the whole graph; what GraphRules keeps grows with the number of relationships of these few types,
+ * not with the size of the records.
  */
 
 /** Runs one read-only, parameterised query; rows as plain objects. */
@@ -46,46 +48,59 @@ function* chunks<T>(items: Iterable<T>, size = LOOKUP_CHUNK): Generator<T[]> {
   if (chunk.length) yield chunk;
 }
 
-/** The stored ancestors (one or more `type` hops up, same label) of each of `ids` that has any; only those `keep` says. */
-export async function storedAncestors(
-  read: ReadQuery,
-  type: string,
-  label: Label,
-  ids: Iterable<string>,
-  keep: (ancestor: string) => boolean = () => true,
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const chunk of chunks(ids)) {
-    const rows = await read(
-      `UNWIND $ids AS id
-       MATCH (n:${q(label)} {id: id})-[:${q(type)}*1..]->(a:${q(label)})
-       RETURN DISTINCT id, a.id AS ancestor`,
-      { ids: chunk },
-    );
-    for (const row of rows) {
-      const id = row.id as string;
-      const ancestor = row.ancestor as string;
-      if (!keep(ancestor)) continue;
-      const list = out.get(id);
-      if (list) list.push(ancestor);
-      else out.set(id, [ancestor]);
-    }
-  }
-  return out;
-}
-
-/** True when linking `from` -[type]-> `to` would close a loop: `from` is already above `to`. */
+/** True when linking `from` -[type]-> `to` would close a loop: `from` is already above `to` (stops at the first path found). */
 export async function wouldLoop(read: ReadQuery, type: string, from: string, to: string): Promise<boolean> {
   const label = labelOfId(to);
   if (!HIERARCHY_TYPES.has(type) || !label || labelOfId(from) !== label) return false;
-  return (await storedAncestors(read, type, label, [to], (a) => a === from)).has(to);
+  const rows = await read(
+    `MATCH (b:${q(label)} {id: $to})
+     RETURN EXISTS { MATCH (b)-[:${q(type)}*1..]->(a:${q(label)} {id: $from}) } AS loops`,
+    { from, to },
+  );
+  return rows[0]?.loops === true;
 }
 
 /**
- * The loops of a directed graph, one per back edge met by a depth-first walk (so at least one per loop,
- * and each listed node by node from where the walk entered it). Iterative: no depth overflows the stack.
+ * The stored `type` relationships of `ids` and of everything above them, walked up one level per round
+ * (each round one query per chunk of ids), every node read once: rows and memory grow with the nodes
+ * above, never with the number of paths to them.
  */
-export function findCycles(adjacency: ReadonlyMap<string, readonly string[]>): string[][] {
+export async function storedAbove(read: ReadQuery, type: string, label: Label, ids: Iterable<string>): Promise<Map<string, string[]>> {
+  const above = new Map<string, string[]>();
+  const seen = new Set<string>(ids);
+  let frontier = [...seen];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const chunk of chunks(frontier)) {
+      const rows = await read(
+        `UNWIND $ids AS id
+         MATCH (:${q(label)} {id: id})-[:${q(type)}]->(parent:${q(label)})
+         RETURN id, parent.id AS parent`,
+        { ids: chunk },
+      );
+      for (const row of rows) {
+        const id = row.id as string;
+        const parent = row.parent as string;
+        const list = above.get(id);
+        if (list) list.push(parent);
+        else above.set(id, [parent]);
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          next.push(parent);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return above;
+}
+
+/**
+ * Loops of a directed graph, one per back edge a depth-first walk meets (every part of the graph that
+ * loops gives at least one), each listed node by node from where the walk entered it; at most `limit`.
+ * Iterative: no depth overflows the stack.
+ */
+export function findCycles(adjacency: ReadonlyMap<string, readonly string[]>, limit = Infinity): string[][] {
   const done = new Set<string>();
   const cycles: string[][] = [];
   for (const root of adjacency.keys()) {
@@ -98,8 +113,10 @@ export function findCycles(adjacency: ReadonlyMap<string, readonly string[]>): s
       if (top.next < out.length) {
         const to = out[top.next++];
         const at = onStack.get(to);
-        if (at !== undefined) cycles.push(stack.slice(at).map((f) => f.node));
-        else if (!done.has(to)) {
+        if (at !== undefined) {
+          cycles.push(stack.slice(at).map((f) => f.node));
+          if (cycles.length >= limit) return cycles;
+        } else if (!done.has(to)) {
           onStack.set(to, stack.length);
           stack.push({ node: to, next: 0 });
         }
@@ -125,6 +142,14 @@ interface HierarchyEdge<W> {
   at: W;
   seq: number;
 }
+interface HierarchyGroup<W> {
+  type: string;
+  label: Label;
+  edges: Map<string, HierarchyEdge<W>>;
+}
+
+/** Loops reported per hierarchy, at most (each is refused; a few name the problem). */
+const MAX_LOOPS = 100;
 
 /**
  * Collects the records of one write (nodes, then or interleaved with relationships, each once) and
@@ -134,15 +159,22 @@ export class GraphRules<W> {
   private readonly problems: Array<GraphProblem<W>> = [];
   /** Single-valued relationships given: `${type} ${from}` → the target and where. */
   private readonly single = new Map<string, { type: string; from: string; to: string; field: string; at: W }>();
-  /** Hierarchy relationships given, by `${type} ${label}`, then by child. */
-  private readonly hierarchy = new Map<string, { type: string; label: Label; edges: Map<string, HierarchyEdge<W>[]> }>();
+  /** Hierarchy relationships given, by `${type} ${label}`, then by child (a child's first parent: a second is refused). */
+  private readonly hierarchy = new Map<string, HierarchyGroup<W>>();
   /** Nodes given whose label requires relationships, with where (their id). */
   private readonly needy = new Map<string, { label: Label; at: W }>();
   /** For each required relationship type: the nodes given one. */
   private readonly givenFrom = new Map<string, Set<string>>();
   private seq = 0;
 
-  constructor(private readonly model: GraphModel) {}
+  constructor(private readonly model: GraphModel) {
+    // A hierarchy's parent is single-valued (so a second one is refused, and a child has one given parent).
+    for (const type of HIERARCHY_TYPES) {
+      for (const { from } of model.edges.get(type)?.endpoints ?? []) {
+        if (!singleValuedField(model, type, from)) throw new InvariantError(`${type} from ${from} is a hierarchy but not single-valued`);
+      }
+    }
+  }
 
   /** A node record; `at` points at its id. */
   node(label: Label, id: string, at: W): void {
@@ -169,10 +201,7 @@ export class GraphRules<W> {
       const groupKey = `${type} ${fromLabel}`;
       let group = this.hierarchy.get(groupKey);
       if (!group) this.hierarchy.set(groupKey, (group = { type, label: fromLabel, edges: new Map() }));
-      const list = group.edges.get(from);
-      const edge = { to, at, seq: this.seq++ };
-      if (list) list.push(edge);
-      else group.edges.set(from, [edge]);
+      if (!group.edges.has(from)) group.edges.set(from, { to, at, seq: this.seq++ });
     }
   }
 
@@ -185,10 +214,10 @@ export class GraphRules<W> {
   async check(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
     const problems = [...this.problems, ...(await this.storedTargets(read)), ...(await this.missingRequired(read))];
     for (const group of this.hierarchy.values()) {
-      const parents = new Set<string>();
-      for (const edges of group.edges.values()) for (const e of edges) parents.add(e.to);
-      // Only ancestors that are children given here can join two given relationships into a loop.
-      problems.push(...this.loops(group, await storedAncestors(read, group.type, group.label, parents, (a) => group.edges.has(a))));
+      // Every stored relationship above the nodes given: with those given, the whole hierarchy a loop could run through.
+      const ends = new Set(group.edges.keys());
+      for (const e of group.edges.values()) ends.add(e.to);
+      problems.push(...this.loops(group, await storedAbove(read, group.type, group.label, ends)));
     }
     return problems;
   }
@@ -258,41 +287,33 @@ export class GraphRules<W> {
     return problems;
   }
 
-  /** Loops of one hierarchy: the relationships given, joined by the stored paths (`ancestors`) between their ends. */
-  private loops(group: { type: string; label: Label; edges: Map<string, HierarchyEdge<W>[]> }, ancestors: ReadonlyMap<string, readonly string[]>): Array<GraphProblem<W>> {
+  /** Loops of one hierarchy: the relationships given with those stored above them (`stored`: child → parents). */
+  private loops(group: HierarchyGroup<W>, stored: ReadonlyMap<string, readonly string[]>): Array<GraphProblem<W>> {
     const adjacency = new Map<string, string[]>();
-    const add = (from: string, to: string) => {
-      const list = adjacency.get(from);
-      if (list) list.push(to);
-      else adjacency.set(from, [to]);
-    };
-    for (const [child, edges] of group.edges) for (const e of edges) add(child, e.to);
-    // A stored path from a parent given here up to a child given here joins two of these relationships.
-    const stored = new Set<string>();
-    for (const [parent, above] of ancestors) {
-      for (const a of above) {
-        if (!group.edges.has(a)) continue;
-        add(parent, a);
-        stored.add(`${parent} ${a}`);
-      }
+    for (const [child, parents] of stored) adjacency.set(child, [...parents]);
+    for (const [child, e] of group.edges) {
+      const list = adjacency.get(child);
+      if (!list) adjacency.set(child, [e.to]);
+      else if (!list.includes(e.to)) list.push(e.to);
     }
+    const isStored = (from: string, to: string) => stored.get(from)?.includes(to) ?? false;
     const problems: Array<GraphProblem<W>> = [];
     const blamed = new Set<HierarchyEdge<W>>();
-    for (const cycle of findCycles(adjacency)) {
-      // Blame the relationship given last on the loop: the one that closes it.
-      let worst: { from: string; edge: HierarchyEdge<W> } | null = null;
+    for (const cycle of findCycles(adjacency, MAX_LOOPS)) {
+      // Blame the relationship given last on the loop among those not stored yet: the one that closes it.
+      let worst: { from: string; edge: HierarchyEdge<W>; isNew: boolean } | null = null;
       for (let i = 0; i < cycle.length; i++) {
         const from = cycle[i];
-        const to = cycle[(i + 1) % cycle.length];
-        const edge = group.edges.get(from)?.find((e) => e.to === to);
-        if (edge && !stored.has(`${from} ${to}`) && (!worst || edge.seq > worst.edge.seq)) worst = { from, edge };
+        const edge = group.edges.get(from);
+        if (!edge || edge.to !== cycle[(i + 1) % cycle.length]) continue;
+        const isNew = !isStored(from, edge.to);
+        if (!worst || (isNew && !worst.isNew) || (isNew === worst.isNew && edge.seq > worst.edge.seq)) worst = { from, edge, isNew };
       }
-      if (!worst || blamed.has(worst.edge)) continue;
+      if (!worst || blamed.has(worst.edge)) continue; // a loop of stored relationships only is not this write's
       blamed.add(worst.edge);
       const start = cycle.indexOf(worst.from);
-      const loop = [...cycle.slice(start), ...cycle.slice(0, start), worst.from];
-      const shown = loop.map((id, i) => (i > 0 && stored.has(`${loop[i - 1]} ${id}`) ? `… → ${id}` : id)).join(' → ');
-      problems.push({ at: worst.edge.at, message: `${loopMessage(group.type, worst.from, worst.edge.to)} (${shown})`, code: 'CYCLE' });
+      const loop = [...cycle.slice(start), ...cycle.slice(0, start), worst.from].join(' → ');
+      problems.push({ at: worst.edge.at, message: `${loopMessage(group.type, worst.from, worst.edge.to)} (${loop})`, code: 'CYCLE' });
     }
     return problems;
   }

@@ -31,6 +31,13 @@ describe('findCycles', () => {
     expect(cycles.map(steps).sort()).toEqual([['a>b', 'b>a'], ['x>y', 'y>z', 'z>x']]);
   });
 
+  it('stops at the limit', () => {
+    const edges: Array<[string, string]> = [];
+    for (let i = 0; i < 50; i++) edges.push([`a${i}`, `b${i}`], [`b${i}`, `a${i}`]);
+    expect(findCycles(graph(edges), 7)).toHaveLength(7);
+    expect(findCycles(graph(edges))).toHaveLength(50);
+  });
+
   it('does not report a diamond (two paths to one node) as a loop', () => {
     expect(findCycles(graph([['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd']]))).toEqual([]);
   });

@@ -1,7 +1,6 @@
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { UserErrorCode } from '../generated/graphql.js';
-import { InvariantError } from '../errors.js';
 import { HIERARCHY_TYPES, loopMessage, REQUIRED_EDGES, singleValuedField } from './recordRules.js';
 
 /**
@@ -145,7 +144,8 @@ interface HierarchyEdge<W> {
 interface HierarchyGroup<W> {
   type: string;
   label: Label;
-  edges: Map<string, HierarchyEdge<W>>;
+  /** By child: its parents given (a second one is refused too, but may also close a loop worth naming). */
+  edges: Map<string, Array<HierarchyEdge<W>>>;
 }
 
 /** Loops reported per hierarchy, at most (each is refused; a few name the problem). */
@@ -159,7 +159,7 @@ export class GraphRules<W> {
   private readonly problems: Array<GraphProblem<W>> = [];
   /** Single-valued relationships given: `${type} ${from}` → the target and where. */
   private readonly single = new Map<string, { type: string; from: string; to: string; field: string; at: W }>();
-  /** Hierarchy relationships given, by `${type} ${label}`, then by child (a child's first parent: a second is refused). */
+  /** Hierarchy relationships given, by `${type} ${label}`, then by child. */
   private readonly hierarchy = new Map<string, HierarchyGroup<W>>();
   /** Nodes given whose label requires relationships, with where (their id). */
   private readonly needy = new Map<string, { label: Label; at: W }>();
@@ -167,14 +167,7 @@ export class GraphRules<W> {
   private readonly givenFrom = new Map<string, Set<string>>();
   private seq = 0;
 
-  constructor(private readonly model: GraphModel) {
-    // A hierarchy's parent is single-valued (so a second one is refused, and a child has one given parent).
-    for (const type of HIERARCHY_TYPES) {
-      for (const { from } of model.edges.get(type)?.endpoints ?? []) {
-        if (!singleValuedField(model, type, from)) throw new InvariantError(`${type} from ${from} is a hierarchy but not single-valued`);
-      }
-    }
-  }
+  constructor(private readonly model: GraphModel) {}
 
   /** A node record; `at` points at its id. */
   node(label: Label, id: string, at: W): void {
@@ -201,7 +194,10 @@ export class GraphRules<W> {
       const groupKey = `${type} ${fromLabel}`;
       let group = this.hierarchy.get(groupKey);
       if (!group) this.hierarchy.set(groupKey, (group = { type, label: fromLabel, edges: new Map() }));
-      if (!group.edges.has(from)) group.edges.set(from, { to, at, seq: this.seq++ });
+      const edge = { to, at, seq: this.seq++ };
+      const list = group.edges.get(from);
+      if (list) list.push(edge);
+      else group.edges.set(from, [edge]);
     }
   }
 
@@ -216,7 +212,7 @@ export class GraphRules<W> {
     for (const group of this.hierarchy.values()) {
       // Every stored relationship above the nodes given: with those given, the whole hierarchy a loop could run through.
       const ends = new Set(group.edges.keys());
-      for (const e of group.edges.values()) ends.add(e.to);
+      for (const list of group.edges.values()) for (const e of list) ends.add(e.to);
       problems.push(...this.loops(group, await storedAbove(read, group.type, group.label, ends)));
     }
     return problems;
@@ -291,10 +287,10 @@ export class GraphRules<W> {
   private loops(group: HierarchyGroup<W>, stored: ReadonlyMap<string, readonly string[]>): Array<GraphProblem<W>> {
     const adjacency = new Map<string, string[]>();
     for (const [child, parents] of stored) adjacency.set(child, [...parents]);
-    for (const [child, e] of group.edges) {
-      const list = adjacency.get(child);
-      if (!list) adjacency.set(child, [e.to]);
-      else if (!list.includes(e.to)) list.push(e.to);
+    for (const [child, given] of group.edges) {
+      const list = adjacency.get(child) ?? [];
+      for (const e of given) if (!list.includes(e.to)) list.push(e.to);
+      adjacency.set(child, list);
     }
     const isStored = (from: string, to: string) => stored.get(from)?.includes(to) ?? false;
     const problems: Array<GraphProblem<W>> = [];
@@ -304,8 +300,9 @@ export class GraphRules<W> {
       let worst: { from: string; edge: HierarchyEdge<W>; isNew: boolean } | null = null;
       for (let i = 0; i < cycle.length; i++) {
         const from = cycle[i];
-        const edge = group.edges.get(from);
-        if (!edge || edge.to !== cycle[(i + 1) % cycle.length]) continue;
+        const to = cycle[(i + 1) % cycle.length];
+        const edge = group.edges.get(from)?.find((e) => e.to === to);
+        if (!edge) continue;
         const isNew = !isStored(from, edge.to);
         if (!worst || (isNew && !worst.isNew) || (isNew === worst.isNew && edge.seq > worst.edge.seq)) worst = { from, edge, isNew };
       }

@@ -109,6 +109,9 @@ export function storedValues(specs: PropertySpec[], props: Record<string, unknow
       out[spec.name] = typeof value === 'string' ? neo4j.types.DateTime.fromStandardDate(new Date(value)) : null;
     } else if (spec.kind === 'scalar' && spec.scalar === 'date') {
       out[spec.name] = toDate(value as string | undefined);
+    } else if (spec.kind === 'enum' && spec.default !== undefined && value === spec.default) {
+      // The default is what an absent property reads as: never stored, so it never shows in an export.
+      out[spec.name] = null;
     } else {
       out[spec.name] = value ?? null;
     }

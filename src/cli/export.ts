@@ -11,6 +11,8 @@ import { EXPORT_FORMATS, type ExportFormat } from '../export/formats/index.js';
 import { chunked, exportText, exportToPath, type OnRecord } from '../export/exportSubgraph.js';
 import { SelectionError, parseSelection } from '../export/selection.js';
 import { countSubgraph, resolveSelection } from '../export/streamSubgraph.js';
+import { localOperator } from '../auth/principal.js';
+import { userInfo } from 'node:os';
 
 /**
  * `npm run export -- --format graphml --out kupyansk.graphml --seed place:kupyansk --depth 2`: streams a
@@ -119,7 +121,8 @@ let bar: cliProgress.SingleBar | null = null;
 let neo4j: Awaited<ReturnType<typeof connectNeo4j>> | null = null;
 try {
   neo4j = await connectNeo4j(config, log);
-  const resolved = await resolveSelection(neo4j.db, selection);
+  // Run without a key, the export is the local operator's, who sees every marking.
+  const resolved = await resolveSelection(neo4j.db, selection, localOperator(userInfo().username));
   let onRecord: OnRecord | undefined;
   if (showProgress) {
     // A cheap counting pass first, so the bar has a total.

@@ -2,6 +2,7 @@ import { createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { GraphModel } from '../model/graphModel.js';
+import type { Principal } from '../auth/principal.js';
 import type { Database } from '../neo4j/database.js';
 import { ARRAY_DELIMITER } from '../bundle/csvColumns.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
@@ -178,7 +179,7 @@ export class SubgraphTooLargeError extends SelectionError {
 }
 
 /**
- * A small subgraph in bundle form, held in memory (for a GraphQL field that returns it inline). It is
+ * A small subgraph in bundle form, as `principal` may see it, held in memory (for a GraphQL field that returns it inline). It is
  * streamed like any export and refused as soon as it passes `maxNodes` nodes (or `maxEdges` edges); being
  * part of the typed API, it runs under the query deadline.
  */
@@ -186,9 +187,10 @@ export async function collectSubgraph(
   db: Database,
   model: GraphModel,
   selection: Selection,
+  principal: Principal,
   { maxNodes = 1000, maxEdges = maxNodes * 10 }: { maxNodes?: number; maxEdges?: number } = {},
 ): Promise<{ nodes: BundleNode[]; edges: BundleEdge[] }> {
-  const resolved = await resolveSelection(db, selection, 'query');
+  const resolved = await resolveSelection(db, selection, principal, 'query');
   const nodes: BundleNode[] = [];
   const edges: BundleEdge[] = [];
   for await (const item of streamSubgraph(db, model, resolved, undefined, 'query')) {

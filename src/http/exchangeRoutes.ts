@@ -20,6 +20,7 @@ import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
 import { mediaTypeOf } from './httpErrors.js';
+import { ANONYMOUS_READER, type Principal } from '../auth/principal.js';
 
 /**
  * Bulk exchange over HTTP, beside /graphql:
@@ -269,7 +270,9 @@ export function mountExchangeRoutes(
     }
     let started = false;
     try {
-      const selection = await resolveSelection(db, selectionOf(input));
+      // The export keeps to what the caller may see (authentication puts the principal in res.locals).
+      const principal = (res.locals.principal as Principal | undefined) ?? ANONYMOUS_READER;
+      const selection = await resolveSelection(db, selectionOf(input), principal);
       if (format === 'csv') await checkCsvExportable(db, model, selection);
       const base = 'claimgraph-export';
       let body: AsyncIterable<string | Buffer>;

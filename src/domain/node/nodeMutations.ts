@@ -44,6 +44,9 @@ export interface NodeWrite {
   op?: ChangeOp;
 }
 
+/** A node's marking in canonical form, for the change log (absent: CLEAR, which the log leaves out). */
+const markingOf = (props: Properties | null): string | null => (typeof props?.marking === 'string' ? props.marking : null);
+
 export const notFound = (label: Label, id: string, field: Path = ['input', 'id']) =>
   new UserInputProblems([userError(field, `there is no ${label} with id ${id}`, 'NOT_FOUND')]);
 
@@ -53,20 +56,21 @@ export async function writeNode(w: Writer, o: NodeWrite): Promise<{ created: boo
   let current: Properties | null;
   let created = false;
   if (o.mode === 'upsert') {
-    const merged = await mergeAndLock(w.tx, o.label, o.id);
+    const merged = await mergeAndLock(w.tx, o.label, o.id, w.visibility);
     created = merged.isNew;
     current = created ? null : canonical(specs, merged.stored);
   } else {
-    const stored = await matchAndLock(w.tx, o.label, o.id);
+    const stored = await matchAndLock(w.tx, o.label, o.id, w.visibility);
     if (!stored) throw notFound(o.label, o.id);
     current = canonical(specs, stored);
   }
   const desired = o.desired(current);
   assertNoErrors(validateProperties(specs, desired, o.fieldPrefix));
-  const changes = diffProperties(specs, current, normalise(specs, desired));
+  const after = normalise(specs, desired);
+  const changes = diffProperties(specs, current, after);
   if (!created && !changes.length) return { created, changed: false };
   await writeProperties(w.tx, o.label, o.id, toStored(specs, desired), w.now, created);
-  w.log({ op: created ? 'CREATE' : (o.op ?? 'UPDATE'), entityId: o.id, entityLabel: o.label, changes });
+  w.log({ op: created ? 'CREATE' : (o.op ?? 'UPDATE'), entityId: o.id, entityLabel: o.label, changes, marking: markingOf(after) });
   return { created, changed: true };
 }
 
@@ -85,9 +89,11 @@ export function keepProtected(label: Label, props: Properties, current: Properti
  * unlinked and logged, then the node is, with its last properties as `before`.
  */
 export async function deleteNode(w: Writer, label: Label, id: string): Promise<void> {
-  const stored = await matchAndLock(w.tx, label, id);
+  const stored = await matchAndLock(w.tx, label, id, w.visibility);
   if (!stored) throw notFound(label, id);
-  const { total, dependents } = await findDependents(w.tx, label, id);
+  const { total: seen, dependents, hidden } = await findDependents(w.tx, label, id, w.visibility);
+  // Dependents the writer may not see refuse the delete all the same; they are counted, never named.
+  const total = seen + hidden;
   if (total > 0) {
     const listed = dependents
       .slice(0, 10)
@@ -98,7 +104,7 @@ export async function deleteNode(w: Writer, label: Label, id: string): Promise<v
       dependents,
     );
   }
-  for (const edge of await edgesOf(w.tx, label, id)) {
+  for (const edge of await edgesOf(w.tx, label, id, w.visibility)) {
     const edgeModel = w.model.edges.get(edge.type);
     const props = edgeModel ? canonical(edgeModel.properties, edge.props) : {};
     const key = edgeModel?.key && props[edgeModel.key] != null ? String(props[edgeModel.key]) : null;
@@ -111,7 +117,8 @@ export async function deleteNode(w: Writer, label: Label, id: string): Promise<v
     });
   }
   const specs = w.model.nodes.get(label)!.properties;
-  w.log({ op: 'DELETE', entityId: id, entityLabel: label, changes: diffProperties(specs, canonical(specs, stored), null) });
+  const last = canonical(specs, stored);
+  w.log({ op: 'DELETE', entityId: id, entityLabel: label, changes: diffProperties(specs, last, null), marking: markingOf(last) });
   await detachDelete(w.tx, label, id);
 }
 

@@ -56,7 +56,7 @@ function edgeErrors(model: GraphModel, planned: PlannedEdge[]): UserError[] {
 
 /** Every referenced node must exist: NOT_FOUND for each that does not. Nothing has been written yet. */
 async function checkReferences(w: Writer, planned: PlannedEdge[]): Promise<void> {
-  const present = await existingIds(w.tx, planned.map((p) => p.edge.to));
+  const present = await existingIds(w.tx, planned.map((p) => p.edge.to), w.visibility);
   const missing = planned.filter((p) => !present.has(p.edge.to));
   if (missing.length) {
     throw new UserInputProblems(missing.map((p) => userError(p.paths.to, `there is no ${labelName(p.edge.to)} with id ${p.edge.to}`, 'NOT_FOUND')));

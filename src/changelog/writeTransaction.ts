@@ -33,6 +33,8 @@ export class Writer {
     readonly who: string,
     /** What the writer may see: nodes it may not see do not exist for its write. */
     readonly visibility: Visibility,
+    /** The mutation (or route) writing, as the change log's `via` records it. */
+    readonly via: string,
   ) {}
 
   /** Logs a change; `seen: false` records it without showing it in the payload (it touches a hidden node). */
@@ -62,7 +64,7 @@ export interface WriteResult<T> {
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
   return ctx.db.writeTransaction(
     async (tx) => {
-      const w = new Writer(tx, model, writerOf(ctx), Visibility.of(ctx.principal));
+      const w = new Writer(tx, model, writerOf(ctx), Visibility.of(ctx.principal), via);
       const result = await work(w);
       const recorded = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
       // Everything is logged; the payload shows the writer only what it may see.

@@ -41,7 +41,10 @@ export async function graphCounts(db: Database): Promise<Record<string, number>>
   return out;
 }
 
-/** Empties the database in chunks (a single transaction would need the whole graph in Neo4j's heap). */
+/**
+ * Empties the database in chunks (a single transaction would need the whole graph in Neo4j's heap), but
+ * for API keys: they are credentials, not data, and the test's keys must keep working.
+ */
 export async function wipe(db: Database): Promise<void> {
-  await db.autoCommit('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS', {}, { deadline: 600_000 });
+  await db.autoCommit('MATCH (n) WHERE NOT n:ApiKey CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS', {}, { deadline: 600_000 });
 }

@@ -32,9 +32,12 @@ export async function exportCsv(db: Database, model: GraphModel, selection: Sele
   return { dir, files };
 }
 
-/** Nodes and relationships in the database, by label and by type: the "is it unchanged" fingerprint. */
+/**
+ * Nodes and relationships in the database, by label and by type: the "is it unchanged" fingerprint of the
+ * graph (API keys, which wipe() keeps, are not part of it).
+ */
 export async function graphCounts(db: Database): Promise<Record<string, number>> {
-  const nodes = await db.read('MATCH (n) UNWIND labels(n) AS l RETURN l AS k, count(*) AS c');
+  const nodes = await db.read('MATCH (n) WHERE NOT n:ApiKey UNWIND labels(n) AS l RETURN l AS k, count(*) AS c');
   const rels = await db.read('MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS c');
   const out: Record<string, number> = {};
   for (const r of [...nodes.records, ...rels.records]) out[r.get('k')] = Number(r.get('c'));

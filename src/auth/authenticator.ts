@@ -15,7 +15,7 @@ export interface Authenticator {
 
 const BEARER = /^Bearer +([\x21-\x7E]+) *$/i;
 /** Longest bearer token looked at; keys are 46 characters, JWTs a few kilobytes at most. */
-export const MAX_TOKEN_LENGTH = 16 * 1024;
+export const MAX_TOKEN_LENGTH = 8 * 1024;
 
 /** The token of a `Bearer <token>` header, or null when the header is anything else. */
 export function bearerTokenOf(authorization: string): string | null {

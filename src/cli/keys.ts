@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { destination, pino } from 'pino';
 import { loadConfig, ConfigError } from '../config.js';
 import { connectNeo4j } from '../neo4j/connectNeo4j.js';
-import { ApiKeyError, createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../auth/apiKeys.js';
+import { ApiKeyError, createApiKey, KEY_NAME_PATTERN, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../auth/apiKeys.js';
 import { isRole, MARKINGS, ROLES } from '../auth/principal.js';
 import { markingOf } from '../auth/principalFromClaims.js';
 
@@ -77,6 +77,7 @@ if (command === 'create') {
   only(['name', 'role', 'clearance']);
   if (rest.length) usage(`create takes no positional arguments (got ${rest[0]}); use --name`);
   if (!values.name) usage('create needs --name');
+  if (!KEY_NAME_PATTERN.test(values.name)) usage('--name is 1 to 64 letters, digits and . _ @ - (starting with a letter or digit); the change log records it as key:<name>');
   const role = values.role?.trim().toLowerCase();
   if (!isRole(role)) usage(`create needs --role ${ROLES.join('|')}${values.role ? ` (got ${values.role})` : ''}`);
   const clearance = values.clearance === undefined ? 'CLEAR' : markingOf(values.clearance);

@@ -25,7 +25,7 @@ async function main() {
     // A fresh install in production would otherwise refuse everything without saying why.
     const keys = await listApiKeys(neo4j.db);
     if (!keys.some((k) => !k.revokedAt)) {
-      log.warn('no API key exists and anonymous access is off, so every request will be refused: stop the server and run `npm run keys -- create --name admin --role admin --clearance RED`');
+      log.warn('no API key exists and anonymous access is off, so every request will be refused: create one with `npm run keys -- create --name admin --role admin --clearance RED` (with claimgraph’s own Neo4j, while the server is stopped)');
     }
   }
 

@@ -56,6 +56,14 @@ export function generateGraphNdjson(file: string, size = 100_000, seed = 2024121
     return d;
   };
 
+  // A span never ends before it starts (the write rules refuse that): swap the two dates drawn, so the
+  // random sequence, and with it every other record, stays as it was.
+  const inOrder = (props: Record<string, unknown>, from: string, to: string) => {
+    const a = props[from] as { start: string } | undefined;
+    const b = props[to] as { end: string } | undefined;
+    if (a && b && b.end < a.start) [props[from], props[to]] = [b, a];
+  };
+
   const fd = openSync(file, 'w');
   let buffer: string[] = [];
   const out = (record: object) => {
@@ -121,6 +129,7 @@ export function generateGraphNdjson(file: string, size = 100_000, seed = 2024121
     const props: Record<string, unknown> = { text: `${sentence()} (${i})`, kind: pick(STATEMENT_KINDS), statedAt: partialDate() };
     if (chance(0.2)) props.validFrom = partialDate();
     if (chance(0.1)) props.validTo = partialDate();
+    inOrder(props, 'validFrom', 'validTo');
     if (chance(0.5)) props.credibility = 1 + int(6);
     if (chance(0.1)) props.note = sentence();
     node('Statement', `statement:st${i}`, props);
@@ -136,6 +145,7 @@ export function generateGraphNdjson(file: string, size = 100_000, seed = 2024121
     const props: Record<string, unknown> = { role: pick(['head', 'member', 'spokesperson', 'press "service"']) };
     if (chance(0.5)) props.from = partialDate();
     if (chance(0.2)) props.to = partialDate();
+    inOrder(props, 'from', 'to');
     edge('MEMBER_OF', `actor:a${i}`, toUnit ? `unit:u${int(nUnits)}` : `actor:a${(i + 1 + int(nActors - 1)) % nActors}`, props);
   }
   for (let i = 0; i < nSources; i++) {

@@ -15,11 +15,14 @@ import {
 } from './bundleSchema.js';
 import type { RecordItem } from './records.js';
 import { recordBundleChanges } from '../changelog/recordBundleChanges.js';
+import { readQueryOf } from '../validation/graphRules.js';
 
 /**
  * The bulk importer. Every input (a bundle object, JSON, NDJSON, a directory of CSV files) is read as a
  * stream of records and imported in three steps:
- *   1. validate every record, and look up the edge endpoints that are not in the input (read-only);
+ *   1. validate every record (src/validation/: the rules mutations follow too), then (read-only) look up
+ *      the edge endpoints that are not in the input and check the rules that span records over the whole
+ *      input and what is stored: one parent, no PART_OF loop, every statement with a speaker and a source;
  *      any problem stops the import here, before the first write;
  *   2. write in batches of `UNWIND … MERGE` upserts, one transaction per batch: a batch lands whole or
  *      not at all, and the next batch is read while the previous one is being written;
@@ -252,8 +255,12 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   }
   const external = validator.externalEndpoints();
   if (!validator.valid) throw new BundleValidationError(validator.issues, validator.total);
+  // Then against the database (read-only): endpoints that must exist, and the rules spanning records
+  // (parents, loops, a statement's speaker and sources) over the whole input and what is stored.
   const missing = await checkExternalEndpoints(db, external);
-  if (missing.length) throw new BundleValidationError(missing.slice(0, MAX_REPORTED_ISSUES), missing.length);
+  const graph = await validator.graphIssues(readQueryOf({ run: (cypher, params) => db.read(cypher, params) }));
+  const problems = [...missing, ...graph];
+  if (problems.length) throw new BundleValidationError(problems.slice(0, MAX_REPORTED_ISSUES), problems.length);
   const ordered = validator.ordered;
   const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
   report.nodes = validator.distinctNodes;
@@ -264,7 +271,7 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   let written = 0;
   const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
   for (const pass of passes) {
-    const again = new BundleValidator(model);
+    const again = new BundleValidator(model, { graph: false });
     let batch = new Batch();
     let inflight: Promise<void> | null = null;
     const flush = async () => {

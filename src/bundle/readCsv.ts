@@ -5,6 +5,7 @@ import type { GraphModel } from '../model/graphModel.js';
 import { csvColumnsOf, decodeCell, headerType, setColumnValue, type CsvColumn, type CsvType } from './csvColumns.js';
 import { MAX_RECORD_CHARS, type BundleIssue, type ByteSource, type RecordItem, type RecordLocation } from './records.js';
 import { Utf8LineDecoder } from './utf8.js';
+import { FORBIDDEN_KEYS, forbiddenKeyMessage } from '../validation/textRules.js';
 
 /**
  * Reads CSV files in the neo4j-admin import header format (see csvColumns.ts). A file with an `id:ID`
@@ -97,6 +98,7 @@ function layoutOf(header: string[], model: GraphModel, file: string): Layout | B
     const name = colon === -1 ? cell : cell.slice(0, colon);
     const suffix = colon === -1 ? '' : cell.slice(colon + 1);
     const special = suffix.toUpperCase();
+    if (FORBIDDEN_KEYS.has(name)) return at(cell, forbiddenKeyMessage(name));
     if (seen.has(name) && name !== '') return at(cell, 'column given twice');
     seen.add(name);
     if (special === 'IGNORE') return;

@@ -8,6 +8,7 @@ import {
   type RecordItem,
 } from './records.js';
 import { Utf8LineDecoder } from './utf8.js';
+import { FORBIDDEN_KEYS, forbiddenKeyMessage } from '../validation/textRules.js';
 
 /**
  * Reads a JSON bundle ({format, version, nodes: [...], edges: [...]}) as a stream: it scans the text
@@ -161,7 +162,9 @@ class JsonBundleScanner {
           else this.mode = 'value';
           break;
         case 'value':
-          if (!(TOP_FIELDS as readonly string[]).includes(this.key)) {
+          if (FORBIDDEN_KEYS.has(this.key)) {
+            this.issue({ line: this.line, path: this.key, message: forbiddenKeyMessage(this.key) });
+          } else if (!(TOP_FIELDS as readonly string[]).includes(this.key)) {
             this.issue({ line: this.line, path: this.key.slice(0, 80), message: `unknown field; a bundle has ${TOP_FIELDS.join(', ')}` });
           } else if (this.seen.has(this.key)) {
             this.issue({ line: this.line, path: this.key, message: 'field given twice' });

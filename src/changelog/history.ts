@@ -29,7 +29,7 @@ export async function fetchHistory(ctx: Context, args: HistoryArgs) {
   requireLabelOfId(args.id, 'id');
   const direction = args.direction === 'DESC' ? 'DESC' : 'ASC';
   const ordering = `change.at.${direction}`;
-  const { first, after } = pageOf(args, 2, 'Query.history', ordering);
+  const { first, after } = pageOf(args, ['dateTime', 'string'], 'Query.history', ordering);
   const cmp = direction === 'ASC' ? '>' : '<';
   const keyset = after
     ? `WHERE c.at ${cmp} datetime($afterAt) OR (c.at = datetime($afterAt) AND c.id ${cmp} $afterId)`

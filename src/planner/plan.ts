@@ -12,7 +12,7 @@ import type { Label } from '../ids.js';
 import { badUserInput, InvariantError } from '../errors.js';
 import { connectionEdgeType, graphModelOf, type GraphModel, type PropertySpec, type RelationFieldModel } from '../model/graphModel.js';
 import { collectFields, subSelections, type RequestScope } from './collectFields.js';
-import { decodeCursor, type CursorKey } from './cursor.js';
+import { decodeCursor, type CursorKey, type CursorValueType } from './cursor.js';
 import { checkCentre, checkComputedArgs, type GeoCentre } from './computedFields.js';
 
 /**
@@ -199,12 +199,12 @@ export function planNode(
 }
 
 /** Checks `first` and `after` and turns them into a page: BAD_USER_INPUT names the argument and field. */
-export function pageOf(args: PageArgs, arity: number, field: string, ordering = ''): { first: number; after: CursorKey | null } {
+export function pageOf(args: PageArgs, keys: number | readonly CursorValueType[], field: string, ordering = ''): { first: number; after: CursorKey | null } {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}; got ${first}.`, 'first', field);
   }
-  const after = args.after == null ? null : decodeCursor(args.after, arity, 'after', field, ordering);
+  const after = args.after == null ? null : decodeCursor(args.after, keys, 'after', field, ordering);
   return { first, after };
 }
 
@@ -230,7 +230,7 @@ export function planConnection(
     key,
     relation,
     targetLabels,
-    ...pageOf(args, sortKeys.length, path, ordering),
+    ...pageOf(args, sortKeys.map((k) => k.type), path, ordering),
     where: args.where ?? null,
     sortKeys,
     ordering,

@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectTestDatabase, model, resetToSample } from '../harness.js';
 import type { Database } from '../../src/neo4j/database.js';
-import { BundleValidationError, MAX_STRING_LENGTH, type BundleIssue } from '../../src/bundle/bundleSchema.js';
+import { BundleValidationError, type BundleIssue } from '../../src/bundle/bundleSchema.js';
+import { MAX_STRING_LENGTH } from '../../src/validation/textRules.js';
 import { importRecords } from '../../src/bundle/importBundle.js';
 import { openImportSource } from '../../src/bundle/importSources.js';
 import { exportCsv, exportString, graphCounts, tempDir } from '../exchange.js';
@@ -105,6 +106,32 @@ describe('JSON', () => {
     const issues = await refused({ 'utf8.json': bytes });
     expect(issues[0]).toMatchObject({ file: 'utf8.json', line, message: expect.stringMatching(/invalid UTF-8/) });
     expect(issues[0].path).toMatch(/name/);
+  });
+});
+
+describe('the rules mutations follow, in an edited export', () => {
+  it('JSON: a PART_OF turned round is a loop through what is stored, and a second parent: each at its line', async () => {
+    const line = lines(json).find((l) => l.includes('"type":"PART_OF","from":"place:kupyansk","to":"place:kharkiv-province"'))!;
+    const turned = line.replace('"from":"place:kupyansk","to":"place:kharkiv-province"', '"from":"place:kharkiv-province","to":"place:kupyansk"');
+    const issues = await refused({ 'turned.json': json.replace(line, turned) });
+    const at = { file: 'turned.json', line: lineOf(json, line), path: expect.stringMatching(/^edges\[\d+\]\.to$/) };
+    expect(issues).toContainEqual(expect.objectContaining({ ...at, message: expect.stringMatching(/^place:kupyansk is already part of place:kharkiv-province: PART_OF would loop/) }));
+    expect(issues).toContainEqual(expect.objectContaining({ ...at, message: expect.stringMatching(/place:kharkiv-province already has its parent \(PART_OF place:ukraine\) in this input/) }));
+  });
+
+  it('NDJSON: a new statement without speaker or source is named at its line; a control character in a name too', async () => {
+    // the end line's counts would no longer match: leave it out (it is optional)
+    const all = lines(ndjson).filter((l) => !l.startsWith('{"kind":"end"'));
+    const statement = JSON.stringify({ kind: 'node', label: 'Statement', id: 'statement:unsourced', properties: { text: 'Unsourced.', kind: 'OTHER', statedAt: { start: '2024-12-01', end: '2024-12-01', precision: 'DAY' } } });
+    const text = [...all.slice(0, 2), statement, ...all.slice(2)].join('\n').replace('"name":"Kupyansk"', '"name":"Kupyansk\\u001b"');
+    const issues = await refused({ 'unsourced.ndjson': text });
+    // the record rules come first: nothing spanning records is looked at while a record is wrong
+    expect(issues).toEqual([expect.objectContaining({ file: 'unsourced.ndjson', line: lineOf(text, '"id":"place:kupyansk"'), path: 'properties.name', message: expect.stringMatching(/control character.*U\+001B/) })]);
+    const again = await refused({ 'unsourced.ndjson': text.replace('"name":"Kupyansk\\u001b"', '"name":"Kupyansk"') });
+    expect(again).toEqual([
+      expect.objectContaining({ file: 'unsourced.ndjson', line: 3, path: 'id', message: expect.stringMatching(/^statement:unsourced has no speaker \(MADE_BY\)/) }),
+      expect.objectContaining({ file: 'unsourced.ndjson', line: 3, path: 'id', message: expect.stringMatching(/^statement:unsourced has no source \(REPORTED_IN\)/) }),
+    ]);
   });
 });
 

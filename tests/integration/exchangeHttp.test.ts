@@ -176,15 +176,40 @@ describe('POST /import', () => {
     });
   }
 
-  it('csv (text/csv), one file per request: nodes files, then relationships files', async () => {
+  const csvOrder = (files: Record<string, string>) => Object.keys(files).sort((a, b) => Number(a.startsWith('rel')) - Number(b.startsWith('rel')) || (a < b ? -1 : 1));
+
+  it('csv (text/csv), one file per request: nodes files, then relationships files, onto stored statements', async () => {
     const { files } = await exportCsv(h.db, model);
     const first = await exportString(h.db, model, 'json');
+    // Everything but the statements and their relationships goes into an empty database file by file...
+    const statementFiles = new Set(['nodes_Statement.csv', ...['MADE_BY', 'ON_BEHALF_OF', 'ABOUT', 'REPORTED_IN', 'CONTRADICTS', 'SUPPORTS', 'DISPUTES'].map((t) => `relationships_${t}.csv`)]);
     await wipe(h.db);
-    for (const name of Object.keys(files).sort((a, b) => Number(a.startsWith('rel')) - Number(b.startsWith('rel')) || (a < b ? -1 : 1))) {
-      const res = await post(files[name], 'text/csv');
-      expect(res.status, name).toBe(200);
-    }
+    for (const name of csvOrder(files).filter((n) => !statementFiles.has(n))) expect((await post(files[name], 'text/csv')).status, name).toBe(200);
+    // ...the statements come with their speakers and sources (a file of new statements alone is refused, below)...
+    const stored = JSON.parse(await exportString(h.db, model, 'json'));
+    expect(stored.nodes.some((n: { label: string }) => n.label === 'Statement')).toBe(false);
+    const whole = JSON.parse(first);
+    const withEdges = { ...whole, nodes: whole.nodes.filter((n: { label: string }) => n.label === 'Statement'), edges: whole.edges.filter((e: { type: string }) => e.type === 'MADE_BY' || e.type === 'REPORTED_IN') };
+    expect((await post(JSON.stringify(withEdges), 'application/json')).status).toBe(200);
+    // ...then every CSV file again, one per request, onto what is stored: the same graph as before.
+    for (const name of csvOrder(files)) expect((await post(files[name], 'text/csv')).status, name).toBe(200);
     expect(await exportString(h.db, model, 'json')).toBe(first);
+  });
+
+  it('csv: a file of new statements alone is refused (a statement comes with its speaker and source), naming each', async () => {
+    const { files } = await exportCsv(h.db, model);
+    await wipe(h.db);
+    for (const name of csvOrder(files).filter((n) => n.startsWith('nodes_') && n !== 'nodes_Statement.csv')) expect((await post(files[name], 'text/csv')).status, name).toBe(200);
+    const before = await graphCounts(h.db);
+    for (const query of ['', '?dryRun=true']) {
+      const res = await post(files['nodes_Statement.csv'], 'text/csv', query);
+      expect(res.status).toBe(400);
+      const { errors } = (await res.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      const statementRows = files['nodes_Statement.csv'].split('\n').filter((l) => l.startsWith('statement:')).length;
+      expect(errors.filter((e) => /has no speaker \(MADE_BY\)/.test(e.message))).toHaveLength(statementRows);
+      expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', file: 'body.csv', line: 2, path: 'id:ID' });
+    }
+    expect(await graphCounts(h.db)).toEqual(before);
   });
 
   it('re-importing the same bundle changes nothing and logs nothing', async () => {

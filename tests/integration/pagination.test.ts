@@ -112,3 +112,36 @@ describe('Place.statements, page by page', () => {
     expect(p.totalCount).toBe(all.totalCount);
   });
 });
+
+describe('a cursor whose values do not fit its list is BAD_USER_INPUT naming after', () => {
+  /** A real cursor with its values rewritten as JSON text (JSON.stringify cannot write 1e400). */
+  const rewrite = (cursor: string, edit: (values: string[]) => string[]) => {
+    const [tag, ...values] = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]).map((v) => JSON.stringify(v));
+    return Buffer.from(`[${[tag, ...edit(values)].join(',')}]`, 'utf8').toString('base64url');
+  };
+  const refused = async (query: string, after: string) => {
+    const result = await h.run(query, { after });
+    expect(result.data?.statements ?? result.data?.place ?? null).toBeNull();
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expect(result.errors?.[0].message).toMatch(/not a cursor of this list/);
+  };
+  const BY_CREDIBILITY = `query ($after: String) { statements(first: 2, after: $after, orderBy: [{field: CREDIBILITY}]) { edges { cursor node { id } } } }`;
+  const BY_STATED_AT = `query ($after: String) { statements(first: 2, after: $after, orderBy: [{field: STATED_AT}]) { edges { cursor node { id } } } }`;
+
+  it('a number key holding 1e400 (what JSON reads as Infinity), or a string', async () => {
+    const { statements } = await h.data(BY_CREDIBILITY, { after: null });
+    const cursor = statements.edges[0].cursor as string;
+    expect((await h.run(BY_CREDIBILITY, { after: cursor })).errors).toBeUndefined();
+    await refused(BY_CREDIBILITY, rewrite(cursor, ([, id]) => ['1e400', id]));
+    await refused(BY_CREDIBILITY, rewrite(cursor, ([, id]) => ['-1e400', id]));
+    await refused(BY_CREDIBILITY, rewrite(cursor, ([, id]) => ['"3"', id]));
+  });
+
+  it('a date key that is not a calendar date, an id key that is a number', async () => {
+    const { statements } = await h.data(BY_STATED_AT, { after: null });
+    const cursor = statements.edges[0].cursor as string;
+    await refused(BY_STATED_AT, rewrite(cursor, ([, end, id]) => ['"2024-02-30"', end, id]));
+    await refused(BY_STATED_AT, rewrite(cursor, ([start, end]) => [start, end, '1e400']));
+    await refused(PAGE.replace('$first: Int!, ', '').replace('first: $first, ', 'first: 2, '), rewrite(all.edges[0].cursor, ([, role]) => ['42', role]));
+  });
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema.js';
 import { buildGraphModel } from '../../src/model/graphModel.js';
-import { BundleValidationError, MAX_STRING_LENGTH, validateBundle } from '../../src/bundle/bundleSchema.js';
+import { BundleValidationError, validateBundle } from '../../src/bundle/bundleSchema.js';
+import { MAX_STRING_LENGTH } from '../../src/validation/textRules.js';
 import { readSampleBundle } from '../../src/sample/loadSample.js';
 
 /** validateBundle: the gate every import passes; each rejection names where the problem is. */
@@ -174,7 +175,7 @@ describe('validateBundle rejects', () => {
   it('an edge between the wrong labels (MADE_BY from a Place)', () => {
     const b = fixture();
     b.edges[0].from = 'place:p1';
-    expectIssue(b, 'edges[0]', /MADE_BY cannot go from a Place to a Actor/);
+    expectIssue(b, 'edges[0].from', /MADE_BY starts at a Statement, not a Place/);
   });
 
   it(`a string of ${MAX_STRING_LENGTH + 1} characters`, () => {
@@ -221,3 +222,91 @@ describe('validateBundle rejects', () => {
     expect(issues.map((i) => i.path)).toContain('edges[0].type');
   });
 });
+
+describe('validateBundle: what the bundle alone decides of the rules spanning records', () => {
+  const place = (id: string) => ({ label: 'Place', id, properties: { kind: 'CITY', name: id.slice(6), aliases: [] } });
+  const partOf = (from: string, to: string) => ({ type: 'PART_OF', from, to, properties: {} });
+
+  it('a PART_OF loop given whole: refused at the edge that closes it, naming the loop', () => {
+    const b = fixture();
+    b.nodes.push(place('place:a'), place('place:b'), place('place:c'));
+    b.edges.push(partOf('place:a', 'place:b'), partOf('place:b', 'place:c'), partOf('place:c', 'place:a'));
+    const issues = expectIssue(b, 'edges[5].to', /place:a is already part of place:c: PART_OF would loop \(place:c → place:a → place:b → place:c\)/);
+    expect(issues).toHaveLength(1);
+  });
+
+  it('a unit loop too', () => {
+    const b = fixture();
+    b.nodes.push({ label: 'Unit', id: 'unit:x', properties: { name: 'X', aliases: [], echelon: 'ARMY' } }, { label: 'Unit', id: 'unit:y', properties: { name: 'Y', aliases: [], echelon: 'CORPS' } });
+    b.edges.push(partOf('unit:y', 'unit:x'), partOf('unit:x', 'unit:y'));
+    expectIssue(b, 'edges[4].to', /PART_OF would loop/);
+  });
+
+  it('a self-loop, of PART_OF or any other type', () => {
+    const b = fixture();
+    b.edges.push(partOf('place:p1', 'place:p1'), { type: 'CITES', from: 'source:r1', to: 'source:r1', properties: {} });
+    expectIssue(b, 'edges[3].to', /linked to itself/);
+    expectIssue(b, 'edges[4].to', /linked to itself/);
+  });
+
+  it('a second parent, a second speaker: refused at the second', () => {
+    const b = fixture();
+    b.nodes.push(place('place:a'), place('place:b'));
+    b.nodes.push({ label: 'Actor', id: 'actor:a2', properties: { kind: 'PERSON', name: 'A Two', aliases: [] } });
+    b.edges.push(partOf('place:p1', 'place:a'), partOf('place:p1', 'place:b'), { type: 'MADE_BY', from: 'statement:s1', to: 'actor:a2', properties: {} });
+    expectIssue(b, 'edges[4].to', /place:p1 already has its parent \(PART_OF place:a\) in this input/);
+    expectIssue(b, 'edges[5].to', /statement:s1 already has its speaker \(MADE_BY actor:a1\) in this input/);
+  });
+
+  it('(control) a chain and a tree are accepted, and the same edge twice is one edge', () => {
+    const b = fixture();
+    b.nodes.push(place('place:a'), place('place:b'), place('place:c'));
+    b.edges.push(partOf('place:a', 'place:b'), partOf('place:c', 'place:b'), partOf('place:b', 'place:p1'), partOf('place:a', 'place:b'));
+    expect(validateBundle(b, model).bundle.edges).toHaveLength(6);
+  });
+});
+
+describe('validateBundle: keys refused by name', () => {
+  it('__proto__ in a record, in its properties, inside a partial date (as JSON.parse keeps it)', () => {
+    const b = fixture();
+    b.nodes[1] = JSON.parse('{"label":"Actor","id":"actor:a1","properties":{"kind":"PERSON","name":"A One","aliases":[],"__proto__":{"side":"UA"}}}');
+    b.nodes[3] = JSON.parse('{"label":"Source","id":"source:r1","__proto__":{},"properties":{"kind":"ARTICLE","title":"Report one"}}');
+    b.nodes[0].properties.statedAt = JSON.parse('{"start":"2024-12-16","end":"2024-12-16","precision":"DAY","constructor":"x"}');
+    b.edges[1] = JSON.parse('{"type":"ABOUT","from":"statement:s1","to":"place:p1","properties":{"role":"LOCATION","prototype":1}}');
+    expectIssue(b, 'nodes[1].properties.__proto__', /"__proto__" is not allowed/);
+    expectIssue(b, 'nodes[3].__proto__', /"__proto__" is not allowed/);
+    expectIssue(b, 'nodes[0].properties.statedAt.constructor', /"constructor" is not allowed/);
+    expectIssue(b, 'edges[1].properties.prototype', /"prototype" is not allowed/);
+  });
+});
+
+describe('validateBundle: the rules mutations follow', () => {
+  it('validTo before validFrom, a membership ending before it starts, quote offsets, a non-http URL', () => {
+    const b = fixture();
+    const day = (d: string) => ({ start: d, end: d, precision: 'DAY' });
+    Object.assign(b.nodes[0].properties, { validFrom: day('2024-12-10'), validTo: day('2024-12-01') });
+    b.nodes[3].properties.url = 'javascript:alert(1)';
+    b.nodes.push({ label: 'Actor', id: 'actor:org', properties: { kind: 'ORGANISATION', name: 'Org', aliases: [] } });
+    b.edges.push({ type: 'MEMBER_OF', from: 'actor:a1', to: 'actor:org', properties: { role: 'press officer', from: day('2024-06-01'), to: day('2024-01-01') } });
+    b.edges[2].properties = { quote: 'holds', charStart: 2, charEnd: 9 };
+    expectIssue(b, 'nodes[0].properties.validTo', /must not end before validFrom starts/);
+    expectIssue(b, 'nodes[3].properties.url', /http or https/);
+    expectIssue(b, 'edges[3].properties.to', /must not end before from starts/);
+    expectIssue(b, 'edges[2].properties.charEnd', /quote's length/);
+  });
+
+  it('control characters, lone surrogates and invisible names', () => {
+    const b = fixture();
+    b.nodes[1].properties.name = '\u200b';
+    b.nodes[1].properties.aliases = ['\ufeff'];
+    b.nodes[0].properties.statedAt.raw = 'esc\u001b';
+    b.nodes[3].properties.description = 'x\ud800';
+    b.edges[2].properties.quote = 'hol\u0000';
+    expectIssue(b, 'nodes[1].properties.name', /blank/);
+    expectIssue(b, 'nodes[1].properties.aliases[0]', /blank/);
+    expectIssue(b, 'nodes[0].properties.statedAt.raw', /control character/);
+    expectIssue(b, 'nodes[3].properties.description', /lone surrogate/);
+    expectIssue(b, 'edges[2].properties.quote', /control character/);
+  });
+});
+

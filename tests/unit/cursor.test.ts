@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { decodeCursor, encodeCursor, type CursorKey } from '../../src/planner/cursor.js';
+import { decodeCursor, encodeCursor, type CursorKey, type CursorValueType } from '../../src/planner/cursor.js';
 
 /** Keyset cursors: opaque base64url of a versioned JSON array of sort-key values. */
 
 const b64 = (json: unknown) => Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
 
 /** Decoding must fail as BAD_USER_INPUT naming the argument (and the field, when given). */
-function expectRejected(cursor: string, arity: number, field?: string) {
+function expectRejected(cursor: string, keys: number | CursorValueType[], field?: string) {
   let caught: unknown;
   try {
-    decodeCursor(cursor, arity, 'after', field);
+    decodeCursor(cursor, keys, 'after', field);
   } catch (error) {
     caught = error;
   }
@@ -96,5 +96,44 @@ describe('decodeCursor rejects', () => {
   it('quotes at most a bounded part of the cursor in its message', () => {
     const error = expectRejected('!'.repeat(3000), 1);
     expect(error.message.length).toBeLessThan(200);
+  });
+});
+
+describe('decodeCursor checks the values', () => {
+  /** base64url of JSON text as given (JSON.stringify cannot write 1e400 or NaN). */
+  const raw = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+  it('refuses a number JSON reads as Infinity (1e400, -1e400), whatever the list', () => {
+    expectRejected(raw('["k1",1e400]'), 1);
+    expectRejected(raw('["k1",-1e400,"place:x"]'), 2);
+    expectRejected(raw('["k1",1e400,"place:x"]'), ['number', 'string']);
+  });
+
+  it('refuses NaN and Infinity written out (not JSON at all)', () => {
+    expectRejected(raw('["k1",NaN]'), 1);
+    expectRejected(raw('["k1",Infinity]'), 1);
+  });
+
+  it('refuses a value of the wrong type for its sort key', () => {
+    expectRejected(encodeCursor(['42']), ['number']);
+    expectRejected(encodeCursor([42]), ['string']);
+    expectRejected(encodeCursor([true]), ['string']);
+    expectRejected(encodeCursor([null]), ['string']);
+    expectRejected(encodeCursor(['2024-02-30', 'place:x']), ['date', 'string']);
+    expectRejected(encodeCursor(['16/12/2024', 'place:x']), ['date', 'string']);
+    expectRejected(encodeCursor(['yesterday', 'change:x']), ['dateTime', 'string']);
+    expectRejected(encodeCursor(['2024-12-16T25:00:00Z', 'change:x']), ['dateTime', 'string']);
+  });
+
+  it('accepts values of the right types, the sentinels of absent values included', () => {
+    const typed: Array<[CursorKey, CursorValueType[]]> = [
+      [[3.5, 'place:x'], ['number', 'string']],
+      [[-1.0e308, 'place:x'], ['number', 'string']],
+      [['2024-12-16', '2024-12-16', 'statement:x'], ['date', 'date', 'string']],
+      [['0001-01-01', 'place:x'], ['date', 'string']],
+      [['2024-12-20T10:00:00.000Z', 'change:x'], ['dateTime', 'string']],
+      [['0001-01-01T00:00:00.000Z', 'change:x'], ['dateTime', 'string']],
+    ];
+    for (const [key, types] of typed) expect(decodeCursor(encodeCursor(key), types, 'after')).toEqual(key);
   });
 });

@@ -60,13 +60,3 @@ export async function deleteEdge(tx: ManagedTransaction, ref: EdgeRef): Promise<
     { from: ref.from, to: ref.to, key: ref.key ?? null },
   );
 }
-
-/** True when `to` is already (at any depth) inside `from`'s PART_OF hierarchy: linking would loop. */
-export async function wouldLoop(tx: ManagedTransaction, type: string, fromLabel: Label, from: string, toLabel: Label, to: string): Promise<boolean> {
-  const result = await tx.run(
-    `MATCH (b:${q(toLabel)} {id: $to})
-     RETURN EXISTS { MATCH (b)-[:${q(type)}*1..]->(a:${q(fromLabel)} {id: $from}) } AS loops`,
-    { from, to },
-  );
-  return result.records.length > 0 && (result.records[0].get('loops') as boolean);
-}

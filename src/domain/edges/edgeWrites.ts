@@ -1,22 +1,22 @@
-import { labelOfId, type Label } from '../../ids.js';
+import { labelOfId } from '../../ids.js';
 import type { EdgeTypeModel, GraphModel } from '../../model/graphModel.js';
 import { canonical, diffProperties, normalise, toStored, type Properties } from '../../changelog/propertyValues.js';
 import type { Writer } from '../../changelog/writeTransaction.js';
-import { validateProperties } from '../node/propertyInput.js';
-import { userError, UserInputProblems, withArticle, type Path, type UserError } from '../node/userErrors.js';
-import { createEdge, deleteEdge, edgesFrom, setEdgeProperties, wouldLoop, type EdgeRef } from './edgeCypher.js';
+import { userError, UserInputProblems, type Path, type UserError } from '../node/userErrors.js';
+import { checkEdge as edgeRules, isSingleValued, loopMessage, requiredEdge } from '../../validation/recordRules.js';
+import { readQueryOf, wouldLoop } from '../../validation/graphRules.js';
+import { createEdge, deleteEdge, edgesFrom, setEdgeProperties, type EdgeRef } from './edgeCypher.js';
 
 /**
  * Relationship writes with their rules, shared by link / unlink, the typed link mutations, statement
  * upserts and deletes. Each write is logged (LINK, UPDATE_LINK, UNLINK) under its `from` node, with the
  * `to` node as relatedId, so it is in both endpoints' history.
  *
- * Rules:
+ * The rules are the importer's (src/validation/recordRules.ts and graphRules.ts):
  * - endpoints must be well-formed ids of the labels the type joins, and exist; never the same node;
- * - properties are validated like a bundle edge's (and the extra rules of propertyInput.ts); a keyed type
- *   needs its key;
+ * - properties are validated like a bundle edge's; a keyed type needs its key;
  * - single-valued relationships (a statement's speaker, a place's parent, …: an OUT field of cardinality one
- *   in the SDL) are replaced on link: the old edge is unlinked;
+ *   in the SDL) are replaced on link: the old edge is unlinked (an import, which never unlinks, refuses one);
  * - hierarchies (PART_OF) never loop;
  * - a statement keeps its speaker (MADE_BY cannot be unlinked, only replaced) and at least one source.
  */
@@ -36,55 +36,20 @@ export interface EdgePaths {
   properties: Path;
 }
 
-/** Relationship types that form a hierarchy and must not loop. */
-export const HIERARCHY_TYPES = new Set(['PART_OF']);
-/** Relationships a node must keep: unlinking is refused; link another one instead. */
-const KEPT_TYPES: Record<string, string> = { MADE_BY: 'a statement must name its speaker; link another speaker instead (it replaces this one)' };
-/** Relationships a node must keep at least one of. */
-const AT_LEAST_ONE: Record<string, string> = { REPORTED_IN: 'a statement needs at least one source; link another source first' };
-
-const labelsText = (labels: Label[]) => [...new Set(labels)].join(' or ');
-
 export function edgeModelOf(model: GraphModel, type: string): EdgeTypeModel {
   const edge = model.edges.get(type);
   if (!edge) throw new UserInputProblems([userError(['input', 'type'], `unknown relationship type ${type}`)]);
   return edge;
 }
 
-/** True when a node of `fromLabel` has at most one `type` relationship (an OUT field of cardinality one). */
-export function isSingleValued(model: GraphModel, type: string, fromLabel: Label): boolean {
-  const relations = model.nodes.get(fromLabel)?.relations;
-  return [...(relations?.values() ?? [])].some((r) => r.relType === type && r.direction === 'OUT' && r.cardinality === 'one');
-}
-
-/** Checks what can be checked without the database. */
+/** Checks what can be checked without the database (src/validation/recordRules.ts), at the input's paths. */
 export function checkEdge(model: GraphModel, edge: EdgeInput, paths: EdgePaths): UserError[] {
-  const errors: UserError[] = [];
-  const edgeModel = model.edges.get(edge.type);
-  if (!edgeModel) return [userError(['input', 'type'], `unknown relationship type ${edge.type}`)];
-  const fromLabel = labelOfId(edge.from);
-  const toLabel = labelOfId(edge.to);
-  const fromLabels = edgeModel.endpoints.map((e) => e.from);
-  const toLabels = edgeModel.endpoints.map((e) => e.to);
-  if (!fromLabel) errors.push(userError(paths.from, `"${edge.from.slice(0, 80)}" is not a valid id (like place:kupyansk)`));
-  else if (!fromLabels.includes(fromLabel)) {
-    errors.push(userError(paths.from, `${edge.type} starts at ${withArticle(labelsText(fromLabels))}, not ${withArticle(fromLabel)}`, 'WRONG_TYPE'));
-  }
-  if (!toLabel) errors.push(userError(paths.to, `"${edge.to.slice(0, 80)}" is not a valid id (like place:kupyansk)`));
-  else if (fromLabel && fromLabels.includes(fromLabel) && !edgeModel.endpoints.some((e) => e.from === fromLabel && e.to === toLabel)) {
-    const allowed = edgeModel.endpoints.filter((e) => e.from === fromLabel).map((e) => e.to);
-    errors.push(userError(paths.to, `${edge.type} from ${withArticle(fromLabel)} points to ${withArticle(labelsText(allowed))}, not ${withArticle(toLabel)}`, 'WRONG_TYPE'));
-  } else if (!toLabels.includes(toLabel)) {
-    errors.push(userError(paths.to, `${edge.type} points to ${withArticle(labelsText(toLabels))}, not ${withArticle(toLabel)}`, 'WRONG_TYPE'));
-  }
-  if (edge.from === edge.to) errors.push(userError(paths.to, 'a node cannot be linked to itself'));
-  errors.push(...validateProperties(edgeModel.properties, edge.props, paths.properties));
-  if (edgeModel.key && (edge.props[edgeModel.key] === undefined || edge.props[edgeModel.key] === null)) {
-    if (!errors.some((e) => e.field.join('.') === [...paths.properties, edgeModel.key].join('.'))) {
-      errors.push(userError([...paths.properties, edgeModel.key], `${edge.type} needs ${edgeModel.key}`, 'REQUIRED'));
-    }
-  }
-  return errors;
+  const { problems } = edgeRules(model, { type: edge.type, from: edge.from, to: edge.to, props: edge.props });
+  return problems.map((p) => {
+    const [part, ...rest] = p.path;
+    const at = part === 'from' ? paths.from : part === 'to' ? paths.to : part === 'properties' ? [...paths.properties, ...rest] : ['input', 'type'];
+    return userError(at, p.message, p.code);
+  });
 }
 
 interface ExistingEdge {
@@ -184,18 +149,21 @@ export async function removeEdges(w: Writer, type: string, from: string, to: str
   const edgeModel = edgeModelOf(w.model, type);
   const existing = await existingFrom(w, edgeModel, from);
   const doomed = existing.filter((e) => e.to === to && (key === null || e.key === key));
-  if (doomed.length && KEPT_TYPES[type]) throw new UserInputProblems([userError(paths.to, KEPT_TYPES[type], 'REQUIRED')]);
-  if (doomed.length && AT_LEAST_ONE[type] && doomed.length === existing.length) {
-    throw new UserInputProblems([userError(paths.to, `${to} is the last source of ${from}: ${AT_LEAST_ONE[type]}`, 'REQUIRED')]);
+  const fromLabel = labelOfId(from)!;
+  const required = requiredEdge(fromLabel, type);
+  if (doomed.length && required && isSingleValued(w.model, type, fromLabel)) {
+    throw new UserInputProblems([userError(paths.to, `${required.message}; link another ${required.noun} instead (it replaces this one)`, 'REQUIRED')]);
+  }
+  if (doomed.length && required && doomed.length === existing.length) {
+    throw new UserInputProblems([userError(paths.to, `${to} is the last ${required.noun} of ${from}: ${required.message}; link another ${required.noun} first`, 'REQUIRED')]);
   }
   for (const old of doomed) await unlinkOne(w, edgeModel, from, old);
   return doomed;
 }
 
-/** Refuses a hierarchy link that would loop. */
+/** Refuses a hierarchy link that would loop (read in the write's transaction). */
 export async function checkNoLoop(w: Writer, edge: EdgeInput, paths: EdgePaths): Promise<void> {
-  if (!HIERARCHY_TYPES.has(edge.type)) return;
-  if (await wouldLoop(w.tx, edge.type, labelOfId(edge.from)!, edge.from, labelOfId(edge.to)!, edge.to)) {
-    throw new UserInputProblems([userError(paths.to, `${edge.to} is already part of ${edge.from}: ${edge.type} would loop`, 'CYCLE')]);
+  if (await wouldLoop(readQueryOf(w.tx), edge.type, edge.from, edge.to)) {
+    throw new UserInputProblems([userError(paths.to, loopMessage(edge.type, edge.from, edge.to), 'CYCLE')]);
   }
 }

@@ -10,7 +10,8 @@ import { runWrite, type Writer } from '../../changelog/writeTransaction.js';
 import { detachDelete, edgesOf, findDependents, matchAndLock, mergeAndLock, writeProperties } from './nodeCypher.js';
 import { mintId } from './mintId.js';
 import { applyPatch, inputProperties, PROTECTED_PROPERTIES, validateProperties, writableSpecs } from './propertyInput.js';
-import { assertNoErrors, userError, UserInputProblems, userProblemsOf, withArticle, type Dependent, type Path, type UserError } from './userErrors.js';
+import { assertNoErrors, userError, UserInputProblems, userProblemsOf, type Dependent, type Path, type UserError } from './userErrors.js';
+import { idProblem } from '../../validation/recordRules.js';
 
 /**
  * Node writes shared by every type: upsert (create or replace by id), update (set / unset some
@@ -141,10 +142,8 @@ export async function writePayload(
 
 /** An input id checked against the label; a user error when it is malformed or of another type. */
 export function checkId(label: Label, id: string, field: Path): UserError[] {
-  const actual = labelOfId(id);
-  if (!actual) return [userError(field, `"${id.slice(0, 80)}" is not a valid id: ids look like ${label.toLowerCase()}:some-name (lowercase letters, digits, hyphens)`)];
-  if (actual !== label) return [userError(field, `${id} is the id of ${withArticle(actual)}, not ${withArticle(label)}`, 'WRONG_TYPE')];
-  return [];
+  const problem = idProblem(label, id);
+  return problem ? [userError(field, problem.message, problem.code)] : [];
 }
 
 /** The id an upsert writes: the input's, or a new one minted from the name. */

@@ -1,15 +1,14 @@
-import type { z } from 'zod';
-import { propertiesSchema } from '../../bundle/bundleSchema.js';
+import { checkProperties } from '../../validation/propertyRules.js';
 import type { GraphModel, PropertySpec } from '../../model/graphModel.js';
 import type { Label } from '../../ids.js';
 import type { Properties } from '../../changelog/propertyValues.js';
-import { userError, zodUserErrors, type Path, type UserError } from './userErrors.js';
+import { problemsAsUserErrors, userError, type Path, type UserError } from './userErrors.js';
 
 /**
  * A mutation's input as bundle properties, and their validation. Inputs name properties as the model
  * does (schema/*.graphql: UpsertActorInput.kind is Actor.kind), so one mapping serves every type and
- * relationship. Validation is the bundle's (src/bundle/bundleSchema.ts, the importer's rules), plus the
- * rules below that relate two values or that only a hand-typed input needs.
+ * relationship. Validation is the importer's own (src/validation/propertyRules.ts): what one refuses, the
+ * other does.
  */
 
 /** Properties a mutation never takes from its input: kept as they are by upserts and updates. */
@@ -97,16 +96,6 @@ export function applyPatch(
   return { props, errors };
 }
 
-const schemas = new WeakMap<readonly PropertySpec[], z.ZodTypeAny>();
-function schemaOf(specs: readonly PropertySpec[]): z.ZodTypeAny {
-  let schema = schemas.get(specs);
-  if (!schema) {
-    schema = propertiesSchema([...specs]);
-    schemas.set(specs, schema);
-  }
-  return schema;
-}
-
 /** A bundle property path as the input's: a point's `locationPrecisionM` is the input's `location.precisionM`. */
 export function inputPath(specs: readonly PropertySpec[]): (path: Path) => Path {
   return (path) => {
@@ -116,52 +105,7 @@ export function inputPath(specs: readonly PropertySpec[]): (path: Path) => Path 
   };
 }
 
-const blank = (v: unknown) => typeof v === 'string' && v.trim() === '';
-/** Properties that name or say something and so must not be only spaces. */
-const NOT_BLANK = ['name', 'title', 'text', 'role', 'retractionReason'];
-
-interface PartialDate {
-  start: string;
-  end: string;
-}
-
-/** Rules beyond the bundle's, by property name (they mean the same on every type that has them). */
-function extraRules(props: Properties, at: (name: string, ...rest: Array<string | number>) => Path): UserError[] {
-  const errors: UserError[] = [];
-  for (const name of NOT_BLANK) if (blank(props[name])) errors.push(userError(at(name), 'must not be blank'));
-  const url = props.url;
-  if (typeof url === 'string' && !/^https?:\/\//i.test(url)) errors.push(userError(at('url'), 'must be an http or https URL'));
-  // A span that ends before it starts: validFrom/validTo of a statement, from/to of a membership.
-  for (const [from, to] of [
-    ['validFrom', 'validTo'],
-    ['from', 'to'],
-  ]) {
-    const a = props[from] as PartialDate | undefined;
-    const b = props[to] as PartialDate | undefined;
-    if (a?.start && b?.end && typeof a.start === 'string' && typeof b.end === 'string' && b.end < a.start) {
-      errors.push(userError(at(to), `must not end before ${from} starts (${b.end} < ${a.start})`));
-    }
-  }
-  // Where a quote stands in its source: both offsets or neither, in order, as long as the quote.
-  const { charStart, charEnd, quote } = props as { charStart?: unknown; charEnd?: unknown; quote?: unknown };
-  if ((charStart === undefined) !== (charEnd === undefined)) {
-    errors.push(userError(at(charStart === undefined ? 'charStart' : 'charEnd'), 'charStart and charEnd go together', 'REQUIRED'));
-  } else if (typeof charStart === 'number' && typeof charEnd === 'number') {
-    if (charEnd < charStart) errors.push(userError(at('charEnd'), 'must not be less than charStart'));
-    else if (typeof quote === 'string' && charEnd - charStart !== quote.length) {
-      errors.push(userError(at('charEnd'), `charEnd - charStart (${charEnd - charStart}) must be the quote's length (${quote.length})`));
-    }
-  }
-  return errors;
-}
-
-/** Every problem with bundle-form properties, as user errors under `prefix`. */
+/** Every problem with bundle-form properties (the rules of src/validation/propertyRules.ts), as user errors under `prefix`. */
 export function validateProperties(specs: readonly PropertySpec[], props: Properties, prefix: Path): UserError[] {
-  const rename = inputPath(specs);
-  const parsed = schemaOf(specs).safeParse(props);
-  const errors = parsed.success ? [] : zodUserErrors(parsed.error, prefix, rename);
-  // One message per field: a value the bundle rules already refuse (e.g. "not a url") is not refused twice.
-  const faulty = new Set(errors.map((e) => e.field.join('.')));
-  const extra = extraRules(props, (name, ...rest) => [...prefix, ...rename([name]), ...rest]).filter((e) => !faulty.has(e.field.join('.')));
-  return [...errors, ...extra];
+  return problemsAsUserErrors(checkProperties(specs, props).problems, prefix, inputPath(specs));
 }

@@ -1,5 +1,5 @@
-import type { ZodError } from 'zod';
 import type { UserErrorCode } from '../../generated/graphql.js';
+import type { Problem } from '../../validation/problem.js';
 
 /**
  * User errors: problems with a mutation's input the user can fix, returned in the payload's `userErrors`
@@ -28,9 +28,6 @@ export const userError = (field: Path, message: string, code: UserErrorCode = 'I
   code,
 });
 
-/** "a Place", "an Actor": for messages that name a label. */
-export const withArticle = (word: string) => `${/^[AEIOU]/i.test(word) ? 'an' : 'a'} ${word}`;
-
 /** Thrown to abandon a write (rolling back anything done so far) with errors for the payload. */
 export class UserInputProblems extends Error {
   override name = 'UserInputProblems';
@@ -48,15 +45,11 @@ export function assertNoErrors(errors: UserError[]): void {
 }
 
 /**
- * Zod issues as user errors under `prefix`; `rename` maps a property path to the input's (e.g. a point's
- * locationPrecisionM is the input's location.precisionM).
+ * Validation problems as user errors under `prefix`; `rename` maps a problem's path to the input's (e.g. a
+ * point's locationPrecisionM is the input's location.precisionM).
  */
-export function zodUserErrors(error: ZodError, prefix: Path, rename: (path: Path) => Path = (p) => p): UserError[] {
-  return error.issues.map((issue) => {
-    const path = rename(issue.path);
-    const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message;
-    return userError([...prefix, ...path], message, issue.code === 'invalid_type' && issue.received === 'undefined' ? 'REQUIRED' : 'INVALID');
-  });
+export function problemsAsUserErrors(problems: readonly Problem[], prefix: Path, rename: (path: Path) => Path = (p) => p): UserError[] {
+  return problems.map((p) => userError([...prefix, ...rename(p.path)], p.message, p.code));
 }
 
 /** The errors of a failed write, or rethrows what is not a user's problem. */

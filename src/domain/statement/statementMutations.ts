@@ -9,6 +9,7 @@ import { existingIds } from '../node/nodeCypher.js';
 import { checkId, failed, keepProtected, payloadNode, upsertId, writeNode, writePayload, type NodePayload } from '../node/nodeMutations.js';
 import { applyPatch, inputProperties, validateProperties, writableSpecs } from '../node/propertyInput.js';
 import { userError, UserInputProblems, type Path, type UserError } from '../node/userErrors.js';
+import { requiredEdge } from '../../validation/recordRules.js';
 
 /**
  * Statement mutations (schema/statement.graphql). A statement is written with its speaker, sources and
@@ -17,7 +18,7 @@ import { userError, UserInputProblems, type Path, type UserError } from '../node
  * are never deleted; retractStatement marks them withdrawn and keeps the claim and its edges.
  */
 
-const LABEL = 'Statement';
+const LABEL = 'Statement' as const;
 
 interface SourceInput {
   sourceId: string;
@@ -87,7 +88,7 @@ async function upsertStatement(_: unknown, { input }: { input: UpsertInput }, ct
     planEdge(model, 'REPORTED_IN', id, s.sourceId, { ...s }, ['input', 'sources', i, 'sourceId'], ['input', 'sources', i]),
   );
   const about = (input.about ?? []).map((s, i) => planEdge(model, 'ABOUT', id, s.id, { role: s.role }, ['input', 'about', i, 'id'], ['input', 'about', i]));
-  if (!sources.length) errors.push(userError(['input', 'sources'], 'a statement needs at least one source', 'REQUIRED'));
+  if (!sources.length) errors.push(userError(['input', 'sources'], requiredEdge(LABEL, 'REPORTED_IN')!.message, 'REQUIRED'));
   errors.push(...edgeErrors(model, [...speaker, ...onBehalf, ...sources, ...about]));
   errors.push(...duplicates(input.sources, (s) => s.sourceId, (i) => ['input', 'sources', i, 'sourceId'], 'this source'));
   errors.push(...duplicates(input.about ?? [], (s) => `${s.id}|${s.role}`, (i) => ['input', 'about', i, 'id'], 'this subject with this role'));
@@ -115,7 +116,7 @@ async function updateStatement(_: unknown, { input }: { input: UpdateInput }, ct
   const { id, set, unset } = input;
   const errors = [...checkId(LABEL, id, ['input', 'id']), ...applyPatch(specs, {}, set, unset, ['input']).errors];
   const planned: Array<{ type: string; edges: PlannedEdge[] }> = [];
-  if (set?.speakerId === null) errors.push(userError(['input', 'set', 'speakerId'], 'a statement must name its speaker', 'REQUIRED'));
+  if (set?.speakerId === null) errors.push(userError(['input', 'set', 'speakerId'], requiredEdge(LABEL, 'MADE_BY')!.message, 'REQUIRED'));
   else if (set?.speakerId !== undefined) {
     planned.push({ type: 'MADE_BY', edges: [planEdge(model, 'MADE_BY', id, set.speakerId, {}, ['input', 'set', 'speakerId'], ['input', 'set'])] });
   }

@@ -1,0 +1,317 @@
+import { labelOfId, type Label } from '../ids.js';
+import type { GraphModel } from '../model/graphModel.js';
+import type { UserErrorCode } from '../generated/graphql.js';
+import { HIERARCHY_TYPES, loopMessage, REQUIRED_EDGES, singleValuedField } from './recordRules.js';
+
+/**
+ * The rules that span records, applied over what a write brings AND what is already stored:
+ *   - a single-valued relationship (a place's or unit's parent, a statement's speaker, …) has one target;
+ *   - a hierarchy (PART_OF) never loops, whether the loop is all new or half new and half stored;
+ *   - a node keeps the relationships it must have (a statement its speaker and a source), given here or
+ *     already stored.
+ * A mutation checks the one relationship it writes (`wouldLoop`; a single-valued link replaces the old
+ * one, and a statement is written with its speaker and sources); an import feeds every record to a
+ * GraphRules and asks it once, after the last record and before the first write. Stored data is read
+ * with parameterised queries in UNWIND chunks: the ends of what is given, and the hierarchy above them,
+ * never the whole graph; what GraphRules keeps grows with the number of relationships of these few types,
+ * not with the size of the records.
+ */
+
+/** Runs one read-only, parameterised query; rows as plain objects. */
+export type ReadQuery = (cypher: string, params: Record<string, unknown>) => Promise<Array<Record<string, unknown>>>;
+
+interface Runs {
+  run(cypher: string, params: Record<string, unknown>): Promise<{ records: Array<{ toObject(): Record<string, unknown> }> }>;
+}
+
+/** A ReadQuery over a transaction (a mutation's, so it sees what the mutation has written so far) or anything that runs Cypher. */
+export const readQueryOf =
+  (runner: Runs): ReadQuery =>
+  async (cypher, params) =>
+    (await runner.run(cypher, params)).records.map((r) => r.toObject());
+
+/** Ids per stored-data query. */
+export const LOOKUP_CHUNK = 5000;
+
+const q = (name: string) => `\`${name}\``;
+
+function* chunks<T>(items: Iterable<T>, size = LOOKUP_CHUNK): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+/** True when linking `from` -[type]-> `to` would close a loop: `from` is already above `to` (stops at the first path found). */
+export async function wouldLoop(read: ReadQuery, type: string, from: string, to: string): Promise<boolean> {
+  const label = labelOfId(to);
+  if (!HIERARCHY_TYPES.has(type) || !label || labelOfId(from) !== label) return false;
+  const rows = await read(
+    `MATCH (b:${q(label)} {id: $to})
+     RETURN EXISTS { MATCH (b)-[:${q(type)}*1..]->(a:${q(label)} {id: $from}) } AS loops`,
+    { from, to },
+  );
+  return rows[0]?.loops === true;
+}
+
+/**
+ * The stored `type` relationships of `ids` and of everything above them, walked up one level per round
+ * (each round one query per chunk of ids), every node read once: rows and memory grow with the nodes
+ * above, never with the number of paths to them.
+ */
+export async function storedAbove(read: ReadQuery, type: string, label: Label, ids: Iterable<string>): Promise<Map<string, string[]>> {
+  const above = new Map<string, string[]>();
+  const seen = new Set<string>(ids);
+  let frontier = [...seen];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const chunk of chunks(frontier)) {
+      const rows = await read(
+        `UNWIND $ids AS id
+         MATCH (:${q(label)} {id: id})-[:${q(type)}]->(parent:${q(label)})
+         RETURN id, parent.id AS parent`,
+        { ids: chunk },
+      );
+      for (const row of rows) {
+        const id = row.id as string;
+        const parent = row.parent as string;
+        const list = above.get(id);
+        if (list) list.push(parent);
+        else above.set(id, [parent]);
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          next.push(parent);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return above;
+}
+
+/**
+ * Loops of a directed graph, one per back edge a depth-first walk meets (every part of the graph that
+ * loops gives at least one), each listed node by node from where the walk entered it; at most `limit`.
+ * Iterative: no depth overflows the stack.
+ */
+export function findCycles(adjacency: ReadonlyMap<string, readonly string[]>, limit = Infinity): string[][] {
+  const done = new Set<string>();
+  const cycles: string[][] = [];
+  for (const root of adjacency.keys()) {
+    if (done.has(root)) continue;
+    const stack: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
+    const onStack = new Map<string, number>([[root, 0]]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const out = adjacency.get(top.node) ?? [];
+      if (top.next < out.length) {
+        const to = out[top.next++];
+        const at = onStack.get(to);
+        if (at !== undefined) {
+          cycles.push(stack.slice(at).map((f) => f.node));
+          if (cycles.length >= limit) return cycles;
+        } else if (!done.has(to)) {
+          onStack.set(to, stack.length);
+          stack.push({ node: to, next: 0 });
+        }
+      } else {
+        stack.pop();
+        onStack.delete(top.node);
+        done.add(top.node);
+      }
+    }
+  }
+  return cycles;
+}
+
+export interface GraphProblem<W> {
+  /** Where to report it: what the caller gave with the record (for an import, its file, line and field). */
+  at: W;
+  message: string;
+  code: UserErrorCode;
+}
+
+interface HierarchyEdge<W> {
+  to: string;
+  at: W;
+  seq: number;
+}
+interface HierarchyGroup<W> {
+  type: string;
+  label: Label;
+  /** By child: its parents given (a second one is refused too, but may also close a loop worth naming). */
+  edges: Map<string, Array<HierarchyEdge<W>>>;
+}
+
+/** Loops reported per hierarchy, at most (each is refused; a few name the problem). */
+const MAX_LOOPS = 100;
+
+/**
+ * Collects the records of one write (nodes, then or interleaved with relationships, each once) and
+ * checks the rules above over them and the stored graph. `W` is the caller's note of where a record is.
+ */
+export class GraphRules<W> {
+  private readonly problems: Array<GraphProblem<W>> = [];
+  /** Single-valued relationships given: `${type} ${from}` → the target and where. */
+  private readonly single = new Map<string, { type: string; from: string; to: string; field: string; at: W }>();
+  /** Hierarchy relationships given, by `${type} ${label}`, then by child. */
+  private readonly hierarchy = new Map<string, HierarchyGroup<W>>();
+  /** Nodes given whose label requires relationships, with where (their id). */
+  private readonly needy = new Map<string, { label: Label; at: W }>();
+  /** For each required relationship type: the nodes given one. */
+  private readonly givenFrom = new Map<string, Set<string>>();
+  private seq = 0;
+
+  constructor(private readonly model: GraphModel) {}
+
+  /** A node record; `at` points at its id. */
+  node(label: Label, id: string, at: W): void {
+    if (REQUIRED_EDGES[label]) this.needy.set(id, { label, at });
+  }
+
+  /** A relationship record (valid, between well-formed ids); `at` points at its `to`. */
+  edge(type: string, from: string, to: string, at: W): void {
+    const fromLabel = labelOfId(from)!;
+    if (REQUIRED_EDGES[fromLabel]?.some((r) => r.type === type)) {
+      let set = this.givenFrom.get(type);
+      if (!set) this.givenFrom.set(type, (set = new Set()));
+      set.add(from);
+    }
+    const field = singleValuedField(this.model, type, fromLabel);
+    if (field) {
+      const key = `${type} ${from}`;
+      const first = this.single.get(key);
+      if (first && first.to !== to) {
+        this.problems.push({ at, message: `${from} already has its ${field} (${type} ${first.to}) in this input; it can have only one`, code: 'INVALID' });
+      } else if (!first) this.single.set(key, { type, from, to, field, at });
+    }
+    if (HIERARCHY_TYPES.has(type) && labelOfId(to) === fromLabel) {
+      const groupKey = `${type} ${fromLabel}`;
+      let group = this.hierarchy.get(groupKey);
+      if (!group) this.hierarchy.set(groupKey, (group = { type, label: fromLabel, edges: new Map() }));
+      const edge = { to, at, seq: this.seq++ };
+      const list = group.edges.get(from);
+      if (list) list.push(edge);
+      else group.edges.set(from, [edge]);
+    }
+  }
+
+  /** The problems the records decide alone (a second target given, a loop made only of what is given). */
+  given(): Array<GraphProblem<W>> {
+    return [...this.problems, ...[...this.hierarchy.values()].flatMap((group) => this.loops(group, new Map()))];
+  }
+
+  /** Every problem, in the records given and against the stored graph (read with `read`). */
+  async check(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
+    const problems = [...this.problems, ...(await this.storedTargets(read)), ...(await this.missingRequired(read))];
+    for (const group of this.hierarchy.values()) {
+      // Every stored relationship above the nodes given: with those given, the whole hierarchy a loop could run through.
+      const ends = new Set(group.edges.keys());
+      for (const list of group.edges.values()) for (const e of list) ends.add(e.to);
+      problems.push(...this.loops(group, await storedAbove(read, group.type, group.label, ends)));
+    }
+    return problems;
+  }
+
+  /** Single-valued relationships whose node already has another target stored. */
+  private async storedTargets(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
+    const problems: Array<GraphProblem<W>> = [];
+    const groups = new Map<string, Array<{ from: string; to: string; field: string; at: W }>>();
+    for (const s of this.single.values()) {
+      const key = `${s.type} ${labelOfId(s.from)}`;
+      const list = groups.get(key);
+      if (list) list.push(s);
+      else groups.set(key, [s]);
+    }
+    for (const [key, list] of groups) {
+      const [type, label] = key.split(' ');
+      for (const chunk of chunks(list)) {
+        const byFrom = new Map(chunk.map((s) => [s.from, s]));
+        const rows = await read(
+          `UNWIND $rows AS row
+           MATCH (a:${q(label)} {id: row.from})-[:${q(type)}]->(b)
+           WHERE b.id <> row.to
+           RETURN row.from AS from, b.id AS other ORDER BY from, other`,
+          { rows: chunk.map((s) => ({ from: s.from, to: s.to })) },
+        );
+        for (const row of rows) {
+          const s = byFrom.get(row.from as string)!;
+          problems.push({
+            at: s.at,
+            message: `${s.from} already has its ${s.field} (${type} ${String(row.other)}) in the database; it can have only one (an import never removes a relationship: unlink that one first)`,
+            code: 'INVALID',
+          });
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Nodes that would be left without a relationship they must have: not given, and not stored. */
+  private async missingRequired(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
+    const problems: Array<GraphProblem<W>> = [];
+    for (const [label, rules] of Object.entries(REQUIRED_EDGES) as Array<[Label, NonNullable<(typeof REQUIRED_EDGES)[Label]>]>) {
+      for (const rule of rules) {
+        const given = this.givenFrom.get(rule.type);
+        const lacking = (function* (needy: Map<string, { label: Label; at: W }>) {
+          for (const [id, n] of needy) if (n.label === label && !given?.has(id)) yield id;
+        })(this.needy);
+        for (const ids of chunks(lacking)) {
+          const rows = await read(
+            `UNWIND $ids AS id
+             OPTIONAL MATCH (n:${q(label)} {id: id})
+             RETURN id, n IS NOT NULL AND EXISTS { (n)-[:${q(rule.type)}]->() } AS stored`,
+            { ids },
+          );
+          for (const row of rows) {
+            if (row.stored === true) continue;
+            const id = row.id as string;
+            problems.push({
+              at: this.needy.get(id)!.at,
+              message: `${id} has no ${rule.noun} (${rule.type}): ${rule.message}; give one in the input, or have it stored already`,
+              code: 'REQUIRED',
+            });
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Loops of one hierarchy: the relationships given with those stored above them (`stored`: child → parents). */
+  private loops(group: HierarchyGroup<W>, stored: ReadonlyMap<string, readonly string[]>): Array<GraphProblem<W>> {
+    const adjacency = new Map<string, string[]>();
+    for (const [child, parents] of stored) adjacency.set(child, [...parents]);
+    for (const [child, given] of group.edges) {
+      const list = adjacency.get(child) ?? [];
+      for (const e of given) if (!list.includes(e.to)) list.push(e.to);
+      adjacency.set(child, list);
+    }
+    const isStored = (from: string, to: string) => stored.get(from)?.includes(to) ?? false;
+    const problems: Array<GraphProblem<W>> = [];
+    const blamed = new Set<HierarchyEdge<W>>();
+    for (const cycle of findCycles(adjacency, MAX_LOOPS)) {
+      // Blame the relationship given last on the loop among those not stored yet: the one that closes it.
+      let worst: { from: string; edge: HierarchyEdge<W>; isNew: boolean } | null = null;
+      for (let i = 0; i < cycle.length; i++) {
+        const from = cycle[i];
+        const to = cycle[(i + 1) % cycle.length];
+        const edge = group.edges.get(from)?.find((e) => e.to === to);
+        if (!edge) continue;
+        const isNew = !isStored(from, edge.to);
+        if (!worst || (isNew && !worst.isNew) || (isNew === worst.isNew && edge.seq > worst.edge.seq)) worst = { from, edge, isNew };
+      }
+      if (!worst || blamed.has(worst.edge)) continue; // a loop of stored relationships only is not this write's
+      blamed.add(worst.edge);
+      const start = cycle.indexOf(worst.from);
+      const loop = [...cycle.slice(start), ...cycle.slice(0, start), worst.from].join(' → ');
+      problems.push({ at: worst.edge.at, message: `${loopMessage(group.type, worst.from, worst.edge.to)} (${loop})`, code: 'CYCLE' });
+    }
+    return problems;
+  }
+}

@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import type { GraphQLError } from 'graphql';
 import type { Label } from '../ids.js';
+import { forbidden } from './accessErrors.js';
 import { isMarking } from './principal.js';
 import { MARKED_LABELS, type Visibility } from './visibility.js';
 
@@ -11,11 +11,6 @@ import { MARKED_LABELS, type Visibility } from './visibility.js';
  * nothing about what is stored.
  */
 
-/** A 403 in GraphQL's error shape; Apollo sends extensions.http as the response's status. */
-export function markingForbidden(message: string, extensions: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN, ...extensions, http: { status: 403 } } });
-}
-
 /**
  * Refuses a marking above the writer's clearance. `marking` is what the input asks for (absent: CLEAR);
  * `argument` is where it is in the input (input.marking, input.set.marking), `field` the mutation.
@@ -24,7 +19,7 @@ export function requireWritableMarking(visibility: Visibility, label: Label, mar
   if (!MARKED_LABELS.includes(label) || marking === undefined || marking === null) return;
   // An unknown value is the input validation's to report (BAD_USER_INPUT), not a refusal.
   if (!isMarking(marking) || visibility.sees(marking)) return;
-  throw markingForbidden(`${argument}: ${marking} is above the writer's clearance (${visibility.clearance}); a ${label.toLowerCase()} may be marked at most ${visibility.clearance}.`, {
+  throw forbidden(`${argument}: ${marking} is above the writer's clearance (${visibility.clearance}); a ${label.toLowerCase()} may be marked at most ${visibility.clearance}.`, {
     argument,
     field,
     clearance: visibility.clearance,
@@ -36,5 +31,5 @@ export function requireWritableMarking(visibility: Visibility, label: Label, mar
  * is, not its marking), and without writing anything.
  */
 export function hiddenNodeForbidden(id: string, argument: string, field: string): GraphQLError {
-  return markingForbidden(`${argument}: ${id} cannot be written by this principal.`, { argument, field });
+  return forbidden(`${argument}: ${id} cannot be written by this principal.`, { argument, field });
 }

@@ -2,10 +2,10 @@ import { createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { GraphModel } from '../model/graphModel.js';
-import type { Principal } from '../auth/principal.js';
 import type { Database } from '../neo4j/database.js';
 import { ARRAY_DELIMITER } from '../bundle/csvColumns.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
+import type { Principal } from '../auth/principal.js';
 import { STREAM_FORMATS, type ExportFormat } from './formats/index.js';
 import { csvParts, csvPartSerializer, type CsvPart } from './formats/csv.js';
 import { listDelimiterQueries, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
@@ -32,7 +32,7 @@ export async function* chunked(parts: AsyncIterable<string>, size = 64 * 1024): 
   if (length) yield buffer.join('');
 }
 
-/** An export in one of the single-stream formats, as text, streamed from Neo4j. */
+/** An export in one of the single-stream formats, as text, streamed from Neo4j (of what the selection's principal may see). */
 export async function* exportText(
   db: Database,
   model: GraphModel,
@@ -56,8 +56,14 @@ export async function* exportText(
   yield serializer.end(counts);
 }
 
-/** One file of a CSV export, as text, streamed from Neo4j. */
-export async function* exportCsvPart(db: Database, model: GraphModel, selection: ResolvedSelection, part: CsvPart, onRecord?: OnRecord): AsyncGenerator<string> {
+/** One file of a CSV export, as text, streamed from Neo4j (of what the selection's principal may see). */
+export async function* exportCsvPart(
+  db: Database,
+  model: GraphModel,
+  selection: ResolvedSelection,
+  part: CsvPart,
+  onRecord?: OnRecord,
+): AsyncGenerator<string> {
   const serializer = csvPartSerializer(part);
   yield serializer.begin();
   const only = part.kind === 'nodes' ? { labels: [part.owner as BundleNode['label']] } : { types: [part.owner] };
@@ -94,7 +100,7 @@ async function close(stream: WriteStream): Promise<void> {
 
 /**
  * Writes an export to `out`: a file for the stream formats, a directory (created if needed) of one file
- * per label and per relationship type for CSV. Returns what was written.
+ * per label and per relationship type for CSV, of what the selection's principal may see. Returns what was written.
  */
 export async function exportToPath(
   db: Database,

@@ -1,9 +1,9 @@
 import { labelOfId, type Label } from '../ids.js';
-import type { Principal } from '../auth/principal.js';
 import { Visibility } from '../auth/visibility.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { Database, Deadline } from '../neo4j/database.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
+import type { Principal } from '../auth/principal.js';
 import { exportedValues } from './exportValues.js';
 import { exportQueries, parseSelection, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
 

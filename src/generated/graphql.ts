@@ -809,6 +809,7 @@ export type MentionRelationFilter = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -927,6 +928,7 @@ export type Mutation = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteActorArgs = {
   input: DeleteInput;
@@ -944,6 +946,7 @@ export type MutationDeleteActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeletePlaceArgs = {
   input: DeleteInput;
@@ -961,6 +964,7 @@ export type MutationDeletePlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteSourceArgs = {
   input: DeleteInput;
@@ -978,6 +982,7 @@ export type MutationDeleteSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteUnitArgs = {
   input: DeleteInput;
@@ -995,6 +1000,7 @@ export type MutationDeleteUnitArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkArgs = {
   input: LinkInput;
@@ -1012,6 +1018,7 @@ export type MutationLinkArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkGeolocationArgs = {
   input: LinkGeolocationInput;
@@ -1029,6 +1036,7 @@ export type MutationLinkGeolocationArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkMembershipArgs = {
   input: LinkMembershipInput;
@@ -1046,6 +1054,7 @@ export type MutationLinkMembershipArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementSourceArgs = {
   input: LinkStatementSourceInput;
@@ -1063,6 +1072,7 @@ export type MutationLinkStatementSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementStanceArgs = {
   input: LinkStatementStanceInput;
@@ -1080,6 +1090,7 @@ export type MutationLinkStatementStanceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementSubjectArgs = {
   input: LinkStatementSubjectInput;
@@ -1097,6 +1108,7 @@ export type MutationLinkStatementSubjectArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationRetractStatementArgs = {
   input: RetractStatementInput;
@@ -1114,6 +1126,7 @@ export type MutationRetractStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUnlinkArgs = {
   input: UnlinkInput;
@@ -1131,6 +1144,7 @@ export type MutationUnlinkArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateActorArgs = {
   input: UpdateActorInput;
@@ -1148,6 +1162,7 @@ export type MutationUpdateActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdatePlaceArgs = {
   input: UpdatePlaceInput;
@@ -1165,6 +1180,7 @@ export type MutationUpdatePlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateSourceArgs = {
   input: UpdateSourceInput;
@@ -1182,6 +1198,7 @@ export type MutationUpdateSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateStatementArgs = {
   input: UpdateStatementInput;
@@ -1199,6 +1216,7 @@ export type MutationUpdateStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateUnitArgs = {
   input: UpdateUnitInput;
@@ -1216,6 +1234,7 @@ export type MutationUpdateUnitArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertActorArgs = {
   input: UpsertActorInput;
@@ -1233,6 +1252,7 @@ export type MutationUpsertActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertPlaceArgs = {
   input: UpsertPlaceInput;
@@ -1250,6 +1270,7 @@ export type MutationUpsertPlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertSourceArgs = {
   input: UpsertSourceInput;
@@ -1267,6 +1288,7 @@ export type MutationUpsertSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertStatementArgs = {
   input: UpsertStatementInput;
@@ -1284,6 +1306,7 @@ export type MutationUpsertStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertUnitArgs = {
   input: UpsertUnitInput;
@@ -1653,7 +1676,8 @@ export type Query = {
    * 5000) and a row cap. Anything that writes, reaches outside the database or administers it is FORBIDDEN:
    * write clauses, LOAD CSV, USE, CALL … IN TRANSACTIONS, administration commands, and procedures other than
    * read-only ones. `params` is a JSON object of query parameters; whole numbers are sent as integers.
-   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off.
+   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off. Admins only:
+   * Cypher reads past every marking.
    */
   cypher: CypherResult;
   /**
@@ -1966,6 +1990,15 @@ export type RetractStatementInput = {
   /** Why it is retracted. */
   reason: Scalars['String']['input'];
 };
+
+/** What a principal may do. Each role may do everything the roles before it may. */
+export type Role =
+  /** Also the read-only `cypher` field (which no marking can filter) and API keys. */
+  | 'ADMIN'
+  /** Also every mutation, and imports. */
+  | 'EDITOR'
+  /** Every query and export, of what its clearance lets it see. */
+  | 'READER';
 
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -3179,6 +3212,7 @@ export type ResolversTypes = {
   Reliability: ResolverTypeWrapper<Row>;
   ReliabilityFilter: ResolverTypeWrapper<Row>;
   RetractStatementInput: ResolverTypeWrapper<Row>;
+  Role: ResolverTypeWrapper<Row>;
   SearchConnection: ResolverTypeWrapper<Row>;
   SearchEdge: ResolverTypeWrapper<Row>;
   SearchSyntax: ResolverTypeWrapper<Row>;
@@ -3466,6 +3500,12 @@ export type RelationDirectiveArgs = {
 };
 
 export type RelationDirectiveResolver<Result, Parent, ContextType = Context, Args = RelationDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresDirectiveArgs = {
+  role: Role;
+};
+
+export type RequiresDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4155,4 +4195,5 @@ export type DirectiveResolvers<ContextType = Context> = {
   default?: DefaultDirectiveResolver<any, any, ContextType>;
   ordered?: OrderedDirectiveResolver<any, any, ContextType>;
   relation?: RelationDirectiveResolver<any, any, ContextType>;
+  requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

@@ -21,7 +21,9 @@ import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
 import { mediaTypeOf } from './httpErrors.js';
-import { ANONYMOUS_READER, type Principal } from '../auth/principal.js';
+import { requestPrincipal } from '../auth/authenticationMiddleware.js';
+import { roleAtLeast } from '../auth/principal.js';
+import { wwwAuthenticate } from '../auth/accessErrors.js';
 
 /**
  * Bulk exchange over HTTP, beside /graphql:
@@ -31,6 +33,8 @@ import { ANONYMOUS_READER, type Principal } from '../auth/principal.js';
  *   GET|POST /export        a subgraph, streamed chunked in any export format; CSV is a ZIP of the files
  *                           (or one of them with ?part=nodes_Place.csv).
  * Errors answer in GraphQL's shape: {errors: [{message, extensions: {code, …where}}]}.
+ * Both sit behind authenticationMiddleware (res.locals.principal): importing needs the editor role, and
+ * the change log records the principal's name; an export is of what the principal may see.
  */
 
 export interface ExchangeRouteOptions {
@@ -205,6 +209,17 @@ export function mountExchangeRoutes(
   { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
 ): void {
   app.post('/import', async (req, res) => {
+    // Decided before the body is read: a reader's bundle is never spooled, parsed or validated.
+    const principal = requestPrincipal(res);
+    if (!roleAtLeast(principal, 'editor')) {
+      if (principal.kind === 'anonymous') {
+        return send(res, {
+          ...fail(401, ErrorCode.UNAUTHENTICATED, 'Importing needs the editor role: authenticate with an API key or token (Authorization: Bearer …).'),
+          headers: { 'WWW-Authenticate': wwwAuthenticate(false) },
+        });
+      }
+      return send(res, fail(403, ErrorCode.FORBIDDEN, `Importing needs the editor role; ${principal.name} is a ${principal.role}.`, { requiredRole: 'editor' }));
+    }
     const unknown = Object.keys(req.query).filter((k) => !KNOWN_IMPORT_PARAMS.has(k));
     if (unknown.length) return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `Unknown parameter ${unknown[0]}.`, { argument: unknown[0] }));
     // The format is the body's media type. None of these is a type an HTML form or a "simple" cross-site
@@ -251,13 +266,7 @@ export function mountExchangeRoutes(
       }
       const source = format === 'csv' ? await csvFilesSource([file], model) : recordFileSource(file, format, 'body');
       // The importer writes only what it may see (records above its clearance refuse the import whole).
-      const principal = (res.locals.principal as Principal | undefined) ?? ANONYMOUS_READER;
-      const report = await importRecords(db, model, source, {
-        batchSize,
-        dryRun,
-        who: writerOf({ user: req.header('x-claimgraph-user') ?? undefined }),
-        visibility: Visibility.of(principal),
-      });
+      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }), visibility: Visibility.of(principal) });
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
       const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
@@ -273,6 +282,8 @@ export function mountExchangeRoutes(
   });
 
   const exportHandler = async (req: express.Request, res: express.Response) => {
+    // Every role may export; what the principal may see is all the export holds.
+    const principal = requestPrincipal(res);
     const input: Record<string, unknown> =
       req.method === 'POST' ? { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) } : (req.query as Record<string, unknown>);
     if (req.method === 'POST' && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
@@ -291,8 +302,6 @@ export function mountExchangeRoutes(
     }
     let started = false;
     try {
-      // The export keeps to what the caller may see (authentication puts the principal in res.locals).
-      const principal = (res.locals.principal as Principal | undefined) ?? ANONYMOUS_READER;
       const selection = await resolveSelection(db, selectionOf(input), principal);
       if (format === 'csv') await checkCsvExportable(db, model, selection);
       const base = 'claimgraph-export';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
 import type { Selection } from '../../src/export/selection.js';
-import { countQueries, createHarness, model, type Harness } from '../harness.js';
+import { countQueries, createHarness, model, startTestServer, testKey, type Harness, type TestServer } from '../harness.js';
 import { exportString } from '../exchange.js';
 import { A, AMBER_EDITOR, CLEAR_READER, GREEN_READER, markingFixture, MARKED, P, RED_ADMIN, resetToMarkingFixture, S, sees, SRC, visibleTo } from '../markingFixture.js';
 
@@ -13,16 +13,40 @@ import { A, AMBER_EDITOR, CLEAR_READER, GREEN_READER, markingFixture, MARKED, P,
  */
 
 let h: Harness;
+let server: TestServer;
+/** The Authorization header of a real API key of each principal's role and clearance (anonymous: none). */
+const headersOf = new Map<Principal, Record<string, string>>();
 beforeAll(async () => {
   h = await createHarness({ reset: false });
   await resetToMarkingFixture(h.db);
+  server = await startTestServer(h, 'anonymous');
+  headersOf.set(CLEAR_READER, {});
+  for (const p of [GREEN_READER, AMBER_EDITOR, RED_ADMIN]) headersOf.set(p, (await testKey(h.db, p.role, p.clearance)).headers);
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await server?.stop();
+  await h?.close();
+});
 
 const PRINCIPALS: Principal[] = [CLEAR_READER, GREEN_READER, AMBER_EDITOR, RED_ADMIN];
+const base = () => server.url.replace(/\/graphql$/, '');
 
-/** Runs a query as `principal`; it must succeed. */
-const ask = (principal: Principal, query: string, variables: Record<string, unknown> = {}) => h.data(query, variables, principal);
+/** POSTs a GraphQL request over HTTP with the principal's key; returns the status and the body. */
+async function post(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headersOf.get(principal)! },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+}
+
+/** Runs a query over HTTP as `principal`; it must succeed. */
+async function ask(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
+  const { status, body } = await post(principal, query, variables);
+  if (status !== 200 || body.errors?.length) throw new Error(`HTTP ${status}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
 
 const ALL_NODES = markingFixture.nodes.map((n) => n.id).sort();
 const ALL_STATEMENTS = Object.values(S).sort();
@@ -361,9 +385,28 @@ describe.each(PRINCIPALS.map((p) => [`${p.name} (${p.clearance})`, p] as const))
     // Markings travel with the records (CLEAR, the default, is left out as it is never stored).
     for (const n of whole.nodes) expect(n.properties.marking).toBe(MARKED[n.id] && MARKED[n.id] !== 'CLEAR' ? MARKED[n.id] : undefined);
 
-    const hiddenSeed = await h.run(query, { selection: { seeds: [SRC.redRelay] } }, principal);
-    if (sees(c, SRC.redRelay)) expect(hiddenSeed.errors).toBeUndefined();
-    else expect(hiddenSeed.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    // A seed it may not see is as unknown as one that does not exist.
+    const hiddenSeed = await post(principal, query, { selection: { seeds: [SRC.redRelay] } });
+    const unknownSeed = await post(principal, query, { selection: { seeds: ['source:no-such-source'] } });
+    expect(unknownSeed.status).toBe(404);
+    if (sees(c, SRC.redRelay)) expect(hiddenSeed.status).toBe(200);
+    else {
+      expect(hiddenSeed.status).toBe(404);
+      expect(hiddenSeed.body.errors?.[0].message.replace(SRC.redRelay, 'ID')).toBe(unknownSeed.body.errors?.[0].message.replace('source:no-such-source', 'ID'));
+    }
+  });
+
+  it('GET /export streams only what its key may see, markings included; a hidden seed is 404', async () => {
+    const response = await fetch(`${base()}/export?format=ndjson`, { headers: headersOf.get(principal) });
+    expect(response.status).toBe(200);
+    const records = (await response.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const nodes = records.filter((r) => r.label);
+    expect(nodes.map((n) => n.id).sort()).toEqual(ALL_NODES.filter((id) => sees(c, id)));
+    expect(records.filter((r) => r.type).map(key).sort()).toEqual(visibleEdges(c));
+    for (const n of nodes) expect(n.properties.marking).toBe(MARKED[n.id] && MARKED[n.id] !== 'CLEAR' ? MARKED[n.id] : undefined);
+    const seeded = await fetch(`${base()}/export?format=json&seed=${encodeURIComponent(SRC.amberPartner)}&depth=1`, { headers: headersOf.get(principal) });
+    expect(seeded.status).toBe(sees(c, SRC.amberPartner) ? 200 : 404);
+    await seeded.body?.cancel();
   });
 
   it('export selections: seeds reach nothing through a hidden node; a statement filter selects no hidden statement', async () => {
@@ -384,11 +427,14 @@ describe.each(PRINCIPALS.map((p) => [`${p.name} (${p.clearance})`, p] as const))
 describe('the predicate is in the Cypher', () => {
   it('a RED admin gets no predicate at all; lesser clearances get one parameterised predicate', async () => {
     const query = `{ statements(first: 5) { totalCount edges { node { id sources { totalCount } } } } }`;
-    const admin = await countQueries(h.db, () => ask(RED_ADMIN, query));
-    expect(admin.queries.join('\n')).not.toMatch(/marking/i);
-    const reader = await countQueries(h.db, () => ask(CLEAR_READER, query));
-    expect(reader.queries).toHaveLength(1);
-    expect(reader.queries[0]).toMatch(/coalesce\(\w+\.marking, 'CLEAR'\) IN \$visibleMarkings/);
+    // (the key's own lookup is a query too: only the graph's are looked at)
+    const graphQueries = (queries: string[]) => queries.filter((q) => q.includes('Statement'));
+    const admin = graphQueries((await countQueries(h.db, () => ask(RED_ADMIN, query))).queries);
+    expect(admin).toHaveLength(1);
+    expect(admin[0]).not.toMatch(/marking/i);
+    const reader = graphQueries((await countQueries(h.db, () => ask(CLEAR_READER, query))).queries);
+    expect(reader).toHaveLength(1);
+    expect(reader[0]).toMatch(/coalesce\(\w+\.marking, 'CLEAR'\) IN \$visibleMarkings/);
   });
 
   it('the same request by two clearances is two cached plans, never one', async () => {

@@ -34,7 +34,8 @@ function dbHits(plan: { dbHits?: number | { toNumber(): number }; children?: unk
 }
 
 const READS: Array<[string, string]> = [
-  ['list, first page', `{ statements(first: 20) { totalCount edges { node { id text } } } }`],
+  ['list, first page', `{ statements(first: 20) { edges { node { id text } } } }`],
+  ['list, first page + totalCount', `{ statements(first: 20) { totalCount edges { node { id text } } } }`],
   ['list, filtered', `{ statements(first: 20, where: { text: { startsWith: "claim 1" } }) { totalCount edges { node { id } } } }`],
   ['nested, first page', `{ place(id: "place:bench") { statements(first: 20) { totalCount edges { role node { id text } } } } }`],
   ['nested in a list', `{ places(first: 5) { edges { node { statements(first: 20) { totalCount edges { node { id sources { totalCount } } } } } } } }`],

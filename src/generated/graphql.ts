@@ -459,14 +459,16 @@ export type DeletePayload = {
 
 /**
  * A record that depends on a node and so keeps it from being deleted: a relationship of type
- * `relationship` from the node `id` (a statement whose speaker it is, a place that is part of it, …).
+ * `relationship` from the node `nodeId` (a statement whose speaker it is, a place that is part of it, …).
+ * It has no \`id\` of its own: a node may be a dependent by several relationships, and a client cache keyed by
+ * id must keep each one.
  */
 export type Dependent = {
   __typename?: 'Dependent';
-  id: Scalars['ID']['output'];
   label: NodeLabel;
   /** The dependent's name, title or text, for showing the refusal. */
   name?: Maybe<Scalars['String']['output']>;
+  nodeId: Scalars['ID']['output'];
   relationship: RelationshipType;
 };
 
@@ -1929,10 +1931,14 @@ export type RecordedState = {
   edges: Array<GraphEdge>;
   /** False when the node did not exist then (not yet created, or deleted). */
   exists: Scalars['Boolean']['output'];
-  id: Scalars['ID']['output'];
   label: NodeLabel;
   /** The last change recorded at or before that time; null when there is none in the log. */
   lastChange?: Maybe<Change>;
+  /**
+   * The id of the node this is a state of. Not an \`id\`: the same node has a state at every time, and a
+   * client cache keyed by id (Apollo Client, Relay) must not merge them into one object.
+   */
+  nodeId: Scalars['ID']['output'];
   /** Its properties then, in bundle form (partial dates as objects, location as {latitude, longitude}); null when it did not exist. */
   properties?: Maybe<Scalars['JSON']['output']>;
 };
@@ -3641,9 +3647,9 @@ export type DeletePayloadResolvers<ContextType = Context, ParentType extends Res
 };
 
 export type DependentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dependent'] = ResolversParentTypes['Dependent']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['RelationshipType'], ParentType, ContextType>;
 };
 
@@ -3887,9 +3893,9 @@ export type RecordedStateResolvers<ContextType = Context, ParentType extends Res
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
   exists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
   lastChange?: Resolver<Maybe<ResolversTypes['Change']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   properties?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 

@@ -46,7 +46,7 @@ const HISTORY = `query ($id: ID!, $first: Int, $after: String, $direction: Order
   }
 }`;
 const AS_RECORDED = `query ($id: ID!, $at: DateTime!) {
-  asRecorded(id: $id, at: $at) { id label at exists properties edges { type from to properties } lastChange { op who } }
+  asRecorded(id: $id, at: $at) { nodeId label at exists properties edges { type from to properties } lastChange { op who } }
 }`;
 const UPSERT_PLACE = `mutation ($input: UpsertPlaceInput!) { upsertPlace(input: $input) { place { id updatedAt } changes { ${CHANGE} } ${ERRORS} } }`;
 const UPDATE_PLACE = `mutation ($input: UpdatePlaceInput!) { updatePlace(input: $input) { place { id updatedAt } changes { ${CHANGE} } ${ERRORS} } }`;
@@ -176,7 +176,7 @@ describe('asRecorded: what the graph said at a time', () => {
 
     const at = async (time: string) => (await ok(undefined, AS_RECORDED, { id: 'place:log-hamlet', at: time })).asRecorded;
     expect(await at(minus(created.at, 1))).toEqual({
-      id: 'place:log-hamlet',
+      nodeId: 'place:log-hamlet',
       label: 'PLACE',
       at: minus(created.at, 1),
       exists: false,

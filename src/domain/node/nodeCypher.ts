@@ -105,7 +105,7 @@ export async function findDependents(
   const record = result.records[0];
   const dependents = (record.get('dependents') as Array<Record<string, unknown>>).map((d) => ({
     relationship: d.relationship as string,
-    id: d.id as string,
+    nodeId: d.id as string,
     label: String(d.label).toUpperCase(),
     name: (d.name as string | null) ?? null,
   }));

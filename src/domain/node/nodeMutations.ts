@@ -106,7 +106,7 @@ export async function deleteNode(w: Writer, label: Label, id: string): Promise<v
   const total = seen + hidden;
   if (total > 0) {
     const listed = [
-      ...dependents.slice(0, 10).map((d) => `${d.id} (${d.relationship})`),
+      ...dependents.slice(0, 10).map((d) => `${d.nodeId} (${d.relationship})`),
       ...(seen > 10 ? ['…'] : []),
       ...(hidden > 0 ? [`${hidden} this principal may not see`] : []),
     ].join(', ');

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { InvariantError } from '../errors.js';
 import type { GraphModel } from '../model/graphModel.js';
 import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
+import { Visibility } from '../auth/visibility.js';
 
 /**
  * One write: a managed write transaction in which the work and its change-log entries commit together or
@@ -26,6 +27,8 @@ export function writerOf(ctx: Pick<Context, 'principal'>): string {
 /** What the work of one write gets: the transaction, its time of record, and the entries to log. */
 export class Writer {
   readonly entries: ChangeEntry[] = [];
+  /** Entries logged but not shown to the writer: about relationships to nodes it may not see. */
+  private readonly unseen = new Set<ChangeEntry>();
   /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
   readonly at = new Date();
   readonly now = neo4j.types.DateTime.fromStandardDate(this.at);
@@ -33,16 +36,27 @@ export class Writer {
     readonly tx: ManagedTransaction,
     readonly model: GraphModel,
     readonly who: string,
+    /** What the writer may see: nodes it may not see do not exist for its write. */
+    readonly visibility: Visibility,
+    /** The mutation (or route) writing, as the change log's `via` records it. */
+    readonly via: string,
   ) {}
 
-  log(entry: ChangeEntry): void {
+  /** Logs a change; `seen: false` records it without showing it in the payload (it touches a hidden node). */
+  log(entry: ChangeEntry, seen = true): void {
     this.entries.push(entry);
+    if (!seen) this.unseen.add(entry);
+  }
+
+  /** Whether the writer may see this entry. */
+  shows(entry: ChangeEntry): boolean {
+    return !this.unseen.has(entry);
   }
 }
 
 export interface WriteResult<T> {
   result: T;
-  /** The change-log entries recorded, in order. */
+  /** The change-log entries recorded, in order (those the writer may see). */
   changes: RecordedChange[];
 }
 
@@ -55,9 +69,11 @@ export interface WriteResult<T> {
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
   return ctx.db.writeTransaction(
     async (tx) => {
-      const w = new Writer(tx, model, writerOf(ctx));
+      const w = new Writer(tx, model, writerOf(ctx), Visibility.of(ctx.principal), via);
       const result = await work(w);
-      const changes = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
+      const recorded = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
+      // Everything is logged; the payload shows the writer only what it may see.
+      const changes = recorded.filter((_, i) => w.shows(w.entries[i]));
       return { result, changes };
     },
     { metadata: { via } },

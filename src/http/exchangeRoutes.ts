@@ -11,7 +11,8 @@ import { ErrorCode } from '../errors.js';
 import { LABELS } from '../ids.js';
 import { writerOf } from '../changelog/writeTransaction.js';
 import { BundleValidationError, type BundleIssue } from '../bundle/bundleSchema.js';
-import { importRecords, MAX_BATCH_SIZE } from '../bundle/importBundle.js';
+import { ImportForbiddenError, importRecords, MAX_BATCH_SIZE } from '../bundle/importBundle.js';
+import { Visibility } from '../auth/visibility.js';
 import { csvFilesSource, recordFileSource, type InputFormat } from '../bundle/importSources.js';
 import { EXPORT_FORMATS, STREAM_FORMATS, type ExportFormat } from '../export/formats/index.js';
 import { CSV_CONTENT_TYPE, csvParts } from '../export/formats/csv.js';
@@ -73,6 +74,18 @@ function validationErrors(error: BundleValidationError): HttpError {
   return { status: 400, errors };
 }
 
+/** 403: records the importer may not write; nothing was written. */
+function forbiddenErrors(error: ImportForbiddenError): HttpError {
+  const errors = error.issues.map((i) => ({
+    message: `${where(i) ? `${where(i)}: ` : ''}${i.path}: ${i.message}`,
+    extensions: { code: ErrorCode.FORBIDDEN, ...(i.file !== undefined ? { file: i.file } : {}), ...(i.line !== undefined ? { line: i.line } : {}), path: i.path },
+  }));
+  if (error.total > error.issues.length) {
+    errors.push({ message: `… and ${error.total - error.issues.length} more`, extensions: { code: ErrorCode.FORBIDDEN, more: error.total - error.issues.length } as never });
+  }
+  return { status: 403, errors };
+}
+
 function selectionErrors(error: SelectionError): HttpError {
   return {
     status: error.code === 'NOT_FOUND' ? 404 : 400,
@@ -86,6 +99,7 @@ function selectionErrors(error: SelectionError): HttpError {
  */
 function knownError(error: unknown, advice = ''): HttpError | null {
   if (error instanceof BundleValidationError) return validationErrors(error);
+  if (error instanceof ImportForbiddenError) return forbiddenErrors(error);
   if (error instanceof SelectionError) return selectionErrors(error);
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   if (error instanceof GraphQLError && (code === ErrorCode.DATABASE_UNAVAILABLE || code === ErrorCode.QUERY_TIMEOUT)) {
@@ -251,7 +265,8 @@ export function mountExchangeRoutes(
         throw error;
       }
       const source = format === 'csv' ? await csvFilesSource([file], model) : recordFileSource(file, format, 'body');
-      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }) });
+      // The importer writes only what it may see (records above its clearance refuse the import whole).
+      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }), visibility: Visibility.of(principal) });
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
       const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
@@ -287,24 +302,24 @@ export function mountExchangeRoutes(
     }
     let started = false;
     try {
-      const selection = await resolveSelection(db, selectionOf(input), 'export', principal);
-      if (format === 'csv') await checkCsvExportable(db, model, selection, principal);
+      const selection = await resolveSelection(db, selectionOf(input), principal);
+      if (format === 'csv') await checkCsvExportable(db, model, selection);
       const base = 'claimgraph-export';
       let body: AsyncIterable<string | Buffer>;
       if (format !== 'csv') {
         const info = STREAM_FORMATS[format as StreamFormat];
         res.setHeader('Content-Type', info.contentType);
         res.setHeader('Content-Disposition', `attachment; filename="${base}.${info.extension}"`);
-        body = chunked(exportText(db, model, selection, format as StreamFormat, undefined, principal));
+        body = chunked(exportText(db, model, selection, format as StreamFormat));
       } else if (part) {
         res.setHeader('Content-Type', CSV_CONTENT_TYPE);
         res.setHeader('Content-Disposition', `attachment; filename="${part.name}"`);
-        body = chunked(exportCsvPart(db, model, selection, part, undefined, principal));
+        body = chunked(exportCsvPart(db, model, selection, part));
       } else {
         res.setHeader('Content-Type', 'application/zip');
         res.setHeader('Content-Disposition', `attachment; filename="${base}-csv.zip"`);
         const wanted = csvParts(model, selection.labels);
-        body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p, undefined, principal)) })));
+        body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p)) })));
       }
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.status(200);

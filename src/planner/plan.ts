@@ -74,6 +74,10 @@ export interface SortKey {
   property: string;
   type: 'string' | 'number' | 'date' | 'dateTime';
   direction: 'ASC' | 'DESC';
+  /** An enum's default: what a node without the property sorts as. */
+  absentAs?: string;
+  /** An ordered enum's values, in order: the key is the value's position. */
+  ordinal?: readonly string[];
 }
 
 /** Properties every node has, kept by claimgraph itself. */
@@ -124,6 +128,15 @@ export function sortKeysOf(
       keys.push({ on: 'node', property: `${property}Start`, type: 'date', direction }, { on: 'node', property: `${property}End`, type: 'date', direction });
     } else if (spec.kind === 'scalar' && (spec.scalar === 'int' || spec.scalar === 'float')) {
       keys.push({ on: 'node', property, type: 'number', direction });
+    } else if (spec.kind === 'enum' && (spec.ordered || spec.default !== undefined)) {
+      keys.push({
+        on: 'node',
+        property,
+        type: spec.ordered ? 'number' : 'string',
+        direction,
+        ...(spec.default !== undefined ? { absentAs: spec.default } : {}),
+        ...(spec.ordered ? { ordinal: spec.values } : {}),
+      });
     } else if (spec.kind === 'scalar' && spec.scalar === 'dateTime') {
       keys.push({ on: 'node', property, type: 'dateTime', direction });
     } else {

@@ -1,7 +1,8 @@
 import neo4j from 'neo4j-driver';
 import type { Label } from '../ids.js';
 import type { PropertySpec } from '../model/graphModel.js';
-import { edgePredicate, nodePredicate } from './printFilter.js';
+import type { Visibility } from '../auth/visibility.js';
+import { edgePredicate, enumLiteral, nodePredicate } from './printFilter.js';
 import { centreExpression, computedExpression } from './computedFields.js';
 import type { ConnectionPlan, FieldPlan, NodePlan, SortKey } from './plan.js';
 
@@ -22,6 +23,17 @@ const labelExpr = (labels: readonly Label[]) => labels.map(q).join('|');
 export class CypherWriter {
   readonly params: Record<string, unknown> = {};
   private counter = 0;
+  /** `visibility`: what the principal the query runs for may see; its markings are one parameter. */
+  constructor(readonly visibility: Visibility) {}
+  /**
+   * The predicate "node variable `v` (one of `labels`; null: any) is visible to the principal", or null when
+   * it always holds. The markings become a parameter the first time a predicate is written.
+   */
+  visible(v: string, labels: readonly Label[] | null): string | null {
+    const predicate = this.visibility.predicate(v, labels);
+    if (predicate) Object.assign(this.params, this.visibility.params());
+    return predicate;
+  }
   param(value: unknown): string {
     const name = `p${this.counter++}`;
     this.params[name] = value;
@@ -51,10 +63,13 @@ export function valueExpression(v: string, spec: PropertySpec): string {
         `precisionM: ${v}.${q(spec.name + 'PrecisionM')}} END`
       );
     }
+    case 'enum':
+      return spec.default === undefined ? `${v}.${q(spec.name)}` : `coalesce(${v}.${q(spec.name)}, ${enumLiteral(spec.default)})`;
     default:
       return `${v}.${q(spec.name)}`;
   }
 }
+
 
 export interface PrintedNode {
   /** CALL subqueries that bind the variables the projection reads; they run once per row of `v`. */
@@ -84,12 +99,14 @@ function printField(field: FieldPlan, v: string, label: Label, w: CypherWriter, 
   if (field.kind === 'one') {
     const t = w.variable('t');
     const out = w.variable('v');
+    const visible = w.visible(t, field.relation.targetLabels);
     const target = printNode(field.target, t, w);
     subqueries.push(
       [
         `CALL {`,
         `  WITH ${v}`,
         `  MATCH ${relationPattern(v, label, field.relation.relType, field.relation.direction, '', t, field.relation.targetLabels)}`,
+        ...(visible ? [`  WHERE ${visible}`] : []),
         `  WITH ${t} ORDER BY ${t}.id LIMIT 1`,
         ...indent(target.subqueries),
         `  RETURN head(collect(${target.projection})) AS ${out}`,
@@ -129,7 +146,11 @@ function sortExpression(key: SortKey, t: string, r: string, w: CypherWriter): st
   const v = key.on === 'node' ? t : r;
   if (key.on === 'node' && key.property === 'id') return `${t}.id`;
   if (key.from) return `coalesce(point.distance(${t}.location, ${centreExpression(key.from, w)}), 1.0e308)`;
-  return `coalesce(${v}.${q(key.property)}, ${SENTINELS[key.type]})`;
+  const stored = `${v}.${q(key.property)}`;
+  const value = key.absentAs === undefined ? stored : `coalesce(${stored}, ${enumLiteral(key.absentAs)})`;
+  // An ordered enum sorts by the position of its value (CLEAR before GREEN before …), as a number.
+  if (key.ordinal) return `CASE ${value} ${key.ordinal.map((name, i) => `WHEN ${enumLiteral(name)} THEN ${i}`).join(' ')} ELSE -1 END`;
+  return key.absentAs === undefined ? `coalesce(${stored}, ${SENTINELS[key.type]})` : value;
 }
 
 function cursorParam(key: SortKey, value: unknown, w: CypherWriter): string {
@@ -169,10 +190,13 @@ export function printConnectionRows(
       : `(${t}:${labelExpr(plan.targetLabels)})`;
   const sortExprs = plan.sortKeys.map((k) => sortExpression(k, t, r, w));
   const filterScope = { model: plan.model, w, field: plan.field };
-  const filter =
+  const asked =
     parent && relation
       ? edgePredicate(plan.where, relation, r, t, filterScope)
       : nodePredicate(plan.where, t, plan.targetLabels, filterScope);
+  // What the principal may not see is not there: not on the page, not in the total, not behind a cursor.
+  const visible = w.visible(t, plan.targetLabels);
+  const filter = visible && asked ? `(${visible}) AND (${asked})` : (visible ?? asked);
   const keyset = plan.after ? keysetPredicate(plan.sortKeys, sortExprs, plan.after, w) : null;
   // A first page of a whole label in id order: the predicate lets Neo4j read the id index in order and
   // stop after first + 1 nodes instead of sorting them all.

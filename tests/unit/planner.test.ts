@@ -17,6 +17,7 @@ import { planConnection, planNode, type ConnectionPlan, type PageArgs } from '..
 import { CypherWriter, printConnectionRows, printNode } from '../../src/planner/printCypher.js';
 import { encodeCursor } from '../../src/planner/cursor.js';
 import type { RequestScope } from '../../src/planner/collectFields.js';
+import { Visibility } from '../../src/auth/visibility.js';
 
 /**
  * The Cypher the planner writes, without a database: a GraphQL document is parsed, its root field planned
@@ -46,7 +47,7 @@ function printList(document: string, variables: Record<string, unknown> = {}): {
   const label = connectionType.name.replace(/Connection$/, '') as Label;
   const args = getArgumentValues(fieldDef, field, variables) as PageArgs;
   const plan = planConnection(field.alias?.value ?? field.name.value, null, [label], connectionType, [field], args, scope, `Query.${field.name.value}`);
-  const w = new CypherWriter();
+  const w = new CypherWriter(Visibility.ALL);
   const printed = printConnectionRows(plan, null, w);
   const total = plan.totalCountKeys.length ? `, total: ${printed.total}` : '';
   return { plan, cypher: `${printed.subquery}\nRETURN {rows: ${printed.rows}${total}} AS data`, params: w.params };
@@ -57,7 +58,7 @@ function printById(document: string, variables: Record<string, unknown> = {}) {
   const { field, fieldDef, scope } = parseRoot(document, variables);
   const type = getNamedType(fieldDef.type);
   const plan = planNode(type, [field.selectionSet!], scope, 'Query', [type.name as Label]);
-  const w = new CypherWriter();
+  const w = new CypherWriter(Visibility.ALL);
   const ids = w.param(['place:kupyansk']);
   const node = printNode(plan, 'n', w);
   const cypher = [`MATCH (n:\`${type.name}\`) WHERE n.id IN ${ids}`, ...node.subqueries, `RETURN n.id AS id, ${node.projection} AS data`].join('\n');
@@ -317,7 +318,7 @@ describe('keyset predicates', () => {
     const { field, fieldDef, scope } = parseRoot(doc, {});
     const type = getNamedType(fieldDef.type);
     const plan = planNode(type, [field.selectionSet!], { ...scope, variables: { after: encodeCursor(['statement:x', 'LOCATION']) } }, 'Query', ['Place']);
-    const w = new CypherWriter();
+    const w = new CypherWriter(Visibility.ALL);
     const node = printNode(plan, 'n', w);
     const cypher = node.subqueries.join('\n');
     expect(cypher).toMatch(/WHERE \(\(t(\d+)\.id > (\$p\d+)\) OR \(t\1\.id = \2 AND coalesce\(r\d+\.`role`, ''\) > \$p\d+\)\)/);

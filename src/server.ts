@@ -19,6 +19,7 @@ import { requestShapeGuard } from './guards/requestShapeGuard.js';
 import { allowMethods, answerClientErrors, httpErrorHandler, mediaTypeOf, notFound, requestId, sendError, uriTooLong } from './http/httpErrors.js';
 import { graphModelOf } from './model/graphModel.js';
 import { mountExchangeRoutes } from './http/exchangeRoutes.js';
+import { bookmarkPlugin, databaseOf, requestDatabase } from './http/bookmarkHeader.js';
 import { landingPagePlugin, mountExplorerRoutes } from './http/explorerRoutes.js';
 
 export interface ServerOptions {
@@ -150,6 +151,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
       errorLogging(options.log),
       ...(guarded ? [guardsPlugin(limits) as ApolloServerPlugin<Context>] : []),
       argumentPathPlugin as ApolloServerPlugin<Context>,
+      bookmarkPlugin as ApolloServerPlugin<Context>,
     ],
   });
 }
@@ -204,11 +206,13 @@ export async function startServer(options: ServerOptions & { host: string; port:
         : sendError(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send GraphQL requests as application/json (got ${mediaTypeOf(req) || 'no Content-Type'}).`),
     express.json({ limit: options.config.CLAIMGRAPH_MAX_BODY_BYTES }),
     ...(options.guards === false ? [] : [requestShapeGuard(requestLimitsOf(options.config))]),
+    // Each request gets its own view of the database: a few transactions at once, never the whole pool,
+    // begun with the bookmarks of its X-Claimgraph-Bookmark header (src/http/bookmarkHeader.ts).
+    requestDatabase(options.db),
     expressMiddleware(apollo, {
       // Who writes is recorded in the change log; there is no authentication yet, so the header is trusted.
-      // Each request gets its own view of the database: a few transactions at once, never the whole pool.
       context: async ({ req, res }) => ({
-        db: options.db.forRequest(),
+        db: databaseOf(res),
         log: options.log,
         config: options.config,
         principal: ANONYMOUS_READER,
@@ -218,7 +222,8 @@ export async function startServer(options: ServerOptions & { host: string; port:
     }),
   );
 
-  // Bulk import and streamed export (POST /import, GET|POST /export).
+  // Bulk import and streamed export (POST /import, GET|POST /export), each request with its own view too.
+  app.use(['/import', '/export'], requestDatabase(options.db));
   mountExchangeRoutes(app, {
     db: options.db,
     model: graphModelOf(schema),

@@ -1,7 +1,7 @@
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { Context } from '../context.js';
 import type { GraphModel } from '../model/graphModel.js';
-import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
+import { recordChanges, timeOfRecord, type ChangeEntry, type RecordedChange } from './changeLog.js';
 
 /**
  * One write: a managed write transaction in which the work and its change-log entries commit together or
@@ -21,14 +21,16 @@ export function writerOf(ctx: Pick<Context, 'user'>): string {
 /** What the work of one write gets: the transaction, its time of record, and the entries to log. */
 export class Writer {
   readonly entries: ChangeEntry[] = [];
-  /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
-  readonly at = new Date();
-  readonly now = neo4j.types.DateTime.fromStandardDate(this.at);
+  readonly now: ReturnType<typeof neo4j.types.DateTime.fromStandardDate>;
   constructor(
     readonly tx: ManagedTransaction,
     readonly model: GraphModel,
     readonly who: string,
-  ) {}
+    /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
+    readonly at: Date,
+  ) {
+    this.now = neo4j.types.DateTime.fromStandardDate(at);
+  }
 
   log(entry: ChangeEntry): void {
     this.entries.push(entry);
@@ -50,7 +52,7 @@ export interface WriteResult<T> {
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
   return ctx.db.writeTransaction(
     async (tx) => {
-      const w = new Writer(tx, model, writerOf(ctx));
+      const w = new Writer(tx, model, writerOf(ctx), await timeOfRecord(tx));
       const result = await work(w);
       const changes = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
       return { result, changes };

@@ -20,6 +20,7 @@ import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
 import { mediaTypeOf } from './httpErrors.js';
+import { setBookmarkHeader } from './bookmarkHeader.js';
 
 /**
  * Bulk exchange over HTTP, beside /graphql:
@@ -32,6 +33,7 @@ import { mediaTypeOf } from './httpErrors.js';
  */
 
 export interface ExchangeRouteOptions {
+  /** The database, for requests that come without a view of their own (res.locals.db, see bookmarkHeader.ts). */
   db: Database;
   model: GraphModel;
   log: Logger;
@@ -187,9 +189,12 @@ const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false,
 
 export function mountExchangeRoutes(
   app: express.Express,
-  { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
+  { db: database, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
 ): void {
+  // The request's view: its bookmarks in and out (X-Claimgraph-Bookmark), a few transactions at once.
+  const viewOf = (res: express.Response) => (res.locals.db as Database | undefined) ?? database.forRequest();
   app.post('/import', async (req, res) => {
+    const db = viewOf(res);
     const unknown = Object.keys(req.query).filter((k) => !KNOWN_IMPORT_PARAMS.has(k));
     if (unknown.length) return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `Unknown parameter ${unknown[0]}.`, { argument: unknown[0] }));
     // The format is the body's media type. None of these is a type an HTML form or a "simple" cross-site
@@ -236,8 +241,11 @@ export function mountExchangeRoutes(
       }
       const source = format === 'csv' ? await csvFilesSource([file], model) : recordFileSource(file, format, 'body');
       const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ user: req.header('x-claimgraph-user') ?? undefined }) });
+      await setBookmarkHeader(res, db);
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
+      // Batches committed before a failure stay: their bookmark goes back all the same.
+      await setBookmarkHeader(res, db);
       const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
       if (known) return send(res, known);
       log.error({ err: error }, 'import failed');
@@ -251,6 +259,7 @@ export function mountExchangeRoutes(
   });
 
   const exportHandler = async (req: express.Request, res: express.Response) => {
+    const db = viewOf(res);
     const input: Record<string, unknown> =
       req.method === 'POST' ? { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) } : (req.query as Record<string, unknown>);
     if (req.method === 'POST' && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
@@ -289,6 +298,7 @@ export function mountExchangeRoutes(
         body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p)) })));
       }
       res.setHeader('X-Content-Type-Options', 'nosniff');
+      await setBookmarkHeader(res, db);
       res.status(200);
       for await (const chunk of body) {
         if (!started) {
@@ -302,6 +312,7 @@ export function mountExchangeRoutes(
     } catch (error) {
       if (!started && !res.headersSent) {
         res.removeHeader('Content-Disposition');
+        await setBookmarkHeader(res, db);
         const known = knownError(error);
         if (known) return send(res, known);
         log.error({ err: error }, 'export failed');

@@ -90,6 +90,8 @@ function knownError(error: unknown, advice = ''): HttpError | null {
     const { http: _http, ...extensions } = error.extensions;
     return { status: http?.status ?? 503, headers: Object.fromEntries(http?.headers ?? []), errors: [{ message: `${error.message}${advice}`, extensions }] };
   }
+  // A bookmark Neo4j could not read (X-Claimgraph-Bookmark), refused before anything was written or read.
+  if (error instanceof GraphQLError && code === ErrorCode.BAD_USER_INPUT) return { status: 400, errors: [{ message: error.message, extensions: error.extensions }] };
   return null;
 }
 

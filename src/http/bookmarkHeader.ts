@@ -18,8 +18,12 @@ import { sendError } from './httpErrors.js';
  * by the database layer (400 naming the header too).
  */
 export const BOOKMARK_HEADER = 'X-Claimgraph-Bookmark';
-/** More than a client ever needs to send back (a claimgraph response carries one per database, mostly one). */
-export const MAX_BOOKMARKS = 16;
+/**
+ * A response carries at most one bookmark per transaction of its request that ran alongside others (so no
+ * more than CLAIMGRAPH_MAX_CONCURRENT_QUERIES_PER_REQUEST, itself at most 64; mostly one): whatever a response
+ * gives can be sent back as it is.
+ */
+export const MAX_BOOKMARKS = 64;
 /** Neo4j 5's bookmarks are some 30–60 characters; room for composite databases and future formats. */
 export const MAX_BOOKMARK_LENGTH = 512;
 /** The characters of Neo4j's bookmarks (base64 or base64url with a prefix, legacy forms with colons). */

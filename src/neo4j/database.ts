@@ -100,8 +100,11 @@ export interface TransactionInfo {
   bookmarks: readonly string[];
 }
 
-/** Told when a transaction opens; what it returns is called when the transaction's session is closed. */
-export type TransactionListener = (transaction: TransactionInfo) => () => void;
+/**
+ * Told when a transaction opens; what it returns is called when the transaction's session is closed, with
+ * the bookmarks the session ended with (newer ones when it committed, those it began with when it did not).
+ */
+export type TransactionListener = (transaction: TransactionInfo) => (ended: readonly string[]) => void;
 
 /** Bookmarks a client handed in with its request, and where it put them (named when Neo4j refuses them). */
 export interface GivenBookmarks {
@@ -347,7 +350,7 @@ export class Database {
     const release = await this.acquireSlot();
     const watchdog = new Watchdog(timeoutMs);
     let session: Session | undefined;
-    let closed: (() => void) | undefined;
+    let closed: ((ended: readonly string[]) => void) | undefined;
     let tx: Transaction | undefined;
     let iterator: AsyncIterator<T> | undefined;
     let committed = false;
@@ -373,7 +376,7 @@ export class Database {
       if (!committed) await settleWithin([iterator?.return?.()?.catch(() => {}), tx?.rollback().catch(() => {})], NO_ANSWER_GRACE_MS);
       await settleWithin([session?.close().catch(() => {})], NO_ANSWER_GRACE_MS);
       if (session) await this.chainBookmarks('READ', bookmarks, session);
-      closed?.();
+      closed?.(session?.lastBookmarks() ?? []);
       release();
     }
   }
@@ -449,7 +452,7 @@ export class Database {
         } finally {
           await session.close().catch(() => {});
           await this.chainBookmarks(mode, bookmarks, session);
-          closed();
+          closed(session.lastBookmarks());
         }
       })();
       // Given up on when Neo4j does not answer: it may still settle later, and nobody is waiting then.
@@ -534,14 +537,14 @@ export class Database {
     if (this.shared.monitor?.monitor.state === 'down') throw databaseUnavailable();
   }
 
-  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions, bookmarks: string[]): () => void {
+  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions, bookmarks: string[]): (ended: readonly string[]) => void {
     const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options), bookmarks: [...bookmarks] };
     const closers = [...this.shared.transactionListeners].map((listener) => listener(info));
     let done = false;
-    return () => {
+    return (ended) => {
       if (done) return;
       done = true;
-      for (const close of closers) close();
+      for (const close of closers) close([...ended]);
     };
   }
 

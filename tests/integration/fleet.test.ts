@@ -426,6 +426,21 @@ describe('read-your-own-writes across servers: the bookmark header', () => {
     expectBeganWith(repeated.transactions, both, 'repeated lines');
   });
 
+  it('a request of many transactions hands back no more bookmarks than it ran at once, and they are taken back', async () => {
+    const written = await gql(a, UPSERT_ACTOR, { id: uniqueId('actor'), name: 'Before Many Reads' });
+    const query = `{ ${Array.from({ length: 8 }, (_, i) => `s${i}: search(query: "Kupyansk ${i}") { totalCount }`).join(' ')} }`;
+    const { result, transactions } = await during(b, () => gql(b, query, {}, { [BOOKMARK_HEADER]: written.bookmark! }));
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(transactions.length).toBeGreaterThanOrEqual(8);
+    expectBeganWith(transactions, bookmarksOf(written.bookmark), 'eight searches');
+    const back = bookmarksOf(result.bookmark);
+    expect(back.length).toBeGreaterThan(0);
+    expect(back.length).toBeLessThanOrEqual(testConfig.CLAIMGRAPH_MAX_CONCURRENT_QUERIES_PER_REQUEST);
+    const again = await during(a, () => gql(a, '{ place(id: "place:kupyansk") { id } }', {}, { [BOOKMARK_HEADER]: result.bookmark! }));
+    expect(again.result.status).toBe(200);
+    expectBeganWith(again.transactions, back, 'sent back');
+  });
+
   it('an empty header is no header', async () => {
     const { result, transactions } = await during(a, () => gql(a, '{ place(id: "place:kupyansk") { id } }', {}, { [BOOKMARK_HEADER]: '  ' }));
     expect(result.status).toBe(200);

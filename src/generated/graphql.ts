@@ -787,6 +787,7 @@ export type MentionRelationFilter = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -905,6 +906,7 @@ export type Mutation = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteActorArgs = {
   input: DeleteInput;
@@ -922,6 +924,7 @@ export type MutationDeleteActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeletePlaceArgs = {
   input: DeleteInput;
@@ -939,6 +942,7 @@ export type MutationDeletePlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteSourceArgs = {
   input: DeleteInput;
@@ -956,6 +960,7 @@ export type MutationDeleteSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteUnitArgs = {
   input: DeleteInput;
@@ -973,6 +978,7 @@ export type MutationDeleteUnitArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkArgs = {
   input: LinkInput;
@@ -990,6 +996,7 @@ export type MutationLinkArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkGeolocationArgs = {
   input: LinkGeolocationInput;
@@ -1007,6 +1014,7 @@ export type MutationLinkGeolocationArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkMembershipArgs = {
   input: LinkMembershipInput;
@@ -1024,6 +1032,7 @@ export type MutationLinkMembershipArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementSourceArgs = {
   input: LinkStatementSourceInput;
@@ -1041,6 +1050,7 @@ export type MutationLinkStatementSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementStanceArgs = {
   input: LinkStatementStanceInput;
@@ -1058,6 +1068,7 @@ export type MutationLinkStatementStanceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementSubjectArgs = {
   input: LinkStatementSubjectInput;
@@ -1075,6 +1086,7 @@ export type MutationLinkStatementSubjectArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationRetractStatementArgs = {
   input: RetractStatementInput;
@@ -1092,6 +1104,7 @@ export type MutationRetractStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUnlinkArgs = {
   input: UnlinkInput;
@@ -1109,6 +1122,7 @@ export type MutationUnlinkArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateActorArgs = {
   input: UpdateActorInput;
@@ -1126,6 +1140,7 @@ export type MutationUpdateActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdatePlaceArgs = {
   input: UpdatePlaceInput;
@@ -1143,6 +1158,7 @@ export type MutationUpdatePlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateSourceArgs = {
   input: UpdateSourceInput;
@@ -1160,6 +1176,7 @@ export type MutationUpdateSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateStatementArgs = {
   input: UpdateStatementInput;
@@ -1177,6 +1194,7 @@ export type MutationUpdateStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateUnitArgs = {
   input: UpdateUnitInput;
@@ -1194,6 +1212,7 @@ export type MutationUpdateUnitArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertActorArgs = {
   input: UpsertActorInput;
@@ -1211,6 +1230,7 @@ export type MutationUpsertActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertPlaceArgs = {
   input: UpsertPlaceInput;
@@ -1228,6 +1248,7 @@ export type MutationUpsertPlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertSourceArgs = {
   input: UpsertSourceInput;
@@ -1245,6 +1266,7 @@ export type MutationUpsertSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertStatementArgs = {
   input: UpsertStatementInput;
@@ -1262,6 +1284,7 @@ export type MutationUpsertStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertUnitArgs = {
   input: UpsertUnitInput;
@@ -1631,7 +1654,8 @@ export type Query = {
    * 5000) and a row cap. Anything that writes, reaches outside the database or administers it is FORBIDDEN:
    * write clauses, LOAD CSV, USE, CALL … IN TRANSACTIONS, administration commands, and procedures other than
    * read-only ones. `params` is a JSON object of query parameters; whole numbers are sent as integers.
-   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off.
+   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off. Admins only:
+   * Cypher reads past every marking.
    */
   cypher: CypherResult;
   /**
@@ -1944,6 +1968,15 @@ export type RetractStatementInput = {
   /** Why it is retracted. */
   reason: Scalars['String']['input'];
 };
+
+/** What a principal may do. Each role may do everything the roles before it may. */
+export type Role =
+  /** Also the read-only `cypher` field (which no marking can filter) and API keys. */
+  | 'ADMIN'
+  /** Also every mutation, and imports. */
+  | 'EDITOR'
+  /** Every query and export, of what its clearance lets it see. */
+  | 'READER';
 
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -3133,6 +3166,7 @@ export type ResolversTypes = {
   Reliability: ResolverTypeWrapper<Row>;
   ReliabilityFilter: ResolverTypeWrapper<Row>;
   RetractStatementInput: ResolverTypeWrapper<Row>;
+  Role: ResolverTypeWrapper<Row>;
   SearchConnection: ResolverTypeWrapper<Row>;
   SearchEdge: ResolverTypeWrapper<Row>;
   SearchSyntax: ResolverTypeWrapper<Row>;
@@ -3409,6 +3443,12 @@ export type RelationDirectiveArgs = {
 };
 
 export type RelationDirectiveResolver<Result, Parent, ContextType = Context, Args = RelationDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresDirectiveArgs = {
+  role: Role;
+};
+
+export type RequiresDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4094,4 +4134,5 @@ export type Resolvers<ContextType = Context> = {
 export type DirectiveResolvers<ContextType = Context> = {
   computed?: ComputedDirectiveResolver<any, any, ContextType>;
   relation?: RelationDirectiveResolver<any, any, ContextType>;
+  requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

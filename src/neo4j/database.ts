@@ -98,6 +98,11 @@ export interface TransactionInfo {
   metadata: Record<string, string>;
   /** The bookmarks it begins with: Neo4j runs it on a member that has reached all of them. */
   bookmarks: readonly string[];
+  /**
+   * 'request' for a transaction of a request's view (forRequest), whose bookmarks travel in and out with the
+   * request; 'process' for the database's own (start-up, authentication, background bookkeeping).
+   */
+  scope: 'request' | 'process';
 }
 
 /**
@@ -538,7 +543,7 @@ export class Database {
   }
 
   private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions, bookmarks: string[]): (ended: readonly string[]) => void {
-    const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options), bookmarks: [...bookmarks] };
+    const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options), bookmarks: [...bookmarks], scope: this.chain ? 'request' : 'process' };
     const closers = [...this.shared.transactionListeners].map((listener) => listener(info));
     let done = false;
     return (ended) => {

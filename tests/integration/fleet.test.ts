@@ -6,7 +6,7 @@ import { Database, databaseSettings, type TransactionInfo } from '../../src/neo4
 import { migrate } from '../../src/neo4j/migrations.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { BOOKMARK_HEADER, MAX_BOOKMARK_LENGTH, MAX_BOOKMARKS } from '../../src/http/bookmarkHeader.js';
-import { resetToSample, schema, silentLog, testConfig } from '../harness.js';
+import { resetToSample, schema, silentLog, testConfig, testKey, type TestKey } from '../harness.js';
 
 /**
  * A fleet: two claimgraph servers, each with its own Database (its own driver, pool and bookmarks), over one
@@ -107,11 +107,17 @@ const fleetConfig = { ...testConfig, CLAIMGRAPH_QUERY_TIMEOUT_MS: 120_000 };
 
 let a: Member;
 let b: Member;
+/** Requests here act as an editor (who may read, write and import); the Cypher field needs an admin. */
+let editor: TestKey;
+let admin: TestKey;
 beforeAll(async () => {
   // A has the read-only Cypher endpoint on, to see that it reads too.
   a = await startMember('A', { ...fleetConfig, CLAIMGRAPH_CYPHER_ENDPOINT: 'on' });
   b = await startMember('B', fleetConfig);
   await resetToSample(a.db);
+  // Keys live in Neo4j, so a key made through one server's database is good on both.
+  editor = await testKey(a.db, 'editor');
+  admin = await testKey(b.db, 'admin', 'RED');
 });
 afterAll(async () => {
   for (const m of [a, b]) {
@@ -144,7 +150,7 @@ async function answer(response: Response): Promise<Answer> {
 function gql(m: Member, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
   return fetch(m.server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...editor.headers, ...headers },
     body: JSON.stringify({ query, variables }),
   }).then(answer);
 }
@@ -152,30 +158,41 @@ function gql(m: Member, query: string, variables: Record<string, unknown> = {}, 
 function importBundle(m: Member, bundle: unknown, headers: Record<string, string> = {}, query = ''): Promise<Answer> {
   return fetch(`${m.base}/import${query}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...editor.headers, ...headers },
     body: JSON.stringify(bundle),
   }).then(answer);
 }
 
 function exportGet(m: Member, query: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return fetch(`${m.base}/export?${query}`, { headers }).then(answer);
+  return fetch(`${m.base}/export?${query}`, { headers: { ...editor.headers, ...headers } }).then(answer);
 }
 
-/**
- * What `run` answered, the transactions `m`'s Database opened meanwhile (requests here run one at a time),
- * and how its driver was asked to run them.
- */
-async function during<T>(m: Member, run: () => Promise<T>): Promise<{ result: T; transactions: Recorded[]; accesses: DriverAccess[] }> {
+interface Seen<T> {
+  result: T;
+  /** The transactions of the requests' own views (those that carry their bookmarks). */
+  transactions: Recorded[];
+  /** Every transaction the Database opened meanwhile: also the server's own (looking up API keys, noting their use). */
+  all: Recorded[];
+  /** How the driver was asked to run every one of them. */
+  accesses: DriverAccess[];
+}
+
+/** What `run` answered, and the transactions `m`'s Database opened meanwhile (requests here run one at a time). */
+async function during<T>(m: Member, run: () => Promise<T>): Promise<Seen<T>> {
   const from = m.transactions.length;
   const fromAccess = m.accesses.length;
   const result = await run();
-  return { result, transactions: m.transactions.slice(from), accesses: m.accesses.slice(fromAccess) };
+  const all = m.transactions.slice(from);
+  return { result, transactions: all.filter((t) => t.scope === 'request'), all, accesses: m.accesses.slice(fromAccess) };
 }
 
-/** The access modes of a request's transactions, as the Database reported them and as the driver ran them: the same, in order. */
-function modesOf(seen: { transactions: Recorded[]; accesses: DriverAccess[] }, what: string): Set<'READ' | 'WRITE'> {
-  expect(seen.accesses.map((a) => a.mode), what).toEqual(seen.transactions.map((t) => t.mode));
-  // A session is opened in the mode its transaction runs in (over neo4j:// the session's mode picks the member).
+/**
+ * The access modes of the requests' transactions. Every transaction's mode, as the Database reported it, is
+ * the one the driver ran it in (one for one, in order), and the session it ran in was opened in that mode.
+ */
+function modesOf(seen: Seen<unknown>, what: string): Set<'READ' | 'WRITE'> {
+  expect(seen.accesses.map((a) => a.mode), what).toEqual(seen.all.map((t) => t.mode));
+  // Over neo4j:// the session's mode picks the member.
   for (const access of seen.accesses) expect(access.session, what).toBe(access.mode);
   return new Set(seen.transactions.map((t) => t.mode));
 }
@@ -242,11 +259,12 @@ describe('routing: reads go to readers, writes to the writer', () => {
       '{ exportSubgraph(selection: {seeds: ["place:kupyansk"], depth: 1}) { nodeCount text } }',
     ];
     for (const query of operations) {
-      const { result, transactions, accesses } = await during(a, () => gql(a, query));
+      const seen = await during(a, () => gql(a, query, {}, query.includes('cypher') ? admin.headers : editor.headers));
+      const { result, transactions } = seen;
       expect(result.status, `${query}: ${JSON.stringify(result.body)}`).toBe(200);
       expect(result.body.errors, query).toBeUndefined();
       expect(transactions.length, query).toBeGreaterThan(0);
-      expect(modesOf({ transactions, accesses }, query), query).toEqual(new Set(['READ']));
+      expect(modesOf(seen, query), query).toEqual(new Set(['READ']));
       // A request that neither wrote nor sent bookmarks gets none back.
       expect(result.bookmark, query).toBeNull();
     }
@@ -303,13 +321,13 @@ describe('routing: reads go to readers, writes to the writer', () => {
 
   it('exports read only, in every form', async () => {
     for (const query of ['format=json&seeds=place:kupyansk&depth=1', 'format=ndjson', 'format=csv', 'format=csv&part=nodes_Place.csv']) {
-      const { result, transactions, accesses } = await during(a, () => exportGet(a, query));
-      expect(result.status, query).toBe(200);
-      expect(transactions.length, query).toBeGreaterThan(0);
-      expect(modesOf({ transactions, accesses }, query), query).toEqual(new Set(['READ']));
+      const seen = await during(a, () => exportGet(a, query));
+      expect(seen.result.status, query).toBe(200);
+      expect(seen.transactions.length, query).toBeGreaterThan(0);
+      expect(modesOf(seen, query), query).toEqual(new Set(['READ']));
     }
     const posted = await during(b, () =>
-      fetch(`${b.base}/export`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'cypher', selection: { seeds: ['place:kupyansk'], depth: 0 } }) }).then(answer),
+      fetch(`${b.base}/export`, { method: 'POST', headers: { 'content-type': 'application/json', ...editor.headers }, body: JSON.stringify({ format: 'cypher', selection: { seeds: ['place:kupyansk'], depth: 0 } }) }).then(answer),
     );
     expect(posted.result.status).toBe(200);
     expect(modesOf(posted, 'POST /export')).toEqual(new Set(['READ']));
@@ -476,7 +494,7 @@ describe('read-your-own-writes across servers: the bookmark header', () => {
 function rawPost(m: Member, query: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ query });
-    const req = http.request(m.server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+    const req = http.request(m.server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...editor.headers, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
@@ -559,7 +577,7 @@ describe('nothing a request leaves behind is needed by the next one', () => {
     const { createHash } = await import('node:crypto');
     const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
     const send = (m: Member, body: object) =>
-      fetch(m.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(answer);
+      fetch(m.server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...editor.headers }, body: JSON.stringify(body) }).then(answer);
     expect((await send(a, { query, extensions })).status).toBe(200);
     expect((await send(a, { extensions })).body.data.place.name).toBeTruthy();
     // Each server keeps its own cache; the protocol's answer to a miss is to send the query again.

@@ -10,12 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Runs an operation as `user` (the context's writer) and returns data and errors as a client sees them. */
+/** Runs an operation as the editor key `user` (the writer the change log records; TEST_ADMIN when not given) and returns data and errors as a client sees them. */
 async function as(user: string | undefined, query: string, variables?: Record<string, unknown>) {
-  const response = await h.apollo.executeOperation(
-    { query, variables },
-    { contextValue: { db: h.db, log: silentLog, config: testConfig, principal: TEST_ADMIN, ...(user === undefined ? {} : { user }) } },
-  );
+  const principal = user === undefined ? TEST_ADMIN : ({ kind: 'key', name: `key:${user}`, role: 'editor', clearance: 'RED' } as const);
+  const response = await h.apollo.executeOperation({ query, variables }, { contextValue: { db: h.db, log: silentLog, config: testConfig, principal } });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return onTheWire(response.body.singleResult) as { data?: any; errors?: any[] };
 }
@@ -58,7 +56,7 @@ describe('upsertActor', () => {
     expect(upsertActor.actor.updatedAt).toBe(upsertActor.actor.createdAt);
     expect(upsertActor.changes).toHaveLength(1);
     const [change] = upsertActor.changes;
-    expect(change).toMatchObject({ op: 'CREATE', entityId: input.id, entityLabel: 'ACTOR', who: 'tester', via: 'upsertActor', edge: null });
+    expect(change).toMatchObject({ op: 'CREATE', entityId: input.id, entityLabel: 'ACTOR', who: 'key:tester', via: 'upsertActor', edge: null });
     expect(change.at).toBe(upsertActor.actor.createdAt);
     expect(change.changes).toEqual([
       { property: 'kind', before: null, after: 'PERSON' },

@@ -1,3 +1,4 @@
+import { Neo4jError } from 'neo4j-driver';
 import { LABELS } from '../ids.js';
 import type { Database } from './database.js';
 import { CHANGELOG_MIGRATIONS } from '../changelog/changeLogSchema.js';
@@ -24,8 +25,21 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE CONSTRAINT api_key_hash_unique IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.hash IS UNIQUE',
 ];
 
+/**
+ * Two servers of a fleet starting at once both run the migrations: IF NOT EXISTS does not stop the second
+ * of two concurrent CREATE INDEX from failing with this code, once the first has made the very same index.
+ * What the statement asks for then exists, which is all it asks.
+ */
+const MADE_MEANWHILE = 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists';
+
 export async function migrate(db: Database): Promise<void> {
   // Schema changes wait for index population: their own deadline, longer than a query's.
-  for (const statement of MIGRATIONS) await db.write(statement, {}, { deadline: 'migration' });
+  for (const statement of MIGRATIONS) {
+    try {
+      await db.write(statement, {}, { deadline: 'migration' });
+    } catch (error) {
+      if (!(error instanceof Neo4jError && error.code === MADE_MEANWHILE)) throw error;
+    }
+  }
   await db.write('CALL db.awaitIndexes(300)', {}, { deadline: 'migration' });
 }

@@ -148,7 +148,7 @@ function relationPattern(
 /** Joins conditions with AND; null when there are none. */
 const conjunction = (conditions: Array<string | null>) => {
   const kept = conditions.filter((c): c is string => !!c);
-  return kept.length ? kept.map((c) => `(${c})`).join(' AND ') : null;
+  return kept.length > 1 ? kept.map((c) => `(${c})`).join(' AND ') : (kept[0] ?? null);
 };
 const whereOf = (conditions: Array<string | null>) => {
   const c = conjunction(conditions);

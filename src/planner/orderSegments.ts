@@ -108,7 +108,8 @@ export function orderSegments(plan: ConnectionPlan, t: string, r: string, w: Cyp
   }
   if (fieldKeys.some((k) => !k.required)) {
     segments.push({
-      node: [props.map((e) => `${e} IS NULL`).join(' OR '), ...(inMissing ? [`${t}.id ${cmp}= ${tailAfter[0]}`] : [])],
+      // `id IS NOT NULL` lets Neo4j read the id index in order and stop after a page of missing values.
+      node: [props.map((e) => `${e} IS NULL`).join(' OR '), `${t}.id IS NOT NULL`, ...(inMissing ? [`${t}.id ${cmp}= ${tailAfter[0]}`] : [])],
       rest: inMissing ? [listAfter(tail, tailAfter)] : [],
       order: directed(tail),
       key: [...props.map(() => 'null'), ...tail],

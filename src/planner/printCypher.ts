@@ -228,12 +228,25 @@ export function printConnectionRows(
     const g = w.variable('g');
     const imports = [...(parent ? [parent.v] : []), ...(relation && plan.targetLabels.length === 1 ? [dense] : []), ...lists];
     const row = [`t: ${t}`, ...(relation ? [`r: ${r}`] : []), ...(keyed ? [`k: [${seg.key.join(', ')}]`] : [])];
+    const rows = segmentRows(seg);
+    // A later segment is read only while the page is not full; its rows are a subquery of their own, so the
+    // condition is decided before the segment's index is read, not row by row after.
+    const inner = imports.filter((v) => !lists.includes(v));
+    const gated = lists.length
+      ? [
+          `  WITH ${imports.join(', ')} WHERE size(${lists.join(' + ')}) < ${n}`,
+          `  CALL {`,
+          `    WITH ${inner.length ? inner.join(', ') : lists[0]}`,
+          ...indent(indent(rows)),
+          `    RETURN ${carried}`,
+          `  }`,
+        ]
+      : indent(rows);
     calls.push(
       [
         `CALL {`,
         ...(imports.length ? [`  WITH ${imports.join(', ')}`] : []),
-        ...(lists.length ? [`  WITH ${imports.join(', ')} WHERE size(${lists.join(' + ')}) < ${n}`] : []),
-        ...indent(segmentRows(seg)),
+        ...gated,
         `  RETURN collect({${row.join(', ')}}) AS ${g}`,
         `}`,
       ].join('\n'),

@@ -21,6 +21,7 @@ import { luceneQuery, searchTerms } from '../../src/domain/search/luceneQuery.js
 import { writeBenchGraph } from './benchGraph.js';
 import { benchNeo4j, median, wipe } from './benchNeo4j.js';
 import { tunedImport } from './tunedImport.js';
+import { createApiKey } from '../../src/auth/apiKeys.js';
 import { WORKLOADS, type WorkloadInputs } from './readWorkloads.js';
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
@@ -45,9 +46,10 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
-function post(url: string, body: string): Promise<string> {
+function post(url: string, body: string, authorization?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(authorization ? { authorization } : {}) };
+    const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -62,7 +64,7 @@ function post(url: string, body: string): Promise<string> {
 }
 
 /** Requests per second that CONNECTIONS loops reach for SECONDS, request i built by `body(i)`. */
-async function throughput(url: string, body: (i: number) => string): Promise<number> {
+async function throughput(url: string, body: (i: number) => string, authorization?: string): Promise<number> {
   const end = Date.now() + SECONDS * 1000;
   let next = 0;
   let done = 0;
@@ -70,7 +72,7 @@ async function throughput(url: string, body: (i: number) => string): Promise<num
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < end) {
-        await post(url, body(next++));
+        await post(url, body(next++), authorization);
         done++;
       }
     }),
@@ -119,6 +121,9 @@ async function main() {
       searchLucene: luceneQuery(searchTerms(searchText))!,
     };
 
+    // claimgraph in production mode wants a key: a reader's, cleared for everything (the graph has no markings).
+    const { key } = await createApiKey(db, { name: 'bench', role: 'reader', clearance: 'RED' });
+    const authorization = `Bearer ${key}`;
     const env = { NEO4J_URI: neo.target.uri, NEO4J_USER: neo.target.user, NEO4J_PASSWORD: neo.target.password };
     const claimgraph = await startProcess(
       ['src/main.ts'],
@@ -140,7 +145,7 @@ async function main() {
     // The same answers first, or the comparison means nothing.
     for (const { w, ours, floor: theirs } of requests) {
       for (const i of [0, 1]) {
-        const a = JSON.parse(await post(graphqlUrl, ours(i)));
+        const a = JSON.parse(await post(graphqlUrl, ours(i), authorization));
         const b = JSON.parse(await post(`${floorUrl}/${w.name}`, theirs(i)));
         if (a.errors || !isDeepStrictEqual(a.data, b.data)) {
           console.error(`${w.name}: the answers differ\nclaimgraph: ${JSON.stringify(a).slice(0, 3000)}\nfloor: ${JSON.stringify(b).slice(0, 3000)}`);
@@ -157,7 +162,7 @@ async function main() {
       for (const r of requests) {
         // Interleaved, and which side goes first alternates by round.
         const pair = [
-          async () => ours.set(r.w.name, [...(ours.get(r.w.name) ?? []), await throughput(graphqlUrl, r.ours)]),
+          async () => ours.set(r.w.name, [...(ours.get(r.w.name) ?? []), await throughput(graphqlUrl, r.ours, authorization)]),
           async () => theirs.set(r.w.name, [...(theirs.get(r.w.name) ?? []), await throughput(`${floorUrl}/${r.w.name}`, r.floor)]),
         ];
         if (round % 2) pair.reverse();

@@ -45,9 +45,18 @@ function fits(value: unknown, type: CursorValueType): boolean {
 
 /**
  * Decodes a cursor made by encodeCursor for a list sorted by `keys`: their number, or their types, which
- * every value must then have; anything else is BAD_USER_INPUT naming `argument`.
+ * every value must then have (or be null where `nullable` allows); anything else is BAD_USER_INPUT naming
+ * `argument`.
  */
-export function decodeCursor(cursor: string, keys: number | readonly CursorValueType[], argument: string, field?: string, ordering = ''): CursorKey {
+export function decodeCursor(
+  cursor: string,
+  keys: number | readonly CursorValueType[],
+  argument: string,
+  field?: string,
+  ordering = '',
+  /** Which keys may be null (a row without that value); the others must have their type. */
+  nullable?: readonly boolean[],
+): CursorKey {
   const invalid = () => badUserInput(`"${cursor.slice(0, 40)}" is not a cursor of this list.`, argument, field);
   const arity = typeof keys === 'number' ? keys : keys.length;
   if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
@@ -61,6 +70,6 @@ export function decodeCursor(cursor: string, keys: number | readonly CursorValue
   const key = parsed.slice(1);
   const scalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
   if (!key.every(scalar)) throw invalid();
-  if (typeof keys !== 'number' && !key.every((v, i) => fits(v, keys[i]))) throw invalid();
+  if (typeof keys !== 'number' && !key.every((v, i) => (v === null && nullable?.[i]) || fits(v, keys[i]))) throw invalid();
   return key as CursorKey;
 }

@@ -11,7 +11,9 @@ const EnvSchema = z
       .string()
       .regex(/^(neo4j|neo4j\+s|neo4j\+ssc|bolt|bolt\+s|bolt\+ssc):\/\/.+/, 'must be a bolt:// or neo4j:// URI')
       .optional(),
-    NEO4J_USER: z.string().min(1).default('neo4j'),
+    // NEO4J_USERNAME is what Aura's credential files and Neo4j's own tools use; either name works (see below).
+    NEO4J_USER: z.string().min(1).optional(),
+    NEO4J_USERNAME: z.string().min(1).optional(),
     NEO4J_PASSWORD: z.string().optional(),
     NEO4J_DATABASE: z.string().min(1).default('neo4j'),
     CLAIMGRAPH_DATA_DIR: z.string().min(1).default('neo4j/data'),
@@ -66,7 +68,16 @@ const EnvSchema = z
         message: 'must be at least CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS',
       });
     }
-  });
+    if (env.NEO4J_USER !== undefined && env.NEO4J_USERNAME !== undefined && env.NEO4J_USER !== env.NEO4J_USERNAME) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['NEO4J_USERNAME'],
+        message: `differs from NEO4J_USER (${JSON.stringify(env.NEO4J_USERNAME)} and ${JSON.stringify(env.NEO4J_USER)}): set one of them, or both to the same user`,
+      });
+    }
+  })
+  // One name for the rest of the code: NEO4J_USER, from either variable.
+  .transform((env) => ({ ...env, NEO4J_USER: env.NEO4J_USER ?? env.NEO4J_USERNAME ?? 'neo4j' }));
 
 export type Config = z.infer<typeof EnvSchema>;
 

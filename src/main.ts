@@ -7,7 +7,10 @@ import { graphModelOf } from './model/graphModel.js';
 import { isEmpty, loadSample } from './sample/loadSample.js';
 import { startServer } from './server.js';
 
-/** The dev server: Neo4j (ours or the user's), migrations, the sample data into an empty database, the API. */
+/**
+ * The server (`npm run dev` runs this file with tsx, `npm start` and `claimgraph serve` its compiled form):
+ * Neo4j (ours or the user's), migrations, the sample data into an empty database, the API.
+ */
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
@@ -29,9 +32,19 @@ async function main() {
     host: config.HOST,
     port: config.PORT,
   });
-  log.info({ url: server.url }, 'claimgraph is serving');
-  console.log(`claimgraph is serving at ${server.url} (health: ${server.url.replace(/graphql$/, 'health')})`);
-  console.log(`explorer: ${server.url.replace(/graphql$/, '')} (GraphiQL: ${server.url.replace(/graphql$/, 'graphiql')})`);
+  const urls = {
+    url: server.url,
+    health: server.url.replace(/graphql$/, 'health'),
+    explorer: server.url.replace(/graphql$/, ''),
+    graphiql: server.url.replace(/graphql$/, 'graphiql'),
+  };
+  // The start-up line is a log line like any other (log collectors and scripts read it); a person at a
+  // terminal also gets the URLs as plain text.
+  log.info(urls, `claimgraph is serving at ${urls.url}`);
+  if (process.stdout.isTTY) {
+    console.log(`claimgraph is serving at ${urls.url} (health: ${urls.health})`);
+    console.log(`explorer: ${urls.explorer} (GraphiQL: ${urls.graphiql})`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -13,12 +13,12 @@ import { SelectionError, parseSelection } from '../export/selection.js';
 import { countSubgraph, resolveSelection } from '../export/streamSubgraph.js';
 
 /**
- * `npm run export -- --format graphml --out kupyansk.graphml --seed place:kupyansk --depth 2`: streams a
+ * `claimgraph export --format graphml --out kupyansk.graphml --seed place:kupyansk --depth 2`: streams a
  * subgraph to a file (a directory for CSV) or to stdout, with a progress bar on stderr.
  * Exit codes: 0 exported, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist.
  */
 
-const USAGE = `usage: npm run export -- [options]
+const USAGE = `usage: claimgraph export [options]        (npx claimgraph export …, or npm run export -- …)
 
 selection (none: the whole graph):
   --seed ID         a node to start from (repeat for several); with
@@ -36,6 +36,9 @@ output:
   --quiet           no progress bar
   --help            this text
 
+Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
+claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
+server holds, if there is one).
 Exit codes: 0 done, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist.`;
 
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2, NOT_FOUND: 4 } as const;

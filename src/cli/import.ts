@@ -12,13 +12,13 @@ import { importRecords, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, type ImportProgress 
 import { csvFilesSource, openImportSource, type FileImportSource, type InputFormat } from '../bundle/importSources.js';
 
 /**
- * `npm run import -- <file|directory>…`: validates a bundle (JSON, NDJSON, or CSV files in the neo4j-admin
+ * `claimgraph import <file|directory>…`: validates a bundle (JSON, NDJSON, or CSV files in the neo4j-admin
  * header format) whole, then writes it in batches, one transaction each, with a progress bar on stderr.
  * Exit codes: 0 imported, 1 failed while writing (run it again to complete it), 2 usage, 3 invalid input
  * (nothing was written).
  */
 
-const USAGE = `usage: npm run import -- <path>… [options]
+const USAGE = `usage: claimgraph import <path>… [options]        (npx claimgraph import …, or npm run import -- …)
 
   <path>            a .json bundle, a .ndjson file, a .csv file, several .csv files,
                     or a directory of .csv files (nodes_*.csv and relationships_*.csv)
@@ -31,8 +31,9 @@ options:
   --quiet           no progress bar
   --help            this text
 
-Connects to NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), or to claimgraph's own Neo4j
-in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset.
+Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
+claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
+server holds, if there is one).
 Exit codes: 0 done, 1 failed while writing (run again to complete), 2 usage, 3 invalid input (nothing written).`;
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INVALID: 3 } as const;

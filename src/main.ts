@@ -2,6 +2,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { connectNeo4j } from './neo4j/connectNeo4j.js';
 import { Neo4jPrerequisiteError } from './neo4j/ownNeo4j.js';
+import { StoreInUseError } from './neo4j/storeLock.js';
 import { buildSchema } from './schema.js';
 import { graphModelOf } from './model/graphModel.js';
 import { isEmpty, loadSample } from './sample/loadSample.js';
@@ -14,7 +15,7 @@ import { startServer } from './server.js';
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const neo4j = await connectNeo4j(config, log);
+  const neo4j = await connectNeo4j(config, log, { role: 'server' });
   log.info({ uri: neo4j.uri, own: neo4j.own }, 'Neo4j ready');
 
   const schema = buildSchema();
@@ -60,7 +61,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof Neo4jPrerequisiteError) {
+  if (error instanceof ConfigError || error instanceof Neo4jPrerequisiteError || error instanceof StoreInUseError) {
     console.error(error.message);
   } else {
     console.error('claimgraph could not start:', error instanceof Error ? error.message : error);

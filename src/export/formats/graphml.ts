@@ -1,4 +1,5 @@
 import { InvariantError } from '../../errors.js';
+import { displayNameOf } from '../../model/displayName.js';
 import { storedProperties, type GraphModel, type PropertySpec } from '../../model/graphModel.js';
 import { edgeId, type FormatInfo, type Serializer } from './serializer.js';
 
@@ -7,7 +8,8 @@ import { edgeId, type FormatInfo, type Serializer } from './serializer.js';
  * <key attr.type>; partial dates are flattened into their stored properties (statedAtStart, …), points
  * into <name>Latitude / <name>Longitude, lists become JSON strings. Node ids are claimgraph ids and edge
  * ids are TYPE|from|to[|key], so they are stable across exports. Nodes carry `labels` (the claimgraph
- * label) and a display `label` (name, title or text); edges carry `type` and `label`.
+ * label, their type) and `label`, their display name (the API's `displayName`, see src/model/displayName.ts);
+ * edges carry `type` and `label` (the type again).
  */
 
 type GraphmlType = 'string' | 'int' | 'long' | 'double' | 'boolean';
@@ -116,16 +118,12 @@ export const graphmlFormat: FormatInfo = {
         key('elabel', 'edge', 'label', 'string') +
         edges.all.map((a) => key(a.key, 'edge', a.name, a.type)).join('') +
         '  <graph id="claimgraph" edgedefault="directed">\n',
-      node: (n) => {
-        const display = n.properties.name ?? n.properties.title ?? n.properties.text ?? n.id;
-        return (
-          `    <node id="${xmlText(n.id)}">\n` +
-          `      <data key="labels">${xmlText(n.label)}</data>\n` +
-          `      <data key="label">${xmlText(String(display))}</data>\n` +
-          data(nodes.by.get(n.label) ?? [], n.properties) +
-          '    </node>\n'
-        );
-      },
+      node: (n) =>
+        `    <node id="${xmlText(n.id)}">\n` +
+        `      <data key="labels">${xmlText(n.label)}</data>\n` +
+        `      <data key="label">${xmlText(displayNameOf(n.label, n.id, n.properties))}</data>\n` +
+        data(nodes.by.get(n.label) ?? [], n.properties) +
+        '    </node>\n',
       edge: (e) =>
         `    <edge id="${xmlText(edgeId(model, e))}" source="${xmlText(e.from)}" target="${xmlText(e.to)}">\n` +
         `      <data key="type">${xmlText(e.type)}</data>\n` +

@@ -77,6 +77,7 @@ const EXTENSIONS: Array<[string, ExportFormat]> = [
   ['.jsonl', 'ndjson'],
   ['.json', 'json'],
   ['.graphml', 'graphml'],
+  ['.gexf', 'gexf'],
   ['.cypher', 'cypher'],
   ['.cql', 'cypher'],
 ];

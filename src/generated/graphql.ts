@@ -32,7 +32,7 @@ export type Actor = Node & {
   authored: SourceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
-  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML and Cytoscape exports. */
+  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
   displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   kind: ActorKind;
@@ -497,6 +497,8 @@ export type ExportFormat =
   | 'CYPHER'
   /** Cytoscape.js elements. */
   | 'CYTOSCAPE'
+  /** GEXF 1.3, for Gephi. */
+  | 'GEXF'
   /** For networkx, Gephi, yEd. */
   | 'GRAPHML'
   /** The import bundle format. */
@@ -1286,7 +1288,7 @@ export type Node = {
   /** When this record was first written to claimgraph (a time of record, not a time the claim speaks of). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /**
-   * The name to show for the node, the same everywhere it is shown (the `label` of GraphML and Cytoscape
+   * The name to show for the node, the same everywhere it is shown (the `label` of GraphML, GEXF and Cytoscape
    * exports): an actor's, unit's or place's name, a source's title, a statement's text; on one line (white space
    * and line breaks become one space) and at most 80 characters, a longer one cut at a word where it can be and
    * ending in "…".
@@ -1373,7 +1375,7 @@ export type Place = Node & {
   children: PlaceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
-  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML and Cytoscape exports. */
+  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
   displayName: Scalars['String']['output'];
   /** Great-circle distance in kilometres from a point or from another place's location; null without a location. */
   distanceKm?: Maybe<Scalars['Float']['output']>;
@@ -2002,7 +2004,7 @@ export type Source = Node & {
   cites: SourceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
-  /** The name to show for it (its title, on one line, at most 80 characters): the `label` of GraphML and Cytoscape exports. */
+  /** The name to show for it (its title, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
   displayName: Scalars['String']['output'];
   /** Where this footage or photo was geolocated. */
   geolocatedAt: GeolocationConnection;
@@ -2252,7 +2254,7 @@ export type Statement = Node & {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Analyst's credibility grading, 1 (confirmed) to 6 (cannot be judged). */
   credibility?: Maybe<Scalars['Int']['output']>;
-  /** The name to show for it (its text, on one line, at most 80 characters): the `label` of GraphML and Cytoscape exports. */
+  /** The name to show for it (its text, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
   displayName: Scalars['String']['output'];
   /** Statements that dispute this one. */
   disputedBy: StanceConnection;
@@ -2678,7 +2680,7 @@ export type Unit = Node & {
   belongsTo?: Maybe<Actor>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
-  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML and Cytoscape exports. */
+  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
   displayName: Scalars['String']['output'];
   echelon: Echelon;
   id: Scalars['ID']['output'];

@@ -2,7 +2,7 @@ import type { Label } from '../ids.js';
 
 /**
  * One display name per node, the same wherever a node is shown: `displayName` in the API, `label` in
- * GraphML and Cytoscape exports. It is the node's name (Actor, Unit, Place), title (Source) or text
+ * GraphML, GEXF and Cytoscape exports. It is the node's name (Actor, Unit, Place), title (Source) or text
  * (Statement), on one line (runs of white space, line breaks included, become one space) and at most
  * DISPLAY_NAME_MAX characters: a longer one is cut, at a word where one ends near the limit, and ends in
  * "…". A node without that property, or with nothing but white space in it (only possible in data

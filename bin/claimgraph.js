@@ -21,6 +21,7 @@ const COMMANDS = {
   import: 'import a bundle (JSON, NDJSON or CSV files) into Neo4j',
   export: 'export the graph, or a subgraph, to a file, a directory or stdout',
   seed: 'load the Kupyansk sample (loading it again changes nothing)',
+  keys: 'create, list and revoke API keys',
 };
 
 const USAGE = `usage: claimgraph <command> [options]

@@ -8,10 +8,11 @@ export interface Context {
   db: Database;
   log: Logger;
   config: Config;
-  /** Who is asking, authenticated: its role decides what it may do, its clearance what it may see. */
+  /**
+   * Who is asking, authenticated: its role decides what it may do, its clearance what it may see, and its
+   * name is what the change log records as who wrote.
+   */
   principal: Principal;
-  /** Who is writing: recorded in the change log of every write; 'anonymous' when not given. */
-  user?: string;
   /** The request's id (X-Request-Id), quoted in logs and on internal errors. */
   requestId?: string;
 }

@@ -7,6 +7,7 @@ import { buildSchema } from './schema.js';
 import { graphModelOf } from './model/graphModel.js';
 import { isEmpty, loadSample } from './sample/loadSample.js';
 import { startServer } from './server.js';
+import { listApiKeys } from './auth/apiKeys.js';
 
 /**
  * The server (`npm run dev` runs this file with tsx, `npm start` and `claimgraph serve` its compiled form):
@@ -22,6 +23,14 @@ async function main() {
   if (config.CLAIMGRAPH_SEED === 'auto' && (await isEmpty(neo4j.db))) {
     const summary = await loadSample(neo4j.db, graphModelOf(schema));
     log.info(summary, 'loaded the Kupyansk sample into the empty database');
+  }
+
+  if (config.CLAIMGRAPH_ANONYMOUS === 'none' && !config.CLAIMGRAPH_JWT_JWKS_URL && !config.CLAIMGRAPH_JWT_PUBLIC_KEY) {
+    // A fresh install in production would otherwise refuse everything without saying why.
+    const keys = await listApiKeys(neo4j.db);
+    if (!keys.some((k) => !k.revokedAt)) {
+      log.warn('no API key exists and anonymous access is off, so every request will be refused: create one with `npx claimgraph keys create --name admin --role admin --clearance RED` (it may run while the server does: with claimgraph’s own Neo4j it uses the server’s)');
+    }
   }
 
   const server = await startServer({

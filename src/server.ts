@@ -10,9 +10,11 @@ import type { Context } from './context.js';
 import type { Database } from './neo4j/database.js';
 import { DATABASE_RETRY_AFTER_SECONDS, ErrorCode, httpStatusOf } from './errors.js';
 import { buildSchema, plannedFieldResolver } from './schema.js';
-import { ANONYMOUS_READER } from './auth/principal.js';
+import { authenticationMiddleware, requestPrincipal } from './auth/authenticationMiddleware.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { rateLimitMiddleware } from './auth/rateLimitMiddleware.js';
 import { argumentPathPlugin } from './guards/argumentPath.js';
-import { guardsPlugin } from './guards/guardsPlugin.js';
+import { guardsPlugin, NO_LIMITS } from './guards/guardsPlugin.js';
 import { guardValidationRules } from './guards/validationRules.js';
 import { requestLimitsOf } from './guards/requestLimits.js';
 import { requestShapeGuard } from './guards/requestShapeGuard.js';
@@ -28,7 +30,10 @@ export interface ServerOptions {
   /** Development mode (Apollo Sandbox itself is CLAIMGRAPH_SANDBOX's). */
   development: boolean;
   schema?: GraphQLSchema;
-  /** The request guards (src/guards/); off only to measure what they cost (npm run bench). */
+  /**
+   * The request guards (src/guards/); off only to measure what they cost (npm run bench). Roles are
+   * checked either way.
+   */
   guards?: boolean;
 }
 
@@ -148,7 +153,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
       landingPagePlugin(options.config.CLAIMGRAPH_SANDBOX),
       requestLogging(options.log),
       errorLogging(options.log),
-      ...(guarded ? [guardsPlugin(limits) as ApolloServerPlugin<Context>] : []),
+      guardsPlugin(guarded ? limits : NO_LIMITS),
       argumentPathPlugin as ApolloServerPlugin<Context>,
     ],
   });
@@ -194,6 +199,11 @@ export async function startServer(options: ServerOptions & { host: string; port:
   };
   app.get('/health/ready', ready);
   app.get('/health', ready);
+  // Everything that touches the graph needs a principal: authenticated before its body is read, then
+  // counted against its rate limit. /health* and the explorer's static files stay open.
+  const authenticator = await createAuthenticator({ db: options.db, config: options.config, log: options.log });
+  const rateLimit = rateLimitMiddleware(options.config.CLAIMGRAPH_RATE_LIMIT_PER_MINUTE, options.log);
+  app.use(['/graphql', '/export', '/import'], authenticationMiddleware(authenticator), ...(rateLimit ? [rateLimit] : []));
   app.use(
     '/graphql',
     allowMethods('GET', 'POST'),
@@ -205,14 +215,14 @@ export async function startServer(options: ServerOptions & { host: string; port:
     express.json({ limit: options.config.CLAIMGRAPH_MAX_BODY_BYTES }),
     ...(options.guards === false ? [] : [requestShapeGuard(requestLimitsOf(options.config))]),
     expressMiddleware(apollo, {
-      // Who writes is recorded in the change log; there is no authentication yet, so the header is trusted.
-      // Each request gets its own view of the database: a few transactions at once, never the whole pool.
-      context: async ({ req, res }) => ({
+      // The principal is the one authenticated above; the change log records its name, nothing the
+      // request says about itself. Each request gets its own view of the database: a few transactions at
+      // once, never the whole pool.
+      context: async ({ res }) => ({
         db: options.db.forRequest(),
         log: options.log,
         config: options.config,
-        principal: ANONYMOUS_READER,
-        user: req.header('x-claimgraph-user') ?? undefined,
+        principal: requestPrincipal(res),
         requestId: res.locals.requestId as string,
       }),
     }),

@@ -32,16 +32,22 @@ export async function exportCsv(db: Database, model: GraphModel, selection: Sele
   return { dir, files };
 }
 
-/** Nodes and relationships in the database, by label and by type: the "is it unchanged" fingerprint. */
+/**
+ * Nodes and relationships in the database, by label and by type: the "is it unchanged" fingerprint of the
+ * graph (API keys, which wipe() keeps, are not part of it).
+ */
 export async function graphCounts(db: Database): Promise<Record<string, number>> {
-  const nodes = await db.read('MATCH (n) UNWIND labels(n) AS l RETURN l AS k, count(*) AS c');
+  const nodes = await db.read('MATCH (n) WHERE NOT n:ApiKey UNWIND labels(n) AS l RETURN l AS k, count(*) AS c');
   const rels = await db.read('MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS c');
   const out: Record<string, number> = {};
   for (const r of [...nodes.records, ...rels.records]) out[r.get('k')] = Number(r.get('c'));
   return out;
 }
 
-/** Empties the database in chunks (a single transaction would need the whole graph in Neo4j's heap). */
+/**
+ * Empties the database in chunks (a single transaction would need the whole graph in Neo4j's heap), but
+ * for API keys: they are credentials, not data, and the test's keys must keep working.
+ */
 export async function wipe(db: Database): Promise<void> {
-  await db.autoCommit('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS', {}, { deadline: 600_000 });
+  await db.autoCommit('MATCH (n) WHERE NOT n:ApiKey CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS', {}, { deadline: 600_000 });
 }

@@ -36,7 +36,10 @@ function canonicalValue(value: unknown): string {
 
 /** Every node and relationship as one line of canonical text each, sorted. */
 export async function snapshot(db: Database): Promise<string[]> {
-  const nodes = await db.read('MATCH (n) RETURN labels(n) AS labels, properties(n) AS props');
+  const nodes = await db.read(
+    `MATCH (n) RETURN labels(n) AS labels,
+            CASE WHEN n:ApiKey THEN n {.name, .role, .clearance, .hash, .createdAt, .revokedAt} ELSE properties(n) END AS props`,
+  );
   const rels = await db.read(
     `MATCH (a)-[r]->(b)
      RETURN type(r) AS type, coalesce(a.id, elementId(a)) AS from, coalesce(b.id, elementId(b)) AS to, properties(r) AS props`,

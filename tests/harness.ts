@@ -9,8 +9,9 @@ import { graphModelOf } from '../src/model/graphModel.js';
 import { loadSample } from '../src/sample/loadSample.js';
 import { createApolloServer, startServer, type RunningServer } from '../src/server.js';
 import type { Context } from '../src/context.js';
-import type { Principal } from '../src/auth/principal.js';
-import { loadConfig } from '../src/config.js';
+import type { Marking, Principal, Role } from '../src/auth/principal.js';
+import { createApiKey } from '../src/auth/apiKeys.js';
+import { loadConfig, type Config } from '../src/config.js';
 
 /** The shared test harness: one driver, one schema and one Apollo Server per test file, over the real Neo4j. */
 export const silentLog = pino({ level: 'silent' });
@@ -36,9 +37,12 @@ export function connectTestDatabase(): Database {
   return Database.connect(inject('neo4j'), databaseSettings(testConfig));
 }
 
-/** Empties the database and loads the Kupyansk sample: every test file starts from the same state. */
+/**
+ * Empties the database and loads the Kupyansk sample: every test file starts from the same state. API keys
+ * stay: they are credentials, not graph data, and a file's keys must outlive its resets.
+ */
 export async function resetToSample(db: Database): Promise<void> {
-  await db.write('MATCH (n) DETACH DELETE n');
+  await db.write('MATCH (n) WHERE NOT n:ApiKey DETACH DELETE n');
   await migrate(db);
   await loadSample(db, model);
 }
@@ -81,7 +85,46 @@ export async function countQueries<T>(db: Database, run: () => Promise<T>): Prom
   }
 }
 
-/** The whole API (Express, /graphql, /health, /import, /export) over the harness's database, on a free port. */
-export function startTestServer(h: Harness): Promise<RunningServer> {
-  return startServer({ db: h.db, log: silentLog, config: testConfig, development: false, schema, host: '127.0.0.1', port: 0 });
+export interface TestKey {
+  key: string;
+  /** The principal's name, as the change log records it: key:<name>. */
+  principal: string;
+  /** The Authorization header that presents the key, to spread into a request's headers. */
+  headers: { authorization: string };
+}
+
+/**
+ * A new API key of `role` and `clearance`, made through the keys module as `npm run keys -- create` makes
+ * one; its name is unique (keys outlive resets, and names are never reused).
+ */
+export async function testKey(db: Database, role: Role, clearance: Marking = 'CLEAR', name = `test-${role}-${clearance.toLowerCase()}`): Promise<TestKey> {
+  const unique = `${name}-${Math.random().toString(36).slice(2, 10)}`;
+  const { key, info } = await createApiKey(db, { name: unique, role, clearance });
+  return { key, principal: `key:${info.name}`, headers: { authorization: `Bearer ${key}` } };
+}
+
+/** The Authorization header of a new key of `role` and `clearance`. */
+export async function authHeader(db: Database, role: Role, clearance: Marking = 'CLEAR'): Promise<{ authorization: string }> {
+  return (await testKey(db, role, clearance)).headers;
+}
+
+/** Who a test server's requests act as: anonymous (no credential), or a new key of a role and clearance. */
+export type TestPrincipal = 'anonymous' | { role: Role; clearance?: Marking };
+
+export interface TestServer extends RunningServer {
+  /** Headers that authenticate as the principal the server was started for ({} for anonymous). */
+  headers: Record<string, string>;
+  /** That principal's name, as the change log records it. */
+  principal: string;
+}
+
+/**
+ * The whole API (Express, /graphql, /health, /import, /export) over the harness's database, on a free port;
+ * `as` says who the test's requests act as (send `headers` with them), `config` changes settings.
+ */
+export async function startTestServer(h: Harness, as: TestPrincipal, config: Partial<Config> = {}): Promise<TestServer> {
+  const server = await startServer({ db: h.db, log: silentLog, config: { ...testConfig, ...config }, development: false, schema, host: '127.0.0.1', port: 0 });
+  if (as === 'anonymous') return Object.assign(server, { headers: {}, principal: 'anonymous' });
+  const key = await testKey(h.db, as.role, as.clearance);
+  return Object.assign(server, { headers: key.headers, principal: key.principal });
 }

@@ -22,7 +22,7 @@ export type RecordedEdge = {
 };
 
 export type RecordedState = {
-  id: string;
+  nodeId: string;
   label: string;
   at: string;
   exists: boolean;
@@ -103,7 +103,7 @@ export async function fetchAsRecorded(ctx: Context, model: GraphModel, id: strin
   if (!sawLifecycle && node && node.createdAt && new Date(String(node.createdAt)) > at) properties = null;
   const exists = properties !== null;
   return {
-    id,
+    nodeId: id,
     label: nodeLabelEnum(label),
     at: at.toISOString(),
     exists,

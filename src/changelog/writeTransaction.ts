@@ -1,5 +1,6 @@
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { Context } from '../context.js';
+import { InvariantError } from '../errors.js';
 import type { GraphModel } from '../model/graphModel.js';
 import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
 
@@ -8,14 +9,18 @@ import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLo
  * not at all. A thrown error (a user error found half-way, a lost connection) rolls everything back.
  */
 
-export const ANONYMOUS = 'anonymous';
 const CONTROL = /[\u0000-\u001F\u007F]/g;
 export const MAX_WRITER_LENGTH = 200;
 
-/** Who is writing, as the change log records it: the context's user, or 'anonymous'. */
-export function writerOf(ctx: Pick<Context, 'user'>): string {
-  const user = typeof ctx.user === 'string' ? ctx.user.replace(CONTROL, '').trim().slice(0, MAX_WRITER_LENGTH) : '';
-  return user || ANONYMOUS;
+/**
+ * Who is writing, as the change log records it: the authenticated principal's name (key:<name>,
+ * jwt:<subject>, local:<user>), never anything the request says about itself. Control characters are
+ * dropped and the length capped, whatever an identity provider puts in a subject.
+ */
+export function writerOf(ctx: Pick<Context, 'principal'>): string {
+  const name = ctx.principal.name.replace(CONTROL, '').trim().slice(0, MAX_WRITER_LENGTH);
+  if (!name) throw new InvariantError('a principal without a name cannot write');
+  return name;
 }
 
 /** What the work of one write gets: the transaction, its time of record, and the entries to log. */

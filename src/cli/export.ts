@@ -11,11 +11,13 @@ import { EXPORT_FORMATS, type ExportFormat } from '../export/formats/index.js';
 import { chunked, exportText, exportToPath, type OnRecord } from '../export/exportSubgraph.js';
 import { SelectionError, parseSelection } from '../export/selection.js';
 import { countSubgraph, resolveSelection } from '../export/streamSubgraph.js';
+import { cliPrincipal, CliKeyError } from '../auth/cliPrincipal.js';
 
 /**
  * `claimgraph export --format graphml --out kupyansk.graphml --seed place:kupyansk --depth 2`: streams a
  * subgraph to a file (a directory for CSV) or to stdout, with a progress bar on stderr.
- * Exit codes: 0 exported, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist.
+ * Exit codes: 0 exported, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist,
+ * 5 a key that is not valid.
  */
 
 const USAGE = `usage: claimgraph export [options]        (npx claimgraph export …, or npm run export -- …)
@@ -36,12 +38,19 @@ output:
   --quiet           no progress bar
   --help            this text
 
+access:
+  --key KEY         export as this API key's principal: only what its clearance may see;
+                    CLAIMGRAPH_KEY does the same without putting the key in the process list.
+                    Without a key: the local operator (local:<OS user>), who sees everything
+
 Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
 claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
 server holds, if there is one).
-Exit codes: 0 done, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist.`;
 
-const EXIT = { OK: 0, FAILED: 1, USAGE: 2, NOT_FOUND: 4 } as const;
+Exit codes: 0 done, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist,
+5 the key is not valid.`;
+
+const EXIT = { OK: 0, FAILED: 1, USAGE: 2, NOT_FOUND: 4, DENIED: 5 } as const;
 
 function usage(message: string): never {
   process.stderr.write(`export: ${message}\n\n${USAGE}\n`);
@@ -61,6 +70,7 @@ function parse() {
         from: { type: 'string' },
         to: { type: 'string' },
         within: { type: 'string' },
+        key: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -123,11 +133,12 @@ let bar: cliProgress.SingleBar | null = null;
 let neo4j: Awaited<ReturnType<typeof connectNeo4j>> | null = null;
 try {
   neo4j = await connectNeo4j(config, log);
-  const resolved = await resolveSelection(neo4j.db, selection);
+  const principal = await cliPrincipal(neo4j.db, config, log, values.key ?? process.env.CLAIMGRAPH_KEY);
+  const resolved = await resolveSelection(neo4j.db, selection, 'export', principal);
   let onRecord: OnRecord | undefined;
   if (showProgress) {
     // A cheap counting pass first, so the bar has a total.
-    const total = await countSubgraph(neo4j.db, model, resolved);
+    const total = await countSubgraph(neo4j.db, model, resolved, undefined, principal);
     bar = new cliProgress.SingleBar(
       { stream: process.stderr, format: `${format} |{bar}| {percentage}% | {value}/{total} records | eta {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
@@ -140,13 +151,14 @@ try {
   }
   let counts = { nodes: 0, edges: 0 };
   if (out) {
-    const written = await exportToPath(neo4j.db, model, resolved, format, out, onRecord);
+    const written = await exportToPath(neo4j.db, model, resolved, format, out, onRecord, principal);
     counts = { nodes: written.nodes, edges: written.edges };
   } else {
-    for await (const text of chunked(exportText(neo4j.db, model, resolved, format as Exclude<ExportFormat, 'csv'>, (item) => {
+    const count: OnRecord = (item) => {
       counts[item.kind === 'node' ? 'nodes' : 'edges']++;
       onRecord?.(item);
-    }))) {
+    };
+    for await (const text of chunked(exportText(neo4j.db, model, resolved, format as Exclude<ExportFormat, 'csv'>, count, principal))) {
       if (!process.stdout.write(text)) await once(process.stdout, 'drain');
     }
   }
@@ -161,6 +173,9 @@ try {
   if (error instanceof SelectionError) {
     process.stderr.write(`export: ${error.message}\n`);
     exitCode = error.code === 'NOT_FOUND' ? EXIT.NOT_FOUND : EXIT.USAGE;
+  } else if (error instanceof CliKeyError) {
+    process.stderr.write(`export: nothing was exported: ${error.message}\n`);
+    exitCode = EXIT.DENIED;
   } else {
     process.stderr.write(`export: ${(error as Error).message}\n`);
     exitCode = EXIT.FAILED;

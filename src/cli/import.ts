@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { promises as fsp } from 'node:fs';
-import os from 'node:os';
 import { pino, destination } from 'pino';
 import cliProgress from 'cli-progress';
 import { loadConfig, ConfigError } from '../config.js';
@@ -10,12 +9,15 @@ import { graphModelOf } from '../model/graphModel.js';
 import { BundleValidationError } from '../bundle/bundleSchema.js';
 import { importRecords, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, type ImportProgress } from '../bundle/importBundle.js';
 import { csvFilesSource, openImportSource, type FileImportSource, type InputFormat } from '../bundle/importSources.js';
+import { cliPrincipal, CliKeyError } from '../auth/cliPrincipal.js';
+import { roleAtLeast } from '../auth/principal.js';
+import { writerOf } from '../changelog/writeTransaction.js';
 
 /**
  * `claimgraph import <file|directory>…`: validates a bundle (JSON, NDJSON, or CSV files in the neo4j-admin
  * header format) whole, then writes it in batches, one transaction each, with a progress bar on stderr.
  * Exit codes: 0 imported, 1 failed while writing (run it again to complete it), 2 usage, 3 invalid input
- * (nothing was written).
+ * (nothing was written), 5 a key that is not valid or not an editor's (nothing was written).
  */
 
 const USAGE = `usage: claimgraph import <path>… [options]        (npx claimgraph import …, or npm run import -- …)
@@ -26,17 +28,20 @@ const USAGE = `usage: claimgraph import <path>… [options]        (npx claimgra
 options:
   --format F        json | ndjson | csv (default: from the file name or its first line)
   --batch-size N    records per write transaction (default ${DEFAULT_BATCH_SIZE}, at most ${MAX_BATCH_SIZE})
-  --who NAME        who the change log records (default: the OS user name)
+  --key KEY         act as this API key's principal (it must be an editor's or an admin's);
+                    CLAIMGRAPH_KEY does the same without putting the key in the process list.
+                    Without a key: the local operator (local:<OS user>), who holds the database's password
   --dry-run         validate only; write nothing
   --quiet           no progress bar
   --help            this text
 
 Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
 claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
-server holds, if there is one).
-Exit codes: 0 done, 1 failed while writing (run again to complete), 2 usage, 3 invalid input (nothing written).`;
+server holds, if there is one). The change log records who imported: key:<name> or local:<OS user>.
+Exit codes: 0 done, 1 failed while writing (run again to complete), 2 usage, 3 invalid input (nothing written),
+5 the key is not valid or its role is not enough (nothing written).`;
 
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INVALID: 3 } as const;
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INVALID: 3, DENIED: 5 } as const;
 
 function usage(message: string): never {
   process.stderr.write(`import: ${message}\n\n${USAGE}\n`);
@@ -50,7 +55,7 @@ function parse() {
       options: {
         format: { type: 'string' },
         'batch-size': { type: 'string' },
-        who: { type: 'string' },
+        key: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -78,14 +83,6 @@ for (const target of positionals) {
     usage('several paths can only be .csv files (give a JSON or NDJSON file, or a directory, alone)');
   }
 }
-const who = values.who ?? (() => {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return undefined;
-  }
-})();
-
 let config;
 try {
   config = loadConfig();
@@ -108,6 +105,9 @@ try {
   const source: FileImportSource =
     positionals.length > 1 ? await csvFilesSource(positionals, model) : await openImportSource(positionals[0], model, format);
   neo4j = await connectNeo4j(config, log);
+  const principal = await cliPrincipal(neo4j.db, config, log, values.key ?? process.env.CLAIMGRAPH_KEY);
+  if (!roleAtLeast(principal, 'editor')) throw new CliKeyError(`importing needs the editor role; ${principal.name} is a ${principal.role}`);
+  const who = writerOf({ principal });
   let phase: ImportProgress['phase'] | null = null;
   const onProgress = (p: ImportProgress) => {
     if (!showProgress) return;
@@ -142,6 +142,9 @@ try {
   if (error instanceof BundleValidationError) {
     process.stderr.write(`import: nothing was written. ${error.message}\n`);
     exitCode = EXIT.INVALID;
+  } else if (error instanceof CliKeyError) {
+    process.stderr.write(`import: nothing was written: ${error.message}\n`);
+    exitCode = EXIT.DENIED;
   } else {
     process.stderr.write(
       `import: ${(error as Error).message}\n` +

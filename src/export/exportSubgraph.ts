@@ -5,6 +5,7 @@ import type { GraphModel } from '../model/graphModel.js';
 import type { Database } from '../neo4j/database.js';
 import { ARRAY_DELIMITER } from '../bundle/csvColumns.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
+import type { Principal } from '../auth/principal.js';
 import { STREAM_FORMATS, type ExportFormat } from './formats/index.js';
 import { csvParts, csvPartSerializer, type CsvPart } from './formats/csv.js';
 import { listDelimiterQueries, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
@@ -31,18 +32,19 @@ export async function* chunked(parts: AsyncIterable<string>, size = 64 * 1024): 
   if (length) yield buffer.join('');
 }
 
-/** An export in one of the single-stream formats, as text, streamed from Neo4j. */
+/** An export in one of the single-stream formats, as text, streamed from Neo4j, of what `principal` may see. */
 export async function* exportText(
   db: Database,
   model: GraphModel,
   selection: ResolvedSelection,
   format: StreamFormat,
   onRecord?: OnRecord,
+  principal?: Principal,
 ): AsyncGenerator<string> {
   const serializer = STREAM_FORMATS[format].create(model);
   const counts = { nodes: 0, edges: 0 };
   yield serializer.begin();
-  for await (const item of streamSubgraph(db, model, selection)) {
+  for await (const item of streamSubgraph(db, model, selection, undefined, 'export', principal)) {
     onRecord?.(item);
     if (item.kind === 'node') {
       counts.nodes++;
@@ -55,12 +57,19 @@ export async function* exportText(
   yield serializer.end(counts);
 }
 
-/** One file of a CSV export, as text, streamed from Neo4j. */
-export async function* exportCsvPart(db: Database, model: GraphModel, selection: ResolvedSelection, part: CsvPart, onRecord?: OnRecord): AsyncGenerator<string> {
+/** One file of a CSV export, as text, streamed from Neo4j, of what `principal` may see. */
+export async function* exportCsvPart(
+  db: Database,
+  model: GraphModel,
+  selection: ResolvedSelection,
+  part: CsvPart,
+  onRecord?: OnRecord,
+  principal?: Principal,
+): AsyncGenerator<string> {
   const serializer = csvPartSerializer(part);
   yield serializer.begin();
   const only = part.kind === 'nodes' ? { labels: [part.owner as BundleNode['label']] } : { types: [part.owner] };
-  for await (const item of streamSubgraph(db, model, selection, only)) {
+  for await (const item of streamSubgraph(db, model, selection, only, 'export', principal)) {
     onRecord?.(item);
     yield item.kind === 'node' ? serializer.node(item.node) : serializer.edge(item.edge);
   }
@@ -70,7 +79,7 @@ export async function* exportCsvPart(db: Database, model: GraphModel, selection:
  * Fails (before anything is written) when a selected node has a list element holding the CSV array
  * delimiter: neo4j-admin's format has no way to write it, and losing it silently is not an option.
  */
-export async function checkCsvExportable(db: Database, model: GraphModel, selection: ResolvedSelection): Promise<void> {
+export async function checkCsvExportable(db: Database, model: GraphModel, selection: ResolvedSelection, principal?: Principal): Promise<void> {
   for (const query of listDelimiterQueries(model, selection, ARRAY_DELIMITER)) {
     const result = await db.read(query.cypher, query.params, { deadline: 'export' });
     if (result.records.length) {
@@ -93,7 +102,7 @@ async function close(stream: WriteStream): Promise<void> {
 
 /**
  * Writes an export to `out`: a file for the stream formats, a directory (created if needed) of one file
- * per label and per relationship type for CSV. Returns what was written.
+ * per label and per relationship type for CSV, of what `principal` may see. Returns what was written.
  */
 export async function exportToPath(
   db: Database,
@@ -102,6 +111,7 @@ export async function exportToPath(
   format: ExportFormat,
   out: string,
   onRecord?: OnRecord,
+  principal?: Principal,
 ): Promise<{ nodes: number; edges: number; files: string[] }> {
   const counts = { nodes: 0, edges: 0 };
   const count: OnRecord = (item) => {
@@ -113,7 +123,7 @@ export async function exportToPath(
     const failed = new Promise<never>((_, reject) => stream.once('error', reject));
     failed.catch(() => {});
     try {
-      for await (const text of chunked(exportText(db, model, selection, format, count))) await Promise.race([write(stream, text), failed]);
+      for await (const text of chunked(exportText(db, model, selection, format, count, principal))) await Promise.race([write(stream, text), failed]);
       await Promise.race([close(stream), failed]);
     } catch (error) {
       stream.destroy();
@@ -122,7 +132,7 @@ export async function exportToPath(
     return { ...counts, files: [out] };
   }
 
-  await checkCsvExportable(db, model, selection);
+  await checkCsvExportable(db, model, selection, principal);
   await fsp.mkdir(out, { recursive: true });
   const parts = csvParts(model, selection.labels);
   const files: string[] = [];
@@ -145,7 +155,7 @@ export async function exportToPath(
   const nameOf = (item: ExportItem) => (item.kind === 'node' ? `nodes_${item.node.label}.csv` : `relationships_${item.edge.type}.csv`);
   let serializer = null as ReturnType<typeof csvPartSerializer> | null;
   try {
-    for await (const item of streamSubgraph(db, model, selection)) {
+    for await (const item of streamSubgraph(db, model, selection, undefined, 'export', principal)) {
       count(item);
       while (index < 0 || parts[index].name !== nameOf(item)) {
         if (index + 1 >= parts.length) throw new Error(`export order broken at ${nameOf(item)}`);

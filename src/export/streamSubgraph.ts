@@ -2,6 +2,7 @@ import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { Database, Deadline } from '../neo4j/database.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
+import type { Principal } from '../auth/principal.js';
 import { exportedValues } from './exportValues.js';
 import { exportQueries, parseSelection, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
 
@@ -17,9 +18,10 @@ const q = (name: string) => `\`${name}\``;
 
 /**
  * Checks a selection and looks up what it names: seeds (their element ids) and the `within` place.
- * Unknown ones are a SelectionError with code NOT_FOUND.
+ * Unknown ones are a SelectionError with code NOT_FOUND. `principal` is who is exporting (its clearance
+ * decides what it may see).
  */
-export async function resolveSelection(db: Database, input: Selection | unknown, deadline: Deadline = 'export'): Promise<ResolvedSelection> {
+export async function resolveSelection(db: Database, input: Selection | unknown, deadline: Deadline = 'export', principal?: Principal): Promise<ResolvedSelection> {
   const selection = parseSelection(input);
   const missing: Array<{ path: string; message: string }> = [];
   const resolved: ResolvedSelection = { ...selection };
@@ -45,7 +47,7 @@ export async function resolveSelection(db: Database, input: Selection | unknown,
 }
 
 /** How many nodes and edges the export will have (for a progress bar; a second, cheap pass). */
-export async function countSubgraph(db: Database, model: GraphModel, selection: ResolvedSelection, part?: ExportPart) {
+export async function countSubgraph(db: Database, model: GraphModel, selection: ResolvedSelection, part?: ExportPart, principal?: Principal) {
   const counts = { nodes: 0, edges: 0 };
   for (const query of exportQueries(model, selection, part)) {
     const result = await db.read(query.count, query.params, { deadline: 'export' });
@@ -66,6 +68,7 @@ export function streamSubgraph(
   selection: ResolvedSelection,
   part?: ExportPart,
   deadline: Deadline = 'export',
+  principal?: Principal,
 ): AsyncGenerator<ExportItem> {
   return db.stream<ExportItem>(
     async function* (tx) {

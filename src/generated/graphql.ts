@@ -461,14 +461,16 @@ export type DeletePayload = {
 
 /**
  * A record that depends on a node and so keeps it from being deleted: a relationship of type
- * `relationship` from the node `id` (a statement whose speaker it is, a place that is part of it, …).
+ * `relationship` from the node `nodeId` (a statement whose speaker it is, a place that is part of it, …).
+ * It has no \`id\` of its own: a node may be a dependent by several relationships, and a client cache keyed by
+ * id must keep each one.
  */
 export type Dependent = {
   __typename?: 'Dependent';
-  id: Scalars['ID']['output'];
   label: NodeLabel;
   /** The dependent's name, title or text, for showing the refusal. */
   name?: Maybe<Scalars['String']['output']>;
+  nodeId: Scalars['ID']['output'];
   relationship: RelationshipType;
 };
 
@@ -791,6 +793,7 @@ export type MentionRelationFilter = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -909,6 +912,7 @@ export type Mutation = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteActorArgs = {
   input: DeleteInput;
@@ -926,6 +930,7 @@ export type MutationDeleteActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeletePlaceArgs = {
   input: DeleteInput;
@@ -943,6 +948,7 @@ export type MutationDeletePlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteSourceArgs = {
   input: DeleteInput;
@@ -960,6 +966,7 @@ export type MutationDeleteSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationDeleteUnitArgs = {
   input: DeleteInput;
@@ -977,6 +984,7 @@ export type MutationDeleteUnitArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkArgs = {
   input: LinkInput;
@@ -994,6 +1002,7 @@ export type MutationLinkArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkGeolocationArgs = {
   input: LinkGeolocationInput;
@@ -1011,6 +1020,7 @@ export type MutationLinkGeolocationArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkMembershipArgs = {
   input: LinkMembershipInput;
@@ -1028,6 +1038,7 @@ export type MutationLinkMembershipArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementSourceArgs = {
   input: LinkStatementSourceInput;
@@ -1045,6 +1056,7 @@ export type MutationLinkStatementSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementStanceArgs = {
   input: LinkStatementStanceInput;
@@ -1062,6 +1074,7 @@ export type MutationLinkStatementStanceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationLinkStatementSubjectArgs = {
   input: LinkStatementSubjectInput;
@@ -1079,6 +1092,7 @@ export type MutationLinkStatementSubjectArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationRetractStatementArgs = {
   input: RetractStatementInput;
@@ -1096,6 +1110,7 @@ export type MutationRetractStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUnlinkArgs = {
   input: UnlinkInput;
@@ -1113,6 +1128,7 @@ export type MutationUnlinkArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateActorArgs = {
   input: UpdateActorInput;
@@ -1130,6 +1146,7 @@ export type MutationUpdateActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdatePlaceArgs = {
   input: UpdatePlaceInput;
@@ -1147,6 +1164,7 @@ export type MutationUpdatePlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateSourceArgs = {
   input: UpdateSourceInput;
@@ -1164,6 +1182,7 @@ export type MutationUpdateSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateStatementArgs = {
   input: UpdateStatementInput;
@@ -1181,6 +1200,7 @@ export type MutationUpdateStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpdateUnitArgs = {
   input: UpdateUnitInput;
@@ -1198,6 +1218,7 @@ export type MutationUpdateUnitArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertActorArgs = {
   input: UpsertActorInput;
@@ -1215,6 +1236,7 @@ export type MutationUpsertActorArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertPlaceArgs = {
   input: UpsertPlaceInput;
@@ -1232,6 +1254,7 @@ export type MutationUpsertPlaceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertSourceArgs = {
   input: UpsertSourceInput;
@@ -1249,6 +1272,7 @@ export type MutationUpsertSourceArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertStatementArgs = {
   input: UpsertStatementInput;
@@ -1266,6 +1290,7 @@ export type MutationUpsertStatementArgs = {
  *   as BAD_USER_INPUT, like any malformed request. Every other problem the user can fix comes back in
  *   `userErrors` with the path of the input field at fault, and then nothing at all was written.
  * - Every write and its change-log entries are one transaction: all or nothing.
+ * - Writing needs the editor role (an API key or token of role editor or admin).
  */
 export type MutationUpsertUnitArgs = {
   input: UpsertUnitInput;
@@ -1644,7 +1669,8 @@ export type Query = {
    * 5000) and a row cap. Anything that writes, reaches outside the database or administers it is FORBIDDEN:
    * write clauses, LOAD CSV, USE, CALL … IN TRANSACTIONS, administration commands, and procedures other than
    * read-only ones. `params` is a JSON object of query parameters; whole numbers are sent as integers.
-   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off.
+   * A Cypher error is BAD_USER_INPUT with Neo4j's message. FORBIDDEN when the endpoint is off. Admins only:
+   * Cypher reads past every marking.
    */
   cypher: CypherResult;
   /**
@@ -1896,10 +1922,14 @@ export type RecordedState = {
   edges: Array<GraphEdge>;
   /** False when the node did not exist then (not yet created, or deleted). */
   exists: Scalars['Boolean']['output'];
-  id: Scalars['ID']['output'];
   label: NodeLabel;
   /** The last change recorded at or before that time; null when there is none in the log. */
   lastChange?: Maybe<Change>;
+  /**
+   * The id of the node this is a state of. Not an \`id\`: the same node has a state at every time, and a
+   * client cache keyed by id (Apollo Client, Relay) must not merge them into one object.
+   */
+  nodeId: Scalars['ID']['output'];
   /** Its properties then, in bundle form (partial dates as objects, location as {latitude, longitude}); null when it did not exist. */
   properties?: Maybe<Scalars['JSON']['output']>;
 };
@@ -1957,6 +1987,15 @@ export type RetractStatementInput = {
   /** Why it is retracted. */
   reason: Scalars['String']['input'];
 };
+
+/** What a principal may do. Each role may do everything the roles before it may. */
+export type Role =
+  /** Also the read-only `cypher` field (which no marking can filter) and API keys. */
+  | 'ADMIN'
+  /** Also every mutation, and imports. */
+  | 'EDITOR'
+  /** Every query and export, of what its clearance lets it see. */
+  | 'READER';
 
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -3152,6 +3191,7 @@ export type ResolversTypes = {
   Reliability: ResolverTypeWrapper<Row>;
   ReliabilityFilter: ResolverTypeWrapper<Row>;
   RetractStatementInput: ResolverTypeWrapper<Row>;
+  Role: ResolverTypeWrapper<Row>;
   SearchConnection: ResolverTypeWrapper<Row>;
   SearchEdge: ResolverTypeWrapper<Row>;
   SearchSyntax: ResolverTypeWrapper<Row>;
@@ -3429,6 +3469,12 @@ export type RelationDirectiveArgs = {
 
 export type RelationDirectiveResolver<Result, Parent, ContextType = Context, Args = RelationDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type RequiresDirectiveArgs = {
+  role: Role;
+};
+
+export type RequiresDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   authored?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<ActorAuthoredArgs, 'first'>>;
@@ -3564,9 +3610,9 @@ export type DeletePayloadResolvers<ContextType = Context, ParentType extends Res
 };
 
 export type DependentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dependent'] = ResolversParentTypes['Dependent']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['RelationshipType'], ParentType, ContextType>;
 };
 
@@ -3811,9 +3857,9 @@ export type RecordedStateResolvers<ContextType = Context, ParentType extends Res
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
   exists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['NodeLabel'], ParentType, ContextType>;
   lastChange?: Resolver<Maybe<ResolversTypes['Change']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   properties?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
@@ -4118,4 +4164,5 @@ export type Resolvers<ContextType = Context> = {
 export type DirectiveResolvers<ContextType = Context> = {
   computed?: ComputedDirectiveResolver<any, any, ContextType>;
   relation?: RelationDirectiveResolver<any, any, ContextType>;
+  requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

@@ -20,7 +20,9 @@ import {
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type GraphQLDirective,
   type OperationDefinitionNode,
+  type ConstDirectiveNode,
   type SelectionNode,
   type SelectionSetNode,
   SchemaMetaFieldDef,
@@ -28,6 +30,8 @@ import {
   TypeNameMetaFieldDef,
 } from 'graphql';
 import { badUserInput } from '../errors.js';
+import { forbidden, unauthenticated } from '../auth/accessErrors.js';
+import { ROLES, roleAtLeast, type Principal, type Role } from '../auth/principal.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../planner/plan.js';
 import { inputShape } from './inputShape.js';
 import { tooComplex, type RequestLimits } from './requestLimits.js';
@@ -42,6 +46,10 @@ import { tooComplex, type RequestLimits } from './requestLimits.js';
  * the page size is `first`, `limit`, the number of `ids`, 20 for a connection without `first`, else 1. So
  * `places(first: 100) { statements(first: 100) { … } }` costs about 10,000. Under an interface or union an
  * item is of one type, so it costs what its most expensive type's selections cost.
+ *
+ * The same walk checks roles: a field marked `@requires(role: …)`, or any field of a type so marked, that
+ * needs more than the principal's role refuses the whole operation before anything runs (403 FORBIDDEN
+ * naming the field; 401 UNAUTHENTICATED for an anonymous caller, who may yet authenticate).
  */
 
 export interface OperationMeasure {
@@ -55,6 +63,46 @@ interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;
   /** What each selection set costs for each concrete type it was measured for. */
   costs: Map<SelectionSetNode, Map<string, number>>;
+  principal: Principal;
+}
+
+/** The role a @requires directive among `nodes` asks for, or null. */
+function requiredRoleIn(directive: GraphQLDirective, nodes: ReadonlyArray<{ readonly directives?: ReadonlyArray<ConstDirectiveNode> } | null | undefined>): Role | null {
+  let required: Role | null = null;
+  for (const node of nodes) {
+    if (!node?.directives?.length) continue;
+    const values = getDirectiveValues(directive, node);
+    const role = typeof values?.role === 'string' ? (values.role.toLowerCase() as Role) : null;
+    if (role && ROLES.includes(role) && (!required || ROLES.indexOf(role) > ROLES.indexOf(required))) required = role;
+  }
+  return required;
+}
+
+/** The schema's @requires, read once per type and field (the SDL does not change while a schema lives). */
+const requirements = new WeakMap<object, Role | null>();
+
+function requiredRole(schema: GraphQLSchema, parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>): Role | null {
+  const directive = schema.getDirective('requires');
+  if (!directive) return null;
+  const of = (key: object, nodes: () => ReadonlyArray<{ readonly directives?: ReadonlyArray<ConstDirectiveNode> } | null | undefined>) => {
+    if (!requirements.has(key)) requirements.set(key, requiredRoleIn(directive, nodes()));
+    return requirements.get(key)!;
+  };
+  const onType = of(parent, () => [parent.astNode, ...parent.extensionASTNodes]);
+  const onField = of(field, () => [field.astNode]);
+  if (!onType) return onField;
+  if (!onField) return onType;
+  return ROLES.indexOf(onField) > ROLES.indexOf(onType) ? onField : onType;
+}
+
+function checkRole(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, walk: Walk) {
+  const role = requiredRole(walk.schema, parent, field);
+  if (!role || roleAtLeast(walk.principal, role)) return;
+  const where = `${parent.name}.${field.name}`;
+  if (walk.principal.kind === 'anonymous') {
+    throw unauthenticated(`${where} needs the ${role} role: authenticate with an API key or token (Authorization: Bearer …).`, { field: where, requiredRole: role });
+  }
+  throw forbidden(`${where} needs the ${role} role; ${walk.principal.name} is ${walk.principal.role === 'admin' ? 'an' : 'a'} ${walk.principal.role}.`, { field: where, requiredRole: role });
 }
 
 /** Every argument and directive error is the caller's: 400 BAD_USER_INPUT naming what was wrong. */
@@ -163,6 +211,7 @@ function checkArguments(field: GraphQLField<unknown, unknown>, args: Record<stri
 function fieldCost(node: FieldNode, parent: GraphQLObjectType, walk: Walk): number {
   const field = fieldDefinition(parent, node.name.value, walk.schema);
   if (!field) return 1; // validation has already refused unknown fields; nothing to measure
+  checkRole(parent, field, walk);
   const where = `${parent.name}.${field.name}`;
   let args: Record<string, unknown>;
   try {
@@ -214,18 +263,22 @@ function selectionCost(set: SelectionSetNode, parent: GraphQLNamedType, walk: Wa
   return total;
 }
 
-/** Measures an operation whose variables were coerced; throws QUERY_TOO_COMPLEX or BAD_USER_INPUT (HTTP 400). */
+/**
+ * Measures an operation whose variables were coerced, as `principal` asks it; throws QUERY_TOO_COMPLEX or
+ * BAD_USER_INPUT (HTTP 400), FORBIDDEN (403) or UNAUTHENTICATED (401).
+ */
 export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   limits: RequestLimits,
+  principal: Principal,
 ): OperationMeasure {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   if (!root) return { cost: 0 };
-  const walk: Walk = { schema, variables, limits, fragments, costs: new Map() };
+  const walk: Walk = { schema, variables, limits, fragments, costs: new Map(), principal };
   const cost = selectionCost(operation.selectionSet, root, walk);
   if (cost > limits.maxCost) {
     throw tooComplex(

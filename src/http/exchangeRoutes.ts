@@ -20,6 +20,9 @@ import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
 import { mediaTypeOf } from './httpErrors.js';
+import { requestPrincipal } from '../auth/authenticationMiddleware.js';
+import { roleAtLeast } from '../auth/principal.js';
+import { wwwAuthenticate } from '../auth/accessErrors.js';
 
 /**
  * Bulk exchange over HTTP, beside /graphql:
@@ -29,6 +32,8 @@ import { mediaTypeOf } from './httpErrors.js';
  *   GET|POST /export        a subgraph, streamed chunked in any export format; CSV is a ZIP of the files
  *                           (or one of them with ?part=nodes_Place.csv).
  * Errors answer in GraphQL's shape: {errors: [{message, extensions: {code, …where}}]}.
+ * Both sit behind authenticationMiddleware (res.locals.principal): importing needs the editor role, and
+ * the change log records the principal's name; an export is of what the principal may see.
  */
 
 export interface ExchangeRouteOptions {
@@ -190,6 +195,17 @@ export function mountExchangeRoutes(
   { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
 ): void {
   app.post('/import', async (req, res) => {
+    // Decided before the body is read: a reader's bundle is never spooled, parsed or validated.
+    const principal = requestPrincipal(res);
+    if (!roleAtLeast(principal, 'editor')) {
+      if (principal.kind === 'anonymous') {
+        return send(res, {
+          ...fail(401, ErrorCode.UNAUTHENTICATED, 'Importing needs the editor role: authenticate with an API key or token (Authorization: Bearer …).'),
+          headers: { 'WWW-Authenticate': wwwAuthenticate(false) },
+        });
+      }
+      return send(res, fail(403, ErrorCode.FORBIDDEN, `Importing needs the editor role; ${principal.name} is a ${principal.role}.`, { requiredRole: 'editor' }));
+    }
     const unknown = Object.keys(req.query).filter((k) => !KNOWN_IMPORT_PARAMS.has(k));
     if (unknown.length) return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `Unknown parameter ${unknown[0]}.`, { argument: unknown[0] }));
     // The format is the body's media type. None of these is a type an HTML form or a "simple" cross-site
@@ -235,7 +251,7 @@ export function mountExchangeRoutes(
         throw error;
       }
       const source = format === 'csv' ? await csvFilesSource([file], model) : recordFileSource(file, format, 'body');
-      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ user: req.header('x-claimgraph-user') ?? undefined }) });
+      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }) });
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
       const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
@@ -251,6 +267,8 @@ export function mountExchangeRoutes(
   });
 
   const exportHandler = async (req: express.Request, res: express.Response) => {
+    // Every role may export; what the principal may see is all the export holds.
+    const principal = requestPrincipal(res);
     const input: Record<string, unknown> =
       req.method === 'POST' ? { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) } : (req.query as Record<string, unknown>);
     if (req.method === 'POST' && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
@@ -269,24 +287,24 @@ export function mountExchangeRoutes(
     }
     let started = false;
     try {
-      const selection = await resolveSelection(db, selectionOf(input));
-      if (format === 'csv') await checkCsvExportable(db, model, selection);
+      const selection = await resolveSelection(db, selectionOf(input), 'export', principal);
+      if (format === 'csv') await checkCsvExportable(db, model, selection, principal);
       const base = 'claimgraph-export';
       let body: AsyncIterable<string | Buffer>;
       if (format !== 'csv') {
         const info = STREAM_FORMATS[format as StreamFormat];
         res.setHeader('Content-Type', info.contentType);
         res.setHeader('Content-Disposition', `attachment; filename="${base}.${info.extension}"`);
-        body = chunked(exportText(db, model, selection, format as StreamFormat));
+        body = chunked(exportText(db, model, selection, format as StreamFormat, undefined, principal));
       } else if (part) {
         res.setHeader('Content-Type', CSV_CONTENT_TYPE);
         res.setHeader('Content-Disposition', `attachment; filename="${part.name}"`);
-        body = chunked(exportCsvPart(db, model, selection, part));
+        body = chunked(exportCsvPart(db, model, selection, part, undefined, principal));
       } else {
         res.setHeader('Content-Type', 'application/zip');
         res.setHeader('Content-Disposition', `attachment; filename="${base}-csv.zip"`);
         const wanted = csvParts(model, selection.labels);
-        body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p)) })));
+        body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p, undefined, principal)) })));
       }
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.status(200);

@@ -6,7 +6,8 @@ import { CHANGELOG_MIGRATIONS } from '../changelog/changeLogSchema.js';
  * The schema Neo4j keeps for claimgraph, applied idempotently at every start: ids unique per label,
  * name and date indexes for filters and sorting, a full-text index over names, aliases and statement text
  * (ASCII-folding, so Kupiansk finds Kupiansk and Kupiánsk alike), a point index for distance queries, and
- * the change log's id constraint and history indexes.
+ * the change log's id constraint and history indexes, and the API keys' constraints (a key is found by its
+ * hash on every request; names are unique because the change log records them).
  */
 export const MIGRATIONS: readonly string[] = [
   ...LABELS.map((l) => `CREATE CONSTRAINT ${l.toLowerCase()}_id_unique IF NOT EXISTS FOR (n:${l}) REQUIRE n.id IS UNIQUE`),
@@ -19,6 +20,8 @@ export const MIGRATIONS: readonly string[] = [
    FOR (n:Actor|Unit|Place|Statement|Source) ON EACH [n.name, n.aliases, n.text, n.title]
    OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'standard-folding'}}`,
   ...CHANGELOG_MIGRATIONS,
+  'CREATE CONSTRAINT api_key_name_unique IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.name IS UNIQUE',
+  'CREATE CONSTRAINT api_key_hash_unique IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.hash IS UNIQUE',
 ];
 
 export async function migrate(db: Database): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createHarness, startTestServer, type Harness } from '../harness.js';
+import { createHarness, startTestServer, testKey, type Harness } from '../harness.js';
 import type { RunningServer } from '../../src/server.js';
 import { ensureExplorerBuilt, isFresh } from '../../web/scripts/buildExplorer.js';
 import { DESKTOP, PHONE, haveChromium, openBrowser, screenshot, type Browser } from './chromium.js';
@@ -28,7 +28,8 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
   beforeAll(async () => {
     await ensureExplorerBuilt({ log: () => {} });
     h = await createHarness();
-    server = await startTestServer(h);
+    // The browser is anonymous (a reader) until the key test enters a real key in Settings.
+    server = await startTestServer(h, 'anonymous');
     origin = server.url.replace(/\/graphql$/, '');
     browser = await openBrowser();
     page = browser.page;
@@ -281,10 +282,11 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
   });
 
   it('the API key is sent as a bearer token on every request, and can be cleared', async () => {
+    const { key } = await testKey(h.db, 'reader', 'GREEN', 'explorer-analyst');
     await page.goto(at('/settings'));
-    await page.locator('input[name="apiKey"]').fill('analyst-key-123');
+    await page.locator('input[name="apiKey"]').fill(key);
     await page.getByRole('button', { name: 'Save' }).click();
-    expect(await page.getByTestId('key-status').innerText()).toContain('…-123');
+    expect(await page.getByTestId('key-status').innerText()).toContain(`…${key.slice(-4)}`);
     const sent: Array<string | undefined> = [];
     const listener = (r: import('playwright-core').Request) => {
       if (r.url().startsWith(at('/graphql')) || r.url().startsWith(at('/export'))) sent.push(r.headers().authorization);
@@ -296,7 +298,7 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
     await page.locator('.graphiql-execute-button').click();
     await page.locator('.result-window').getByText('place:kupyansk').first().waitFor({ timeout: 30_000 });
     expect(sent.length).toBeGreaterThan(3);
-    expect(new Set(sent)).toEqual(new Set(['Bearer analyst-key-123']));
+    expect(new Set(sent)).toEqual(new Set([`Bearer ${key}`]));
     await page.goto(at('/settings'));
     await screenshot(page, '8-settings');
     await page.getByRole('button', { name: 'Clear' }).click();

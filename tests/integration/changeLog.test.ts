@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { createHarness, silentLog, startTestServer, TEST_ADMIN, testConfig, type Harness } from '../harness.js';
+import { createHarness, silentLog, startTestServer, TEST_ADMIN, testConfig, type Harness, type TestServer } from '../harness.js';
+import type { Principal } from '../../src/auth/principal.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 
 /**
@@ -10,21 +10,24 @@ import { ISO_DATE_TIME, onTheWire } from '../sample.js';
  */
 
 let h: Harness;
-let server: RunningServer;
+let server: TestServer;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startTestServer(h);
+  server = await startTestServer(h, { role: 'editor' });
 });
 afterAll(async () => {
   await server?.stop();
   await h.close();
 });
 
-/** Runs an operation as `user` (the writer the change log records) and returns data and errors as on the wire. */
+/** An editor's key named `name`: the change log records it as key:<name>. */
+const editor = (name: string): Principal => ({ kind: 'key', name: `key:${name}`, role: 'editor', clearance: 'RED' });
+
+/** Runs an operation as the key `user` (TEST_ADMIN when not given) and returns data and errors as on the wire. */
 async function as(user: string | undefined, query: string, variables?: Record<string, unknown>) {
   const response = await h.apollo.executeOperation(
     { query, variables },
-    { contextValue: { db: h.db, log: silentLog, config: testConfig, principal: TEST_ADMIN, ...(user === undefined ? {} : { user }) } },
+    { contextValue: { db: h.db, log: silentLog, config: testConfig, principal: user === undefined ? TEST_ADMIN : editor(user) } },
   );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return onTheWire(response.body.singleResult) as { data?: any; errors?: any[] };
@@ -43,7 +46,7 @@ const HISTORY = `query ($id: ID!, $first: Int, $after: String, $direction: Order
   }
 }`;
 const AS_RECORDED = `query ($id: ID!, $at: DateTime!) {
-  asRecorded(id: $id, at: $at) { id label at exists properties edges { type from to properties } lastChange { op who } }
+  asRecorded(id: $id, at: $at) { nodeId label at exists properties edges { type from to properties } lastChange { op who } }
 }`;
 const UPSERT_PLACE = `mutation ($input: UpsertPlaceInput!) { upsertPlace(input: $input) { place { id updatedAt } changes { ${CHANGE} } ${ERRORS} } }`;
 const UPDATE_PLACE = `mutation ($input: UpdatePlaceInput!) { updatePlace(input: $input) { place { id updatedAt } changes { ${CHANGE} } ${ERRORS} } }`;
@@ -80,13 +83,13 @@ describe('who and when', () => {
     const { totalCount, edges } = await history('place:log-town');
     expect(totalCount).toBe(2);
     const [first, second] = edges.map((e: any) => e.node);
-    expect(first).toMatchObject({ op: 'CREATE', who: 'alice', via: 'upsertPlace', entityId: 'place:log-town', entityLabel: 'PLACE', edge: null });
+    expect(first).toMatchObject({ op: 'CREATE', who: 'key:alice', via: 'upsertPlace', entityId: 'place:log-town', entityLabel: 'PLACE', edge: null });
     expect(first.changes).toEqual([
       { property: 'kind', before: null, after: 'CITY' },
       { property: 'name', before: null, after: 'Log Town' },
       { property: 'areaKm2', before: null, after: 1.5 },
     ]);
-    expect(second).toMatchObject({ op: 'UPDATE', who: 'bob', via: 'updatePlace' });
+    expect(second).toMatchObject({ op: 'UPDATE', who: 'key:bob', via: 'updatePlace' });
     expect(second.changes).toEqual([
       { property: 'name', before: 'Log Town', after: 'Log City' },
       { property: 'areaKm2', before: 1.5, after: null },
@@ -103,24 +106,25 @@ describe('who and when', () => {
     expect(updated.changes).toEqual([second]);
   });
 
-  it('a write without a user is recorded as anonymous; control characters are dropped from the name', async () => {
-    const anon = (await ok(undefined, UPDATE_PLACE, { input: { id: 'place:log-town', set: { description: 'One.' } } })).updatePlace;
-    expect(anon.changes[0].who).toBe('anonymous');
+  it('a write is recorded as its principal; control characters never reach the log', async () => {
+    const admin = (await ok(undefined, UPDATE_PLACE, { input: { id: 'place:log-town', set: { description: 'One.' } } })).updatePlace;
+    expect(admin.changes[0].who).toBe(TEST_ADMIN.name);
     const odd = (await ok('  eve\u0000\n ', UPDATE_PLACE, { input: { id: 'place:log-town', set: { description: 'Two.' } } })).updatePlace;
-    expect(odd.changes[0].who).toBe('eve');
+    expect(odd.changes[0].who).toBe('key:  eve');
   });
 
-  it('over HTTP the writer is the X-Claimgraph-User header', async () => {
+  it('over HTTP the writer is the authenticated key; X-Claimgraph-User changes nothing', async () => {
     const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-claimgraph-user': 'carol@example.org' },
+      headers: { ...server.headers, 'content-type': 'application/json', 'x-claimgraph-user': 'chief-editor@example.org' },
       body: JSON.stringify({ query: UPDATE_PLACE, variables: { input: { id: 'place:log-town', set: { description: 'Three.' } } } }),
     });
     const body: any = await response.json();
     expect(body.errors).toBeUndefined();
-    expect(body.data.updatePlace.changes[0].who).toBe('carol@example.org');
+    expect(body.data.updatePlace.changes[0].who).toBe(server.principal);
+    expect(server.principal).toMatch(/^key:test-editor-clear-/);
     const last = (await history('place:log-town', { direction: 'DESC', first: 1 })).edges[0].node;
-    expect(last).toMatchObject({ who: 'carol@example.org', changes: [{ property: 'description', before: 'Two.', after: 'Three.' }] });
+    expect(last).toMatchObject({ who: server.principal, changes: [{ property: 'description', before: 'Two.', after: 'Three.' }] });
   });
 });
 
@@ -172,7 +176,7 @@ describe('asRecorded: what the graph said at a time', () => {
 
     const at = async (time: string) => (await ok(undefined, AS_RECORDED, { id: 'place:log-hamlet', at: time })).asRecorded;
     expect(await at(minus(created.at, 1))).toEqual({
-      id: 'place:log-hamlet',
+      nodeId: 'place:log-hamlet',
       label: 'PLACE',
       at: minus(created.at, 1),
       exists: false,
@@ -180,13 +184,13 @@ describe('asRecorded: what the graph said at a time', () => {
       edges: [],
       lastChange: null,
     });
-    expect(await at(created.at)).toMatchObject({ exists: true, properties: { kind: 'POINT', name: 'Hamlet One' }, edges: [], lastChange: { op: 'CREATE', who: 'alice' } });
+    expect(await at(created.at)).toMatchObject({ exists: true, properties: { kind: 'POINT', name: 'Hamlet One' }, edges: [], lastChange: { op: 'CREATE', who: 'key:alice' } });
     expect((await at(created.at)).properties.location).toBeUndefined();
     expect(await at(renamed.at)).toMatchObject({
       exists: true,
       properties: { kind: 'POINT', name: 'Hamlet Two', location: { latitude: 49.7, longitude: 37.6 } },
       edges: [],
-      lastChange: { op: 'UPDATE', who: 'bob' },
+      lastChange: { op: 'UPDATE', who: 'key:bob' },
     });
     expect(await at(linked.at)).toMatchObject({
       exists: true,
@@ -195,7 +199,7 @@ describe('asRecorded: what the graph said at a time', () => {
       lastChange: { op: 'LINK' },
     });
     expect(await at(minus(gone.at, 1))).toMatchObject({ exists: true, edges: [{ type: 'PART_OF' }] });
-    expect(await at(gone.at)).toMatchObject({ exists: false, properties: null, edges: [], lastChange: { op: 'DELETE', who: 'carol' } });
+    expect(await at(gone.at)).toMatchObject({ exists: false, properties: null, edges: [], lastChange: { op: 'DELETE', who: 'key:carol' } });
     // The node is gone; its history is not.
     expect((await h.data(`{ place(id: "place:log-hamlet") { id } }`)).place).toBeNull();
     expect((await history('place:log-hamlet')).edges.map((e: any) => e.node.op)).toEqual(['CREATE', 'UPDATE', 'LINK', 'UNLINK', 'DELETE']);

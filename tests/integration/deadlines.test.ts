@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { exportText } from '../../src/export/exportSubgraph.js';
 import { resolveSelection, streamSubgraph } from '../../src/export/streamSubgraph.js';
 import { readSampleBundle } from '../../src/sample/loadSample.js';
-import { createHarness, model, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import { authHeader, createHarness, model, schema, silentLog, testConfig, type Harness } from '../harness.js';
 import { graphCounts } from '../exchange.js';
 
 /**
@@ -27,7 +27,9 @@ afterAll(() => h.close());
 const target = () => inject('neo4j');
 
 /** A server over its own Database, made with `overrides` of the test configuration. */
-async function serverWith(overrides: Partial<Config>): Promise<{ db: Database; server: RunningServer; config: Config; close(): Promise<void> }> {
+async function serverWith(
+  overrides: Partial<Config>,
+): Promise<{ db: Database; server: RunningServer; config: Config; editor: Record<string, string>; close(): Promise<void> }> {
   const config: Config = { ...testConfig, ...overrides };
   const db = Database.connect(target(), databaseSettings(config));
   const server = await startServer({ db, log: silentLog, config, development: false, schema, host: '127.0.0.1', port: 0 });
@@ -35,6 +37,8 @@ async function serverWith(overrides: Partial<Config>): Promise<{ db: Database; s
     db,
     server,
     config,
+    // Queries go anonymously (a reader); writes with an editor's key.
+    editor: await authHeader(h.db, 'editor'),
     async close() {
       await server.stop();
       await db.close();
@@ -42,8 +46,8 @@ async function serverWith(overrides: Partial<Config>): Promise<{ db: Database; s
   };
 }
 
-async function post(url: string, query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
 }
 
@@ -115,7 +119,7 @@ describe('the typed API', () => {
     const changes = await changeCount();
     const lock = await holdLock('MATCH (p:Place {id: "place:kupyansk"}) SET p.name = p.name');
     try {
-      const { status, retryAfter, body } = await post(api.server.url, RENAME, { name: 'Renamed under a lock' });
+      const { status, retryAfter, body } = await post(api.server.url, RENAME, { name: 'Renamed under a lock' }, api.editor);
       expect(status).toBe(503);
       expect(Number(retryAfter)).toBeGreaterThan(0);
       expect(body.errors).toHaveLength(1);
@@ -135,10 +139,10 @@ describe('the typed API', () => {
     const api = await serverWith({});
     try {
       const original = await kupyanskName();
-      const renamed = await post(api.server.url, RENAME, { name: 'Kupyansk (renamed)' });
+      const renamed = await post(api.server.url, RENAME, { name: 'Kupyansk (renamed)' }, api.editor);
       expect(renamed.status).toBe(200);
       expect(renamed.body.data.updatePlace.place.name).toBe('Kupyansk (renamed)');
-      expect((await post(api.server.url, RENAME, { name: original })).body.data.updatePlace.place.name).toBe(original);
+      expect((await post(api.server.url, RENAME, { name: original }, api.editor)).body.data.updatePlace.place.name).toBe(original);
     } finally {
       await api.close();
     }
@@ -174,7 +178,7 @@ describe('import and export', () => {
     try {
       const response = await fetch(new URL('/import', api.server.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...api.editor, 'content-type': 'application/json' },
         body: JSON.stringify(bundle),
       });
       expect(response.status).toBe(503);

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { inflateRawSync } from 'node:zlib';
 import express from 'express';
-import type { RunningServer } from '../../src/server.js';
 import { mountExchangeRoutes } from '../../src/http/exchangeRoutes.js';
-import { createHarness, model, resetToSample, silentLog, startTestServer, type Harness } from '../harness.js';
+import { authenticationMiddleware } from '../../src/auth/authenticationMiddleware.js';
+import { createAuthenticator } from '../../src/auth/authenticator.js';
+import { createHarness, model, resetToSample, silentLog, startTestServer, testConfig, type Harness, type TestServer } from '../harness.js';
 import { exportCsv, exportString, graphCounts, wipe } from '../exchange.js';
 
 /**
@@ -14,11 +15,12 @@ import { exportCsv, exportString, graphCounts, wipe } from '../exchange.js';
  */
 
 let h: Harness;
-let server: RunningServer;
+let server: TestServer;
 let base: string;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startTestServer(h);
+  // Exports are made anonymously (a reader), imports with the editor key the server was started for.
+  server = await startTestServer(h, { role: 'editor' });
   base = server.url.replace(/\/graphql$/, '');
 });
 afterAll(async () => {
@@ -157,7 +159,7 @@ describe('POST /import', () => {
   beforeEach(() => resetToSample(h.db));
 
   const post = (body: string | Buffer, type: string, query = '', headers: Record<string, string> = {}) =>
-    fetch(`${base}/import${query}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+    fetch(`${base}/import${query}`, { method: 'POST', headers: { ...server.headers, 'content-type': type, ...headers }, body });
 
   for (const [format, type] of [
     ['json', 'application/json'],
@@ -220,14 +222,14 @@ describe('POST /import', () => {
     expect({ counts: await graphCounts(h.db), changes: await changes() }).toEqual(before);
   });
 
-  it('a changed node is logged as an UPDATE by the X-Claimgraph-User, via import', async () => {
+  it('a changed node is logged as an UPDATE by the importing key, via import; X-Claimgraph-User changes nothing', async () => {
     const bundle = JSON.parse(await exportString(h.db, model, 'json', { seeds: ['place:kupyansk'], depth: 0 }));
     bundle.nodes[0].properties.description = 'Edited by a bulk import.';
     const res = await post(JSON.stringify(bundle), 'application/json', '', { 'x-claimgraph-user': 'data-team' });
     expect(await res.json()).toMatchObject({ nodesUpdated: 1 });
     const log = await h.db.read("MATCH (c:Change {entityId: 'place:kupyansk'}) RETURN c.op AS op, c.who AS who, c.via AS via, c.changes AS changes ORDER BY c.at DESC, c.id DESC LIMIT 1");
     const entry = log.records[0].toObject();
-    expect(entry).toMatchObject({ op: 'UPDATE', who: 'data-team', via: 'import' });
+    expect(entry).toMatchObject({ op: 'UPDATE', who: server.principal, via: 'import' });
     expect(JSON.parse(entry.changes)).toContainEqual(expect.objectContaining({ property: 'description', after: 'Edited by a bulk import.' }));
   });
 
@@ -263,6 +265,7 @@ describe('POST /import', () => {
 
   it('a body over the size limit is 413, and nothing is written', async () => {
     const app = express();
+    app.use(authenticationMiddleware(await createAuthenticator({ db: h.db, config: testConfig, log: silentLog })));
     mountExchangeRoutes(app, { db: h.db, model, log: silentLog, maxImportBytes: 1000 });
     const small = http.createServer(app);
     await new Promise<void>((resolve) => small.listen(0, '127.0.0.1', resolve));
@@ -272,7 +275,7 @@ describe('POST /import', () => {
       const bundle = await exportString(h.db, model, 'json');
       // chunked (no Content-Length): the limit is enforced while the body streams in
       const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: '/import', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/import', method: 'POST', headers: { ...server.headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
           let body = '';
           res.on('data', (c) => (body += c));
           res.on('end', () => resolve({ status: res.statusCode!, body }));

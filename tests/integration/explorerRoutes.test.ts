@@ -21,7 +21,7 @@ let base: string;
 beforeAll(async () => {
   await ensureExplorerBuilt({ log: () => {} });
   h = await createHarness();
-  server = await startTestServer(h);
+  server = await startTestServer(h, 'anonymous');
   base = server.url.replace(/\/graphql$/, '');
 }, 600_000);
 afterAll(async () => {

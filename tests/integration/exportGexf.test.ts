@@ -6,8 +6,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { importBundle } from '../../src/bundle/importBundle.js';
 import type { Selection } from '../../src/export/selection.js';
-import type { RunningServer } from '../../src/server.js';
-import { createHarness, model, startTestServer, type Harness } from '../harness.js';
+import { createHarness, model, startTestServer, type Harness, type TestServer } from '../harness.js';
 import { exportString, tempDir } from '../exchange.js';
 
 /**
@@ -92,7 +91,7 @@ function flattened(props: Record<string, any>): Record<string, string> {
 }
 
 let h: Harness;
-let server: RunningServer;
+let server: TestServer;
 let base: string;
 
 const AWKWARD = {
@@ -111,7 +110,7 @@ const AWKWARD = {
 beforeAll(async () => {
   h = await createHarness();
   await importBundle(h.db, model, AWKWARD);
-  server = await startTestServer(h);
+  server = await startTestServer(h, { role: 'reader', clearance: 'RED' });
   base = server.url.replace(/\/graphql$/, '');
 });
 afterAll(async () => {
@@ -220,12 +219,12 @@ describe('GEXF wherever the other formats are offered', () => {
 
   it('GET and POST /export?format=gexf: typed, an attachment named .gexf, the library’s bytes', async () => {
     const expected = await exportString(h.db, model, 'gexf', selection);
-    const got = await fetch(`${base}/export?format=gexf&seed=place:kupyansk&depth=1`);
+    const got = await fetch(`${base}/export?format=gexf&seed=place:kupyansk&depth=1`, { headers: server.headers });
     expect(got.status).toBe(200);
     expect(got.headers.get('content-type')).toBe('application/gexf+xml; charset=utf-8');
     expect(got.headers.get('content-disposition')).toBe('attachment; filename="claimgraph-export.gexf"');
     expect(await got.text()).toBe(expected);
-    const posted = await fetch(`${base}/export`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'GEXF', selection }) });
+    const posted = await fetch(`${base}/export`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: JSON.stringify({ format: 'GEXF', selection }) });
     expect(posted.status).toBe(200);
     expect(await posted.text()).toBe(expected);
   });
@@ -246,7 +245,7 @@ describe('GEXF wherever the other formats are offered', () => {
   });
 
   it('an unknown format names the formats, gexf among them', async () => {
-    const res = await fetch(`${base}/export?format=gexf2`);
+    const res = await fetch(`${base}/export?format=gexf2`, { headers: server.headers });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
     expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'format' });

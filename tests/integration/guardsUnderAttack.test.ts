@@ -13,7 +13,7 @@ let h: Harness;
 let server: RunningServer;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startTestServer(h);
+  server = await startTestServer(h, 'anonymous');
 });
 afterAll(async () => {
   await server?.stop();

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { countQueries, createHarness, model, startTestServer, type Harness } from '../harness.js';
+import { countQueries, createHarness, model, startTestServer, type Harness, type TestServer } from '../harness.js';
 import { fingerprint } from '../fingerprint.js';
 import { tempDir } from '../exchange.js';
 import { sample } from '../sample.js';
-import type { RunningServer } from '../../src/server.js';
 import { BundleValidationError, type BundleIssue } from '../../src/bundle/bundleSchema.js';
 import { importRecords, type ImportReport } from '../../src/bundle/importBundle.js';
 import { openImportSource } from '../../src/bundle/importSources.js';
@@ -23,10 +22,10 @@ import type { Label } from '../../src/ids.js';
  */
 
 let h: Harness;
-let server: RunningServer;
+let server: TestServer;
 beforeAll(async () => {
   h = await createHarness();
-  server = await startTestServer(h);
+  server = await startTestServer(h, { role: 'editor' });
 });
 afterAll(async () => {
   await server?.stop();
@@ -660,7 +659,7 @@ describe('over HTTP', () => {
       edges: [edge('PART_OF', 'place:ukraine', 'place:kupyansk')],
     };
     for (const query of ['', '?dryRun=true']) {
-      const response = await fetch(`${base()}/import${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: asJson(b) });
+      const response = await fetch(`${base()}/import${query}`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: asJson(b) });
       expect(response.status).toBe(400);
       const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
       expect(body.errors).toEqual([
@@ -670,7 +669,7 @@ describe('over HTTP', () => {
     }
     // Once the records are sound, the rules spanning them (here a loop through the database) are checked.
     const loop = { nodes: [], edges: [edge('PART_OF', 'place:ukraine', 'place:kupyansk')] };
-    const response = await fetch(`${base()}/import?dryRun=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: asNdjson(loop) });
+    const response = await fetch(`${base()}/import?dryRun=true`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/x-ndjson' }, body: asNdjson(loop) });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
     expect(body.errors).toEqual([{ message: expect.stringMatching(/PART_OF would loop/), extensions: { code: 'BAD_USER_INPUT', file: 'body', line: 2, path: 'to' } }]);
@@ -680,7 +679,7 @@ describe('over HTTP', () => {
   it('POST /graphql: an escaped lone surrogate in the JSON variables is refused, not stored as U+FFFD', async () => {
     const before = await fingerprint(h.db);
     const body = `{"query":"mutation ($n: String) { updateStatement(input: {id: \\"${STATEMENT}\\", set: {note: $n}}) { statement { note } userErrors { field code message } } }","variables":{"n":"x\\ud800y"}}`;
-    const response = await fetch(`${base()}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${base()}/graphql`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body });
     expect(response.status).toBe(200);
     const json = (await response.json()) as { data: { updateStatement: { statement: unknown; userErrors: unknown[] } } };
     expect(json.data.updateStatement).toEqual({ statement: null, userErrors: [{ field: ['input', 'set', 'note'], code: 'INVALID', message: expect.stringMatching(/lone surrogate U\+D800/) }] });

@@ -10,12 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Runs an operation as `user` (the context's writer) and returns data and errors as a client sees them. */
+/** Runs an operation as the editor key `user` (the writer the change log records; TEST_ADMIN when not given) and returns data and errors as a client sees them. */
 async function as(user: string | undefined, query: string, variables?: Record<string, unknown>) {
-  const response = await h.apollo.executeOperation(
-    { query, variables },
-    { contextValue: { db: h.db, log: silentLog, config: testConfig, principal: TEST_ADMIN, ...(user === undefined ? {} : { user }) } },
-  );
+  const principal = user === undefined ? TEST_ADMIN : ({ kind: 'key', name: `key:${user}`, role: 'editor', clearance: 'RED' } as const);
+  const response = await h.apollo.executeOperation({ query, variables }, { contextValue: { db: h.db, log: silentLog, config: testConfig, principal } });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return onTheWire(response.body.singleResult) as { data?: any; errors?: any[] };
 }
@@ -58,7 +56,7 @@ describe('upsertActor', () => {
     expect(upsertActor.actor.updatedAt).toBe(upsertActor.actor.createdAt);
     expect(upsertActor.changes).toHaveLength(1);
     const [change] = upsertActor.changes;
-    expect(change).toMatchObject({ op: 'CREATE', entityId: input.id, entityLabel: 'ACTOR', who: 'tester', via: 'upsertActor', edge: null });
+    expect(change).toMatchObject({ op: 'CREATE', entityId: input.id, entityLabel: 'ACTOR', who: 'key:tester', via: 'upsertActor', edge: null });
     expect(change.at).toBe(upsertActor.actor.createdAt);
     expect(change.changes).toEqual([
       { property: 'kind', before: null, after: 'PERSON' },
@@ -239,7 +237,7 @@ describe('upsertPlace, upsertSource, upsertUnit', () => {
 });
 
 const DELETE = (type: string) => `mutation ($id: ID!) {
-  delete${type}(input: {id: $id}) { deletedId changes { ${CHANGE} } dependents { relationship id label name } ${ERRORS} }
+  delete${type}(input: {id: $id}) { deletedId changes { ${CHANGE} } dependents { relationship nodeId label name } ${ERRORS} }
 }`;
 
 describe('deletes', () => {
@@ -251,7 +249,7 @@ describe('deletes', () => {
     expect(deleteActor.userErrors[0].message).toContain('statement:wgf-full-control-2024-12-16 (MADE_BY)');
     expect(deleteActor.dependents).toContainEqual({
       relationship: 'MADE_BY',
-      id: 'statement:wgf-full-control-2024-12-16',
+      nodeId: 'statement:wgf-full-control-2024-12-16',
       label: 'STATEMENT',
       name: "Russia's 6th Combined Arms Army has full control of Kupyansk.",
     });
@@ -264,7 +262,7 @@ describe('deletes', () => {
   it('refuses to delete a place with children, listing them with statements about it', async () => {
     const { deletePlace } = await write(DELETE('Place'), { id: 'place:kupyansk' });
     expect(deletePlace.userErrors[0].code).toBe('HAS_DEPENDENTS');
-    const children = deletePlace.dependents.filter((d: any) => d.relationship === 'PART_OF').map((d: any) => d.id);
+    const children = deletePlace.dependents.filter((d: any) => d.relationship === 'PART_OF').map((d: any) => d.nodeId);
     expect(children.sort()).toEqual(['place:kupyansk-city-cemetery', 'place:kupyansk-northern-districts', 'place:kupyansk-southwest-entrance', 'place:yubileiny-street-kupyansk']);
     expect(deletePlace.dependents.some((d: any) => d.relationship === 'ABOUT')).toBe(true);
     expect(deletePlace.dependents.some((d: any) => d.relationship === 'GEOLOCATED_AT')).toBe(true);
@@ -272,12 +270,12 @@ describe('deletes', () => {
 
   it('refuses to delete a unit with sub-units', async () => {
     const { deleteUnit } = await write(DELETE('Unit'), { id: 'unit:western-group-of-forces' });
-    expect(deleteUnit.dependents).toContainEqual(expect.objectContaining({ relationship: 'PART_OF', id: 'unit:6th-combined-arms-army', label: 'UNIT' }));
+    expect(deleteUnit.dependents).toContainEqual(expect.objectContaining({ relationship: 'PART_OF', nodeId: 'unit:6th-combined-arms-army', label: 'UNIT' }));
   });
 
   it('refuses to delete a source that is the only evidence of a statement, but not for statements with others', async () => {
     const { deleteSource } = await write(DELETE('Source'), { id: 'source:report-kupyansk' });
-    const ids = deleteSource.dependents.map((d: any) => d.id);
+    const ids = deleteSource.dependents.map((d: any) => d.nodeId);
     expect(ids).toContain('statement:ru-kupyansk-captured-2024-11'); // its only source
     expect(ids).not.toContain('statement:ngc2-recaptured-northern-districts-2024-w50'); // also reported by the NGC announcement
     expect(deleteSource.dependents.every((d: any) => d.relationship === 'REPORTED_IN')).toBe(true);
@@ -285,7 +283,7 @@ describe('deletes', () => {
 
   it('refuses to delete a source another source cites', async () => {
     const { deleteSource } = await write(DELETE('Source'), { id: 'source:wgf-press-briefing-2024-12-16' });
-    expect(deleteSource.dependents.map((d: any) => `${d.relationship} ${d.id}`)).toEqual([
+    expect(deleteSource.dependents.map((d: any) => `${d.relationship} ${d.nodeId}`)).toEqual([
       'CITES source:afp-report-kupyansk-2024-12',
       'CITES source:ria-novosti-report-kupyansk-2024-12',
       'CITES source:tass-report-kupyansk-2024-12',

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { createHarness, silentLog, testConfig, type Harness, TEST_ADMIN } from '../harness.js';
+import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
+import type { Principal } from '../../src/auth/principal.js';
 
 /**
  * The README's example queries are a contract: every ```graphql block directly followed by a ```json block
@@ -42,6 +43,8 @@ const examples = examplesOf(readme);
 
 // The README shows the read-only Cypher endpoint switched on, as its section says to start the server.
 const config: Config = { ...testConfig, CLAIMGRAPH_CYPHER_ENDPOINT: 'on' };
+// …and runs its examples with an admin key named analyst (the change log's `who` in them says so).
+const README_PRINCIPAL: Principal = { kind: 'key', name: 'key:analyst', role: 'admin', clearance: 'RED' };
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
@@ -67,7 +70,7 @@ describe('README examples', () => {
     it(example.title, async () => {
       const response = await h.apollo.executeOperation(
         { query: example.query, variables: example.variables },
-        { contextValue: { db: h.db, log: silentLog, config, principal: TEST_ADMIN } },
+        { contextValue: { db: h.db, log: silentLog, config, principal: README_PRINCIPAL } },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       // Over HTTP the response is JSON; compare in that form (dates become ISO strings).

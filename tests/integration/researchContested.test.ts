@@ -67,10 +67,10 @@ describe('contested claims about Kupyansk (and the places within it)', () => {
     total = result.totalCount;
   });
 
-  it('pairs the 2nd NGC counter-claim with the full-control claim: CONTRADICTS, and the sides differ', () => {
+  it('pairs the 2nd NGC counter-claim with the full-control claim: CONTRADICTS (the sides differ, but the periods do not overlap)', () => {
     const pair = find(list, COUNTER_CLAIM, FULL_CONTROL)!;
     expect(pair).toBeDefined();
-    expect(pair.reasons).toEqual(['CONTRADICTS', 'SIDES_DIFFER']);
+    expect(pair.reasons).toEqual(['CONTRADICTS']);
     expect(pair.a.id).toBe(COUNTER_CLAIM);
     expect(pair.stances).toEqual([
       { kind: 'CONTRADICTS', direction: 'A_TO_B', note: expect.stringContaining('incompatible with Russian full control') },
@@ -145,7 +145,9 @@ describe('date windows', () => {
   it('November 2024 keeps only the pair with the November capture claim', async () => {
     const result = await pairs({ about: 'place:kupyansk', from: '2024-11-01', to: '2024-11-30' });
     expect(result.edges.map((e) => key(e.node))).toEqual([`${COUNTER_CLAIM} | ${NOVEMBER}`]);
-    expect(result.edges[0].node.reasons).toEqual(['CONTRADICTS', 'SIDES_DIFFER']);
+    // The November claim and the counter-claim's week do not overlap: the analyst's edge is the one reason.
+    expect(result.edges[0].node.reasons).toEqual(['CONTRADICTS']);
+    expect(result.edges[0].node.overlapping).toBe(false);
   });
 
   it('a single day keeps pairs with a claim whose period covers it, respecting precision', async () => {
@@ -274,4 +276,58 @@ describe('claims that share no subject directly', () => {
     expect((await pairs({ from: '2025-01-01' })).totalCount).toBe(0);
     expect((await pairs({ about: 'place:kupyansk', within: false, from: '2025-01-01' })).totalCount).toBe(0);
   });
+});
+
+describe('each reason, alone and together', () => {
+  // One place per case, so each case is exactly one candidate pair. "early" and "late" periods never overlap.
+  const cases: Array<{ name: string; sides: [string, string]; periods: ['early' | 'late', 'early' | 'late']; edges: string[]; reasons: string[] | null; overlapping?: boolean }> = [
+    { name: 'sides-only', sides: ['RU', 'UA'], periods: ['early', 'early'], edges: [], reasons: ['SIDES_DIFFER'], overlapping: true },
+    { name: 'sides-apart', sides: ['RU', 'UA'], periods: ['early', 'late'], edges: [], reasons: null },
+    { name: 'sides-supported', sides: ['RU', 'UA'], periods: ['early', 'early'], edges: ['SUPPORTS'], reasons: null },
+    { name: 'sides-neutral', sides: ['RU', 'NEUTRAL'], periods: ['early', 'early'], edges: [], reasons: null },
+    { name: 'same-side', sides: ['UA', 'UA'], periods: ['early', 'early'], edges: [], reasons: null },
+    { name: 'contradicts-only', sides: ['UA', 'UA'], periods: ['early', 'early'], edges: ['CONTRADICTS'], reasons: ['CONTRADICTS'], overlapping: true },
+    { name: 'disputes-apart', sides: ['RU', 'UA'], periods: ['early', 'late'], edges: ['DISPUTES'], reasons: ['DISPUTES'], overlapping: false },
+    { name: 'contradicts-and-sides', sides: ['RU', 'UA'], periods: ['early', 'early'], edges: ['CONTRADICTS'], reasons: ['CONTRADICTS', 'SIDES_DIFFER'], overlapping: true },
+    { name: 'disputes-supported', sides: ['RU', 'UA'], periods: ['early', 'early'], edges: ['DISPUTES', 'SUPPORTS'], reasons: ['DISPUTES'], overlapping: true },
+    { name: 'both-stances', sides: ['RU', 'UA'], periods: ['early', 'early'], edges: ['CONTRADICTS', 'DISPUTES'], reasons: ['CONTRADICTS', 'DISPUTES', 'SIDES_DIFFER'], overlapping: true },
+  ];
+  const period = { early: ['2023-01-01', '2023-01-31'], late: ['2023-06-01', '2023-06-30'] };
+
+  beforeAll(async () => {
+    for (const c of cases) {
+      const [a, b] = [0, 1].map((i) => ({
+        id: `statement:reason-${c.name}-${i}`,
+        actor: `actor:reason-${c.name}-${i}`,
+        side: c.sides[i],
+        start: period[c.periods[i]][0],
+        end: period[c.periods[i]][1],
+      }));
+      await h.db.write(
+        `CREATE (p:Place {id: $place, name: $place, kind: 'CITY'})
+         WITH p UNWIND $ends AS e
+         CREATE (s:Statement {id: e.id, text: 'test', kind: 'CONTROL', statedAtStart: date(e.start), statedAtEnd: date(e.end), statedAtPrecision: 'MONTH'})
+         CREATE (x:Actor {id: e.actor, name: e.actor, kind: 'PERSON', side: e.side})
+         CREATE (s)-[:MADE_BY]->(x), (s)-[:ABOUT {role: 'LOCATION'}]->(p)`,
+        { place: `place:reason-${c.name}`, ends: [a, b] },
+      );
+      // Stance edges go both ways across the cases: the reason must not depend on the direction.
+      for (const [i, type] of c.edges.entries()) {
+        const [from, to] = i % 2 === 0 ? [a.id, b.id] : [b.id, a.id];
+        await h.db.write(`MATCH (x:Statement {id: $from}), (y:Statement {id: $to}) CREATE (x)-[:${type}]->(y)`, { from, to });
+      }
+    }
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: ${c.reasons ? c.reasons.join(' + ') : 'not contested'}`, async () => {
+      const result = await pairs({ about: `place:reason-${c.name}` });
+      if (c.reasons === null) {
+        expect(result.totalCount).toBe(0);
+        return;
+      }
+      expect(result.edges.map((e) => [e.node.reasons, e.node.overlapping])).toEqual([[c.reasons, c.overlapping]]);
+      expect(result.edges[0].node.stances.map((s) => s.kind).sort()).toEqual(c.edges.filter((e) => e !== 'SUPPORTS').sort());
+    });
+  }
 });

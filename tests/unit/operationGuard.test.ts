@@ -3,6 +3,7 @@ import { getOperationAST, getVariableValues, parse, type GraphQLError } from 'gr
 import { buildSchema } from '../../src/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { measureOperation } from '../../src/guards/operationGuard.js';
+import { localOperator } from '../../src/auth/principal.js';
 import { requestLimitsOf } from '../../src/guards/requestLimits.js';
 import { inputShape } from '../../src/guards/inputShape.js';
 
@@ -14,7 +15,7 @@ function measure(query: string, variables: Record<string, unknown> = {}, overrid
   const operation = getOperationAST(document)!;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) throw coerced.errors[0];
-  return measureOperation(schema, document, operation, coerced.coerced, { ...limits, ...overrides }).cost;
+  return measureOperation(schema, document, operation, coerced.coerced, { ...limits, ...overrides }, localOperator('test')).cost;
 }
 
 function refusal(run: () => unknown): GraphQLError {

@@ -3,7 +3,8 @@ import { buildSchema } from '../../src/schema.js';
 import { graphModelOf } from '../../src/model/graphModel.js';
 import { canonical, diffProperties, normalise, propertyNames, stableJson, toStored } from '../../src/changelog/propertyValues.js';
 import { newTransactionId } from '../../src/changelog/changeLog.js';
-import { ANONYMOUS, MAX_WRITER_LENGTH, writerOf } from '../../src/changelog/writeTransaction.js';
+import { MAX_WRITER_LENGTH, writerOf } from '../../src/changelog/writeTransaction.js';
+import { ANONYMOUS_READER, localOperator, type Principal } from '../../src/auth/principal.js';
 import { applyPatch, fieldEnumName, validateProperties } from '../../src/domain/node/propertyInput.js';
 
 /** The change log's pure parts: value forms, the before/after diff, transaction ids, the writer's name; patches and validation. */
@@ -91,20 +92,24 @@ describe('newTransactionId', () => {
   });
 });
 
-describe('writerOf', () => {
+describe('writerOf: the principal\'s name, as the change log records it', () => {
+  const jwt = (sub: string): Principal => ({ kind: 'jwt', name: `jwt:${sub}`, role: 'editor', clearance: 'CLEAR' });
   it.each([
-    [undefined, ANONYMOUS],
-    ['', ANONYMOUS],
-    ['   ', ANONYMOUS],
-    ['alice', 'alice'],
-    ['  bob\n', 'bob'],
-    ['ev\u0000e', 'eve'],
-  ])('%j → %j', (user, who) => {
-    expect(writerOf({ user })).toBe(who);
+    [ANONYMOUS_READER, 'anonymous'],
+    [localOperator('alice'), 'local:alice'],
+    [{ kind: 'key', name: 'key:data-team', role: 'editor', clearance: 'GREEN' } as Principal, 'key:data-team'],
+    [jwt('  bob\n'), 'jwt:  bob'],
+    [jwt('ev\u0000e'), 'jwt:eve'],
+  ])('%j → %j', (principal, who) => {
+    expect(writerOf({ principal })).toBe(who);
   });
 
   it('cuts a very long name', () => {
-    expect(writerOf({ user: 'x'.repeat(1000) })).toHaveLength(MAX_WRITER_LENGTH);
+    expect(writerOf({ principal: jwt('x'.repeat(1000)) })).toHaveLength(MAX_WRITER_LENGTH);
+  });
+
+  it('a principal without a name is a broken invariant, never an anonymous write', () => {
+    expect(() => writerOf({ principal: { kind: 'key', name: ' \n', role: 'editor', clearance: 'CLEAR' } })).toThrow(/without a name/);
   });
 });
 

@@ -77,7 +77,7 @@ export async function findDependents(tx: ManagedTransaction, label: Label, id: s
   const record = result.records[0];
   const dependents = (record.get('dependents') as Array<Record<string, unknown>>).map((d) => ({
     relationship: d.relationship as string,
-    id: d.id as string,
+    nodeId: d.id as string,
     label: String(d.label).toUpperCase(),
     name: (d.name as string | null) ?? null,
   }));

@@ -91,7 +91,7 @@ export async function deleteNode(w: Writer, label: Label, id: string): Promise<v
   if (total > 0) {
     const listed = dependents
       .slice(0, 10)
-      .map((d) => `${d.id} (${d.relationship})`)
+      .map((d) => `${d.nodeId} (${d.relationship})`)
       .join(', ');
     throw new UserInputProblems(
       [userError(['input', 'id'], `${id} cannot be deleted: ${total} record${total === 1 ? '' : 's'} depend${total === 1 ? 's' : ''} on it: ${listed}${total > 10 ? ', …' : ''}`, 'HAS_DEPENDENTS')],

@@ -17,7 +17,7 @@ export interface UserError {
 /** A record that keeps a node from being deleted (the GraphQL Dependent type). */
 export interface Dependent {
   relationship: string;
-  id: string;
+  nodeId: string;
   label: string;
   name: string | null;
 }

@@ -103,9 +103,10 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
     `  ${sideOf('a')} AS sideA, ${sideOf('b')} AS sideB,`,
     `  coalesce(${periodStart('a')} <= ${periodEnd('b')} AND ${periodStart('b')} <= ${periodEnd('a')}, false) AS overlapping`,
     `WITH a, b, shared, stances, overlapping,`,
-    `  (sideA IS NOT NULL AND sideB IS NOT NULL AND NOT sideA IN ${neutral} AND NOT sideB IN ${neutral} AND sideA <> sideB) AS sidesDiffer,`,
-    `  supported`,
-    `WHERE (size(stances) > 0 OR (sidesDiffer AND overlapping AND NOT supported))${window.map((c) => ` AND ${c}`).join('')}`,
+    // SIDES_DIFFER holds only with overlapping periods and no SUPPORTS edge: a reason, not a hint.
+    `  (sideA IS NOT NULL AND sideB IS NOT NULL AND NOT sideA IN ${neutral} AND NOT sideB IN ${neutral} AND sideA <> sideB)`,
+    `    AND overlapping AND NOT supported AS sidesDiffer`,
+    `WHERE (size(stances) > 0 OR sidesDiffer)${window.map((c) => ` AND ${c}`).join('')}`,
     `WITH collect({a: a, b: b, shared: shared, stances: stances, sidesDiffer: sidesDiffer, overlapping: overlapping}) AS found`,
   ];
 

@@ -65,6 +65,7 @@ const TYPES: Record<string, RegExp> = {
   json: /^application\/json/,
   ndjson: /^application\/x-ndjson/,
   graphml: /^application\/graphml\+xml/,
+  gexf: /^application\/gexf\+xml/,
   cypher: /^text\/plain/,
   cytoscape: /^application\/json/,
 };
@@ -72,7 +73,7 @@ const TYPES: Record<string, RegExp> = {
 describe('GET /export', () => {
   beforeAll(() => resetToSample(h.db));
 
-  for (const format of Object.keys(TYPES) as Array<'json' | 'ndjson' | 'graphml' | 'cypher' | 'cytoscape'>) {
+  for (const format of Object.keys(TYPES) as Array<'json' | 'ndjson' | 'graphml' | 'gexf' | 'cypher' | 'cytoscape'>) {
     it(`${format}: chunked, typed, an attachment, the library's bytes`, async () => {
       const res = await rawGet(`${base}/export?format=${format}`);
       expect(res.status).toBe(200);
@@ -298,7 +299,7 @@ describe('Query.exportSubgraph', () => {
     exportSubgraph(selection: $selection, format: $format, maxNodes: $maxNodes) { format contentType nodeCount edgeCount text }
   }`;
 
-  for (const format of ['JSON', 'NDJSON', 'GRAPHML', 'CYPHER', 'CYTOSCAPE'] as const) {
+  for (const format of ['JSON', 'NDJSON', 'GRAPHML', 'GEXF', 'CYPHER', 'CYTOSCAPE'] as const) {
     it(`${format}: the same text as GET /export`, async () => {
       const selection = { seeds: ['place:kupyansk'], depth: 1, labels: ['PLACE', 'STATEMENT', 'SOURCE'] };
       const { exportSubgraph } = await h.data(QUERY, { selection, format, maxNodes: 1000 });

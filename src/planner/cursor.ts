@@ -21,8 +21,16 @@ export function encodeCursor(key: CursorKey, ordering = ''): string {
   return Buffer.from(JSON.stringify([tag(ordering), ...key]), 'utf8').toString('base64url');
 }
 
-const tag = (ordering: string) =>
-  ordering ? `${VERSION}.${createHash('sha256').update(ordering).digest('base64url').slice(0, 10)}` : VERSION;
+// Orderings are few (one per orderBy a client uses): their tags are hashed once, not once per cursor.
+const tags = new Map<string, string>();
+const tag = (ordering: string) => {
+  let t = tags.get(ordering);
+  if (t === undefined) {
+    t = ordering ? `${VERSION}.${createHash('sha256').update(ordering).digest('base64url').slice(0, 10)}` : VERSION;
+    if (tags.size < 10_000) tags.set(ordering, t);
+  }
+  return t;
+};
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -61,7 +61,7 @@ describe('one-field orders read an index in order', () => {
   it('credibility (optional): the present values, then the missing ones by id, read only while the page is not full', () => {
     const cypher = list('CREDIBILITY', 'ASC');
     expect(cypher).toContain('t0.`credibility` IS NOT NULL');
-    expect(cypher).toMatch(/WHERE t0\.`credibility` IS NULL\n/);
+    expect(cypher).toMatch(/WHERE \(t0\.`credibility` IS NULL\) AND \(t0\.id IS NOT NULL\)\n/);
     expect(cypher).toMatch(/WHERE size\(g\d+\) < \$p\d+/);
   });
 

@@ -277,7 +277,7 @@ describe('routing: reads go to readers, writes to the writer', () => {
       // A request that neither wrote nor sent bookmarks gets none back.
       expect(result.bookmark, query).toBeNull();
     }
-  });
+  }, 240_000); // eight requests in a row, the export and research among them: roomy for a busy machine
 
   it('a mutation writes in one WRITE transaction; its checks and its payload read', async () => {
     const id = uniqueId('actor');
@@ -340,7 +340,7 @@ describe('routing: reads go to readers, writes to the writer', () => {
     );
     expect(posted.result.status).toBe(200);
     expect(modesOf(posted, 'POST /export')).toEqual(new Set(['READ']));
-  });
+  }, 240_000);
 
   it('both servers are healthy (readiness checks Neo4j through a routing READ of their own)', async () => {
     for (const m of [a, b]) {

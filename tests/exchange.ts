@@ -7,6 +7,8 @@ import { exportText, exportToPath } from '../src/export/exportSubgraph.js';
 import { resolveSelection } from '../src/export/streamSubgraph.js';
 import type { Selection } from '../src/export/selection.js';
 import type { StreamFormat } from '../src/export/exportSubgraph.js';
+import type { Principal } from '../src/auth/principal.js';
+import { TEST_ADMIN } from './harness.js';
 
 /** Helpers shared by the import/export tests: exports as strings, counts, wiping the database. */
 
@@ -14,16 +16,16 @@ export function tempDir(prefix = 'claimgraph-exchange-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export async function exportString(db: Database, model: GraphModel, format: StreamFormat, selection: Selection = {}): Promise<string> {
-  const resolved = await resolveSelection(db, selection);
+export async function exportString(db: Database, model: GraphModel, format: StreamFormat, selection: Selection = {}, principal: Principal = TEST_ADMIN): Promise<string> {
+  const resolved = await resolveSelection(db, selection, principal);
   let out = '';
   for await (const text of exportText(db, model, resolved, format)) out += text;
   return out;
 }
 
 /** A CSV export into a fresh directory; returns the directory and its files' contents by name. */
-export async function exportCsv(db: Database, model: GraphModel, selection: Selection = {}, dir = tempDir()) {
-  await exportToPath(db, model, await resolveSelection(db, selection), 'csv', dir);
+export async function exportCsv(db: Database, model: GraphModel, selection: Selection = {}, dir = tempDir(), principal: Principal = TEST_ADMIN) {
+  await exportToPath(db, model, await resolveSelection(db, selection, principal), 'csv', dir);
   const files = Object.fromEntries(
     readdirSync(dir)
       .sort()

@@ -13,8 +13,11 @@ import {
   type BundleNode,
   type PartialDateInput,
 } from './bundleSchema.js';
-import type { RecordItem } from './records.js';
+import { issuePath, type RecordItem } from './records.js';
+import { Visibility, MARKED_LABELS } from '../auth/visibility.js';
+import type { Marking } from '../auth/principal.js';
 import { recordBundleChanges } from '../changelog/recordBundleChanges.js';
+import { timeOfRecord } from '../changelog/changeLog.js';
 import { readQueryOf } from '../validation/graphRules.js';
 
 /**
@@ -29,6 +32,10 @@ import { readQueryOf } from '../validation/graphRules.js';
  *   3. report what was created and updated.
  * Upserts are idempotent: importing the same input again changes nothing (no property, no updatedAt),
  * and an import that was interrupted (Neo4j went away mid-way) is completed by running it again.
+ *
+ * Markings: an importer writes only what it may see. A statement or source marked above its clearance,
+ * or one whose id is taken by a stored node it may not see, refuses the whole import (ImportForbiddenError,
+ * 403) before the first write; an edge endpoint it may not see is as missing as one that does not exist.
  */
 
 export interface ImportSummary {
@@ -57,6 +64,11 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Who is importing, as the change log records it (default 'import'). */
   who?: string;
+  /**
+   * What the importer may see (default: everything, for the sample, the seed and the local operator's
+   * CLI): it may write only records at or below its clearance, and only over nodes it may see.
+   */
+  visibility?: Visibility;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -109,6 +121,9 @@ export function storedValues(specs: PropertySpec[], props: Record<string, unknow
       out[spec.name] = typeof value === 'string' ? neo4j.types.DateTime.fromStandardDate(new Date(value)) : null;
     } else if (spec.kind === 'scalar' && spec.scalar === 'date') {
       out[spec.name] = toDate(value as string | undefined);
+    } else if (spec.kind === 'enum' && spec.default !== undefined && value === spec.default) {
+      // The default is what an absent property reads as: never stored, so it never shows in an export.
+      out[spec.name] = null;
     } else {
       out[spec.name] = value ?? null;
     }
@@ -165,7 +180,7 @@ class Batch {
 async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string): Promise<void> {
   const counts = await db.writeTransaction(async (tx) => {
     const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
-    const at = new Date();
+    const at = await timeOfRecord(tx);
     const now = neo4j.types.DateTime.fromStandardDate(at);
     // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
     // read before the upserts overwrite it (records that change nothing log nothing).
@@ -207,8 +222,45 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
   summary.batches++;
 }
 
-/** Looks up (read-only) the edge endpoints that are not in the input; those missing are issues. */
-async function checkExternalEndpoints(db: Database, external: Map<string, BundleIssue>): Promise<BundleIssue[]> {
+/**
+ * An import refused for the importer's clearance: records marked above it, or ids of stored nodes it may
+ * not see. Nothing was written. The issues name the records, never what is stored under a hidden id.
+ */
+export class ImportForbiddenError extends Error {
+  override name = 'ImportForbiddenError';
+  constructor(
+    readonly issues: BundleIssue[],
+    readonly total = issues.length,
+  ) {
+    super(
+      `The import is refused (${total} record${total === 1 ? '' : 's'} this principal may not write):\n` +
+        issues
+          .slice(0, 20)
+          .map((i) => `  ${i.file ?? ''}${i.line !== undefined ? `${i.file ? ':' : 'line '}${i.line} ` : ''}${i.path}: ${i.message}`)
+          .join('\n') +
+        (total > 20 ? `\n  … and ${total - 20} more` : ''),
+    );
+  }
+}
+
+/** Ids of statements and sources in the input that a stored node the importer may not see already has. */
+async function hiddenIds(db: Database, visibility: Visibility, ids: Map<Label, string[]>): Promise<Set<string>> {
+  const hidden = new Set<string>();
+  for (const [label, list] of ids) {
+    for (let i = 0; i < list.length; i += 10_000) {
+      const result = await db.read(
+        `UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) WHERE NOT ${visibility.require('n', [label])} RETURN n.id AS id`,
+        { ids: list.slice(i, i + 10_000), ...visibility.params() },
+        { deadline: 'importBatch' },
+      );
+      for (const record of result.records) hidden.add(record.get('id') as string);
+    }
+  }
+  return hidden;
+}
+
+/** Looks up (read-only) the edge endpoints that are not in the input; those missing, or hidden from the importer, are issues. */
+async function checkExternalEndpoints(db: Database, external: Map<string, BundleIssue>, visibility: Visibility): Promise<BundleIssue[]> {
   if (!external.size) return [];
   const byLabel = new Map<Label, string[]>();
   for (const id of external.keys()) {
@@ -219,7 +271,12 @@ async function checkExternalEndpoints(db: Database, external: Map<string, Bundle
   for (const [label, ids] of byLabel) {
     for (let i = 0; i < ids.length; i += 10_000) {
       const chunk = ids.slice(i, i + 10_000);
-      const result = await db.read(`UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) RETURN n.id AS id`, { ids: chunk }, { deadline: 'importBatch' });
+      const visible = visibility.predicate('n', [label]);
+      const result = await db.read(
+        `UNWIND $ids AS id MATCH (n:${q(label)} {id: id})${visible ? ` WHERE ${visible}` : ''} RETURN n.id AS id`,
+        { ids: chunk, ...visibility.params() },
+        { deadline: 'importBatch' },
+      );
       for (const record of result.records) present.add(record.get('id') as string);
     }
   }
@@ -242,22 +299,52 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   const batchSize = Math.min(Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)), MAX_BATCH_SIZE);
   const progress = options.onProgress ?? (() => {});
   const who = options.who?.trim() || DEFAULT_IMPORTER;
+  const visibility = options.visibility ?? Visibility.ALL;
 
   // 1. validate everything
   const validator = new BundleValidator(model);
   let distinct = 0;
+  // For an importer who may not see everything: records above its clearance, and the marked ids to look up.
+  const forbidden: BundleIssue[] = [];
+  let forbiddenTotal = 0;
+  const markedIds = new Map<Label, string[]>();
+  const where = new Map<string, BundleIssue>();
   for await (const item of source.read()) {
-    if (validator.add(item)) distinct++;
+    const record = validator.add(item);
+    if (record) distinct++;
+    if (record?.kind === 'node' && !visibility.seesAll && MARKED_LABELS.includes(record.node.label) && item.kind === 'node') {
+      const { label, id, properties } = record.node;
+      const at = { ...(item.loc.file !== undefined ? { file: item.loc.file } : {}), ...(item.loc.line !== undefined ? { line: item.loc.line } : {}) };
+      const marking = typeof properties.marking === 'string' ? properties.marking : 'CLEAR';
+      if (!visibility.sees(marking as Marking)) {
+        forbiddenTotal++;
+        if (forbidden.length < MAX_REPORTED_ISSUES) {
+          forbidden.push({ ...at, path: issuePath(item.loc, ['properties', 'marking']), message: `${marking} is above the importer's clearance (${visibility.clearance})` });
+        }
+      } else {
+        markedIds.set(label, [...(markedIds.get(label) ?? []), id]);
+        where.set(id, { ...at, path: issuePath(item.loc, ['id']), message: '' });
+      }
+    }
     if ((validator.nodes + validator.edges) % 1000 === 0) {
       const bytes = source.bytes?.();
       progress({ phase: 'validate', records: validator.nodes + validator.edges, bytes: bytes?.read, totalBytes: bytes?.total });
     }
   }
   const external = validator.externalEndpoints();
+  if (forbiddenTotal) throw new ImportForbiddenError(forbidden, forbiddenTotal);
   if (!validator.valid) throw new BundleValidationError(validator.issues, validator.total);
+  // A record whose id a stored node the importer may not see already has would overwrite that node.
+  if (!visibility.seesAll && markedIds.size) {
+    const hidden = [...(await hiddenIds(db, visibility, markedIds))].sort();
+    if (hidden.length) {
+      const issues = hidden.slice(0, MAX_REPORTED_ISSUES).map((id) => ({ ...where.get(id)!, message: `${id} cannot be written by this principal` }));
+      throw new ImportForbiddenError(issues, hidden.length);
+    }
+  }
   // Then against the database (read-only): endpoints that must exist, and the rules spanning records
   // (parents, loops, a statement's speaker and sources) over the whole input and what is stored.
-  const missing = await checkExternalEndpoints(db, external);
+  const missing = await checkExternalEndpoints(db, external, visibility);
   const graph = await validator.graphIssues(readQueryOf({ run: (cypher, params) => db.read(cypher, params) }));
   const problems = [...missing, ...graph];
   if (problems.length) throw new BundleValidationError(problems.slice(0, MAX_REPORTED_ISSUES), problems.length);

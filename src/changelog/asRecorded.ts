@@ -5,6 +5,8 @@ import type { GraphModel } from '../model/graphModel.js';
 import { changeFromStored, nodeLabelEnum, type RecordedChange } from './changeLog.js';
 import { canonical, type Properties } from './propertyValues.js';
 import { CHANGES_OF } from './history.js';
+import { changeVisible, idVisible } from './changeVisibility.js';
+import { Visibility } from '../auth/visibility.js';
 
 /**
  * What claimgraph recorded about a node at a past time: the node and its relationships as they are now,
@@ -43,28 +45,41 @@ function restore(values: Properties, changes: RecordedChange['changes']): void {
 export async function fetchAsRecorded(ctx: Context, model: GraphModel, id: string, at: Date): Promise<RecordedState | null> {
   const label = requireLabelOfId(id, 'id');
   const specs = model.nodes.get(label)!.properties;
-  const { node, edges, later, last } = await ctx.db.readTransaction(async (tx) => {
-    const nodeResult = await tx.run(`MATCH (n:\`${label}\` {id: $id}) RETURN properties(n) AS p`, { id });
+  const visibility = Visibility.of(ctx.principal);
+  const params = { id, ...visibility.params() };
+  // A node the principal may not see was never recorded for it (null); relationships to nodes it may not
+  // see, and the changes about them, are left out (so they are neither shown nor undone).
+  const nodeVisible = idVisible('$id', visibility);
+  const otherVisible = visibility.predicate('o', null);
+  const changeShown = changeVisible('c', '$id', visibility);
+  const { visible, node, edges, later, last } = await ctx.db.readTransaction(async (tx) => {
+    if (nodeVisible && (await tx.run(`RETURN ${nodeVisible} AS visible`, params)).records[0].get('visible') !== true) {
+      return { visible: false, node: undefined, edges: [], later: [], last: null };
+    }
+    const nodeResult = await tx.run(`MATCH (n:\`${label}\` {id: $id}) RETURN properties(n) AS p`, params);
     const edgeResult = await tx.run(
-      `MATCH (n:\`${label}\` {id: $id})-[r]-() RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS p`,
-      { id },
+      `MATCH (n:\`${label}\` {id: $id})-[r]-(o)${otherVisible ? ` WHERE ${otherVisible}` : ''}
+       RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS p`,
+      params,
     );
+    const shown = changeShown ? ` AND ${changeShown}` : '';
     const changeResult = await tx.run(
-      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at RETURN collect(properties(c)) AS later }
-       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(properties(c)) AS last }
+      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at${shown} RETURN collect(properties(c)) AS later }
+       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at${shown} WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(properties(c)) AS last }
        RETURN later, last[0] AS last`,
-      { id, at: neo4j.types.DateTime.fromStandardDate(at) },
+      { ...params, at: neo4j.types.DateTime.fromStandardDate(at) },
     );
     const record = changeResult.records[0];
     return {
+      visible: true,
       node: nodeResult.records[0]?.get('p') as Properties | undefined,
       edges: edgeResult.records.map((r) => ({ type: r.get('type') as string, from: r.get('from') as string, to: r.get('to') as string, p: r.get('p') as Properties })),
       later: record.get('later') as Array<Record<string, unknown>>,
       last: record.get('last') as Record<string, unknown> | null,
     };
   });
-  // Never recorded: no node and nothing in the log.
-  if (!node && !last && !later.length) return null;
+  // Never recorded (for this principal): no node and nothing in the log.
+  if (!visible || (!node && !last && !later.length)) return null;
 
   let properties: Properties | null = node ? canonical(specs, node) : null;
   const current = new Map<string, RecordedEdge>();

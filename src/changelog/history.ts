@@ -4,6 +4,8 @@ import { requireLabelOfId } from '../ids.js';
 import { pageOf } from '../planner/plan.js';
 import { encodeCursor } from '../planner/cursor.js';
 import { changeFromStored, type RecordedChange } from './changeLog.js';
+import { changeVisible, idVisible } from './changeVisibility.js';
+import { Visibility } from '../auth/visibility.js';
 
 /**
  * A node's history: its changes and those of its relationships (either direction), in order of record,
@@ -31,20 +33,26 @@ export async function fetchHistory(ctx: Context, args: HistoryArgs) {
   const ordering = `change.at.${direction}`;
   const { first, after } = pageOf(args, ['dateTime', 'string'], 'Query.history', ordering);
   const cmp = direction === 'ASC' ? '>' : '<';
-  const keyset = after
-    ? `WHERE c.at ${cmp} datetime($afterAt) OR (c.at = datetime($afterAt) AND c.id ${cmp} $afterId)`
-    : '';
+  const visibility = Visibility.of(ctx.principal);
+  // A node the principal may not see has no history for it; entries about relationships to nodes it may not
+  // see are not there either (not on the page, not in the total).
+  const nodeVisible = idVisible('$id', visibility);
+  const entryVisible = changeVisible('c', '$id', visibility);
+  const shown = [...(nodeVisible ? ['visible'] : []), ...(entryVisible ? [entryVisible] : [])];
+  const keyset = after ? [`(c.at ${cmp} datetime($afterAt) OR (c.at = datetime($afterAt) AND c.id ${cmp} $afterId))`] : [];
+  const where = (conditions: string[]) => (conditions.length ? `WITH c${nodeVisible ? ', visible' : ''} WHERE ${conditions.join(' AND ')}` : '');
+  const imports = nodeVisible ? 'WITH visible ' : '';
   const result = await ctx.db.read(
-    `CALL { ${CHANGES_OF} RETURN count(c) AS total }
+    `${nodeVisible ? `WITH ${nodeVisible} AS visible ` : ''}CALL { ${imports}${CHANGES_OF} ${where(shown)} RETURN count(c) AS total }
      CALL {
-       ${CHANGES_OF}
-       WITH c ${keyset}
-       ORDER BY c.at ${direction}, c.id ${direction}
+       ${imports}${CHANGES_OF}
+       ${where([...shown, ...keyset])}
+       WITH c ORDER BY c.at ${direction}, c.id ${direction}
        LIMIT $limit
        RETURN collect(properties(c)) AS page
      }
      RETURN total, page`,
-    { id: args.id, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: neo4j.int(first + 1) },
+    { id: args.id, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: neo4j.int(first + 1), ...visibility.params() },
   );
   const record = result.records[0];
   const rows = (record.get('page') as Array<Record<string, unknown>>).map(changeFromStored);

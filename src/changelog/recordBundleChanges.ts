@@ -40,7 +40,8 @@ export async function recordBundleChanges(
       const before = stored.has(node.id) ? canonical(specs, stored.get(node.id)!) : null;
       const changes = diffProperties(specs, before, normalise(specs, node.properties));
       if (before && !changes.length) continue;
-      entries.push({ op: before ? 'UPDATE' : 'CREATE', entityId: node.id, entityLabel: label, changes });
+      const marking = node.properties.marking;
+      entries.push({ op: before ? 'UPDATE' : 'CREATE', entityId: node.id, entityLabel: label, changes, marking: typeof marking === 'string' ? marking : null });
     }
   }
 

@@ -2,7 +2,8 @@ import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { Context } from '../context.js';
 import { InvariantError } from '../errors.js';
 import type { GraphModel } from '../model/graphModel.js';
-import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
+import { recordChanges, timeOfRecord, type ChangeEntry, type RecordedChange } from './changeLog.js';
+import { Visibility } from '../auth/visibility.js';
 
 /**
  * One write: a managed write transaction in which the work and its change-log entries commit together or
@@ -26,23 +27,38 @@ export function writerOf(ctx: Pick<Context, 'principal'>): string {
 /** What the work of one write gets: the transaction, its time of record, and the entries to log. */
 export class Writer {
   readonly entries: ChangeEntry[] = [];
-  /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
-  readonly at = new Date();
-  readonly now = neo4j.types.DateTime.fromStandardDate(this.at);
+  /** Entries logged but not shown to the writer: about relationships to nodes it may not see. */
+  private readonly unseen = new Set<ChangeEntry>();
+  readonly now: ReturnType<typeof neo4j.types.DateTime.fromStandardDate>;
   constructor(
     readonly tx: ManagedTransaction,
     readonly model: GraphModel,
     readonly who: string,
-  ) {}
+    /** What the writer may see: nodes it may not see do not exist for its write. */
+    readonly visibility: Visibility,
+    /** The mutation (or route) writing, as the change log's `via` records it. */
+    readonly via: string,
+    /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
+    readonly at: Date,
+  ) {
+    this.now = neo4j.types.DateTime.fromStandardDate(at);
+  }
 
-  log(entry: ChangeEntry): void {
+  /** Logs a change; `seen: false` records it without showing it in the payload (it touches a hidden node). */
+  log(entry: ChangeEntry, seen = true): void {
     this.entries.push(entry);
+    if (!seen) this.unseen.add(entry);
+  }
+
+  /** Whether the writer may see this entry. */
+  shows(entry: ChangeEntry): boolean {
+    return !this.unseen.has(entry);
   }
 }
 
 export interface WriteResult<T> {
   result: T;
-  /** The change-log entries recorded, in order. */
+  /** The change-log entries recorded, in order (those the writer may see). */
   changes: RecordedChange[];
 }
 
@@ -55,9 +71,11 @@ export interface WriteResult<T> {
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
   return ctx.db.writeTransaction(
     async (tx) => {
-      const w = new Writer(tx, model, writerOf(ctx));
+      const w = new Writer(tx, model, writerOf(ctx), Visibility.of(ctx.principal), via, await timeOfRecord(tx));
       const result = await work(w);
-      const changes = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
+      const recorded = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
+      // Everything is logged; the payload shows the writer only what it may see.
+      const changes = recorded.filter((_, i) => w.shows(w.entries[i]));
       return { result, changes };
     },
     { metadata: { via } },

@@ -133,12 +133,13 @@ let bar: cliProgress.SingleBar | null = null;
 let neo4j: Awaited<ReturnType<typeof connectNeo4j>> | null = null;
 try {
   neo4j = await connectNeo4j(config, log);
+  // Without a key, the local operator (who sees every marking); with one, what its principal may see.
   const principal = await cliPrincipal(neo4j.db, config, log, values.key ?? process.env.CLAIMGRAPH_KEY);
-  const resolved = await resolveSelection(neo4j.db, selection, 'export', principal);
+  const resolved = await resolveSelection(neo4j.db, selection, principal);
   let onRecord: OnRecord | undefined;
   if (showProgress) {
     // A cheap counting pass first, so the bar has a total.
-    const total = await countSubgraph(neo4j.db, model, resolved, undefined, principal);
+    const total = await countSubgraph(neo4j.db, model, resolved);
     bar = new cliProgress.SingleBar(
       { stream: process.stderr, format: `${format} |{bar}| {percentage}% | {value}/{total} records | eta {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
@@ -151,14 +152,14 @@ try {
   }
   let counts = { nodes: 0, edges: 0 };
   if (out) {
-    const written = await exportToPath(neo4j.db, model, resolved, format, out, onRecord, principal);
+    const written = await exportToPath(neo4j.db, model, resolved, format, out, onRecord);
     counts = { nodes: written.nodes, edges: written.edges };
   } else {
     const count: OnRecord = (item) => {
       counts[item.kind === 'node' ? 'nodes' : 'edges']++;
       onRecord?.(item);
     };
-    for await (const text of chunked(exportText(neo4j.db, model, resolved, format as Exclude<ExportFormat, 'csv'>, count, principal))) {
+    for await (const text of chunked(exportText(neo4j.db, model, resolved, format as Exclude<ExportFormat, 'csv'>, count))) {
       if (!process.stdout.write(text)) await once(process.stdout, 'drain');
     }
   }

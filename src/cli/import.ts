@@ -7,17 +7,19 @@ import { connectNeo4j } from '../neo4j/connectNeo4j.js';
 import { buildSchema } from '../schema.js';
 import { graphModelOf } from '../model/graphModel.js';
 import { BundleValidationError } from '../bundle/bundleSchema.js';
-import { importRecords, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, type ImportProgress } from '../bundle/importBundle.js';
+import { ImportForbiddenError, importRecords, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, type ImportProgress } from '../bundle/importBundle.js';
 import { csvFilesSource, openImportSource, type FileImportSource, type InputFormat } from '../bundle/importSources.js';
 import { cliPrincipal, CliKeyError } from '../auth/cliPrincipal.js';
 import { roleAtLeast } from '../auth/principal.js';
+import { Visibility } from '../auth/visibility.js';
 import { writerOf } from '../changelog/writeTransaction.js';
 
 /**
  * `claimgraph import <file|directory>…`: validates a bundle (JSON, NDJSON, or CSV files in the neo4j-admin
  * header format) whole, then writes it in batches, one transaction each, with a progress bar on stderr.
  * Exit codes: 0 imported, 1 failed while writing (run it again to complete it), 2 usage, 3 invalid input
- * (nothing was written), 5 a key that is not valid or not an editor's (nothing was written).
+ * (nothing was written), 5 a key that is not valid or not an editor's, or records above its clearance
+ * (nothing was written).
  */
 
 const USAGE = `usage: claimgraph import <path>… [options]        (npx claimgraph import …, or npm run import -- …)
@@ -28,7 +30,8 @@ const USAGE = `usage: claimgraph import <path>… [options]        (npx claimgra
 options:
   --format F        json | ndjson | csv (default: from the file name or its first line)
   --batch-size N    records per write transaction (default ${DEFAULT_BATCH_SIZE}, at most ${MAX_BATCH_SIZE})
-  --key KEY         act as this API key's principal (it must be an editor's or an admin's);
+  --key KEY         act as this API key's principal (it must be an editor's or an admin's, and
+                    it may write statements and sources only at or below its clearance);
                     CLAIMGRAPH_KEY does the same without putting the key in the process list.
                     Without a key: the local operator (local:<OS user>), who holds the database's password
   --dry-run         validate only; write nothing
@@ -39,7 +42,8 @@ Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_
 claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
 server holds, if there is one). The change log records who imported: key:<name> or local:<OS user>.
 Exit codes: 0 done, 1 failed while writing (run again to complete), 2 usage, 3 invalid input (nothing written),
-5 the key is not valid or its role is not enough (nothing written).`;
+5 the key is not valid, its role is not enough, or the input holds records above its clearance or
+over records it may not see (nothing written).`;
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INVALID: 3, DENIED: 5 } as const;
 
@@ -127,7 +131,7 @@ try {
     if (p.phase === 'validate') bar!.update(p.bytes ?? 0, { records: p.records });
     else bar!.update(p.written);
   };
-  const report = await importRecords(neo4j.db, model, source, { batchSize, who, onProgress, dryRun: values['dry-run'] });
+  const report = await importRecords(neo4j.db, model, source, { batchSize, who, onProgress, dryRun: values['dry-run'], visibility: Visibility.of(principal) });
   if (phase === 'validate' && bar) (bar as cliProgress.SingleBar).update((bar as cliProgress.SingleBar).getTotal());
   (bar as cliProgress.SingleBar | null)?.stop();
   bar = null;
@@ -144,6 +148,9 @@ try {
     exitCode = EXIT.INVALID;
   } else if (error instanceof CliKeyError) {
     process.stderr.write(`import: nothing was written: ${error.message}\n`);
+    exitCode = EXIT.DENIED;
+  } else if (error instanceof ImportForbiddenError) {
+    process.stderr.write(`import: nothing was written. ${error.message}\n`);
     exitCode = EXIT.DENIED;
   } else {
     process.stderr.write(

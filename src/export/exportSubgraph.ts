@@ -32,19 +32,18 @@ export async function* chunked(parts: AsyncIterable<string>, size = 64 * 1024): 
   if (length) yield buffer.join('');
 }
 
-/** An export in one of the single-stream formats, as text, streamed from Neo4j, of what `principal` may see. */
+/** An export in one of the single-stream formats, as text, streamed from Neo4j (of what the selection's principal may see). */
 export async function* exportText(
   db: Database,
   model: GraphModel,
   selection: ResolvedSelection,
   format: StreamFormat,
   onRecord?: OnRecord,
-  principal?: Principal,
 ): AsyncGenerator<string> {
   const serializer = STREAM_FORMATS[format].create(model);
   const counts = { nodes: 0, edges: 0 };
   yield serializer.begin();
-  for await (const item of streamSubgraph(db, model, selection, undefined, 'export', principal)) {
+  for await (const item of streamSubgraph(db, model, selection)) {
     onRecord?.(item);
     if (item.kind === 'node') {
       counts.nodes++;
@@ -57,19 +56,18 @@ export async function* exportText(
   yield serializer.end(counts);
 }
 
-/** One file of a CSV export, as text, streamed from Neo4j, of what `principal` may see. */
+/** One file of a CSV export, as text, streamed from Neo4j (of what the selection's principal may see). */
 export async function* exportCsvPart(
   db: Database,
   model: GraphModel,
   selection: ResolvedSelection,
   part: CsvPart,
   onRecord?: OnRecord,
-  principal?: Principal,
 ): AsyncGenerator<string> {
   const serializer = csvPartSerializer(part);
   yield serializer.begin();
   const only = part.kind === 'nodes' ? { labels: [part.owner as BundleNode['label']] } : { types: [part.owner] };
-  for await (const item of streamSubgraph(db, model, selection, only, 'export', principal)) {
+  for await (const item of streamSubgraph(db, model, selection, only)) {
     onRecord?.(item);
     yield item.kind === 'node' ? serializer.node(item.node) : serializer.edge(item.edge);
   }
@@ -79,7 +77,7 @@ export async function* exportCsvPart(
  * Fails (before anything is written) when a selected node has a list element holding the CSV array
  * delimiter: neo4j-admin's format has no way to write it, and losing it silently is not an option.
  */
-export async function checkCsvExportable(db: Database, model: GraphModel, selection: ResolvedSelection, principal?: Principal): Promise<void> {
+export async function checkCsvExportable(db: Database, model: GraphModel, selection: ResolvedSelection): Promise<void> {
   for (const query of listDelimiterQueries(model, selection, ARRAY_DELIMITER)) {
     const result = await db.read(query.cypher, query.params, { deadline: 'export' });
     if (result.records.length) {
@@ -102,7 +100,7 @@ async function close(stream: WriteStream): Promise<void> {
 
 /**
  * Writes an export to `out`: a file for the stream formats, a directory (created if needed) of one file
- * per label and per relationship type for CSV, of what `principal` may see. Returns what was written.
+ * per label and per relationship type for CSV, of what the selection's principal may see. Returns what was written.
  */
 export async function exportToPath(
   db: Database,
@@ -111,7 +109,6 @@ export async function exportToPath(
   format: ExportFormat,
   out: string,
   onRecord?: OnRecord,
-  principal?: Principal,
 ): Promise<{ nodes: number; edges: number; files: string[] }> {
   const counts = { nodes: 0, edges: 0 };
   const count: OnRecord = (item) => {
@@ -123,7 +120,7 @@ export async function exportToPath(
     const failed = new Promise<never>((_, reject) => stream.once('error', reject));
     failed.catch(() => {});
     try {
-      for await (const text of chunked(exportText(db, model, selection, format, count, principal))) await Promise.race([write(stream, text), failed]);
+      for await (const text of chunked(exportText(db, model, selection, format, count))) await Promise.race([write(stream, text), failed]);
       await Promise.race([close(stream), failed]);
     } catch (error) {
       stream.destroy();
@@ -132,7 +129,7 @@ export async function exportToPath(
     return { ...counts, files: [out] };
   }
 
-  await checkCsvExportable(db, model, selection, principal);
+  await checkCsvExportable(db, model, selection);
   await fsp.mkdir(out, { recursive: true });
   const parts = csvParts(model, selection.labels);
   const files: string[] = [];
@@ -155,7 +152,7 @@ export async function exportToPath(
   const nameOf = (item: ExportItem) => (item.kind === 'node' ? `nodes_${item.node.label}.csv` : `relationships_${item.edge.type}.csv`);
   let serializer = null as ReturnType<typeof csvPartSerializer> | null;
   try {
-    for await (const item of streamSubgraph(db, model, selection, undefined, 'export', principal)) {
+    for await (const item of streamSubgraph(db, model, selection)) {
       count(item);
       while (index < 0 || parts[index].name !== nameOf(item)) {
         if (index + 1 >= parts.length) throw new Error(`export order broken at ${nameOf(item)}`);
@@ -188,7 +185,7 @@ export class SubgraphTooLargeError extends SelectionError {
 }
 
 /**
- * A small subgraph in bundle form, held in memory (for a GraphQL field that returns it inline). It is
+ * A small subgraph in bundle form, as `principal` may see it, held in memory (for a GraphQL field that returns it inline). It is
  * streamed like any export and refused as soon as it passes `maxNodes` nodes (or `maxEdges` edges); being
  * part of the typed API, it runs under the query deadline.
  */
@@ -196,9 +193,10 @@ export async function collectSubgraph(
   db: Database,
   model: GraphModel,
   selection: Selection,
+  principal: Principal,
   { maxNodes = 1000, maxEdges = maxNodes * 10 }: { maxNodes?: number; maxEdges?: number } = {},
 ): Promise<{ nodes: BundleNode[]; edges: BundleEdge[] }> {
-  const resolved = await resolveSelection(db, selection, 'query');
+  const resolved = await resolveSelection(db, selection, principal, 'query');
   const nodes: BundleNode[] = [];
   const edges: BundleEdge[] = [];
   for await (const item of streamSubgraph(db, model, resolved, undefined, 'query')) {

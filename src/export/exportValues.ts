@@ -5,7 +5,7 @@ import { storedProperties, type PropertySpec } from '../model/graphModel.js';
  * What Neo4j stores, back in bundle form: the exact inverse of `storedValues` in
  * src/bundle/importBundle.ts. Neo4j Date → "YYYY-MM-DD"; WGS-84 Point → {latitude, longitude} with its
  * `<name>PrecisionM` sibling; Neo4j Integer → number; the five partial-date properties → one partial-date
- * object; absent (null) → omitted. Keys come out in model order, so the same data always serialises to
+ * object; absent (null), or an enum's default (which is never stored), → omitted. Keys come out in model order, so the same data always serialises to
  * the same bytes. Times of record (createdAt, updatedAt) are not model properties and never come out.
  */
 
@@ -53,7 +53,8 @@ export function exportedValues(specs: readonly PropertySpec[], stored: Record<st
       }
       default: {
         const value = stored[spec.name];
-        if (present(value)) out[spec.name] = value;
+        // An enum's default (a marking's CLEAR) is what absence means: left out, as it is never stored.
+        if (present(value) && !(spec.kind === 'enum' && value === spec.default)) out[spec.name] = value;
       }
     }
   }

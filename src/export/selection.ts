@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LABELS, labelOfId, type Label } from '../ids.js';
 import { InvariantError } from '../errors.js';
 import { storedProperties, type GraphModel } from '../model/graphModel.js';
+import type { Visibility } from '../auth/visibility.js';
 
 /**
  * Which subgraph to export. Either
@@ -84,9 +85,14 @@ export function parseSelection(input: unknown): Selection {
   };
 }
 
-/** A selection whose seeds were found in the database (their element ids are what the Cypher uses). */
+/**
+ * A selection as one principal sees it: its seeds found in the database among the nodes the principal may
+ * see (their element ids are what the Cypher uses), and what it may see, which every query of the export
+ * keeps to.
+ */
 export interface ResolvedSelection extends Selection {
   seedElementIds?: string[];
+  visibility: Visibility;
 }
 
 const q = (name: string) => `\`${name}\``;
@@ -111,22 +117,44 @@ interface SelectionCypher {
   member: (v: string) => string;
 }
 
+/**
+ * The selection in Cypher, for the principal the selection was resolved for: nodes it may not see are never
+ * selected, and never stepped through (a seed's hops and a filter's statements go through visible nodes
+ * only), so no edge reaches them either.
+ */
 function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
   const labels = [...model.nodes.keys()].filter((l) => !selection.labels || selection.labels.includes(l)).sort();
   const anyRel = [...model.edges.keys()].sort().map(q).join('|');
-  const params: Record<string, unknown> = { seedIds: selection.seedElementIds ?? [], from: selection.from ?? null, to: selection.to ?? null, within: selection.within ?? null };
+  const { visibility } = selection;
+  const params: Record<string, unknown> = {
+    seedIds: selection.seedElementIds ?? [],
+    from: selection.from ?? null,
+    to: selection.to ?? null,
+    within: selection.within ?? null,
+    ...visibility.params(),
+  };
+  const visible = (v: string, label: Label | null) => visibility.predicate(v, label ? [label] : null);
+  const andVisible = (v: string, label: Label | null) => {
+    const p = visible(v, label);
+    return p ? ` AND ${p}` : '';
+  };
   if (selection.seeds) {
     const depth = Number(selection.depth ?? DEFAULT_DEPTH);
     if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) throw new InvariantError('depth was not checked');
+    // Each hop lands on a node the principal may see: a hidden node is neither selected nor passed through.
+    const step = visibility.seesAll || depth === 0 ? `-[:${anyRel}*0..${depth}]-` : `(()-[:${anyRel}]-(hop) WHERE ${visible('hop', null)}){0,${depth}}`;
     return {
       labels,
       anyRel,
       params,
       source: (v, label) =>
         `MATCH (seed) WHERE elementId(seed) IN $seedIds
-       MATCH (seed)-[:${anyRel}*0..${depth}]-(${v}:${q(label)})
+       MATCH (seed)${step}(${v}:${q(label)})
        WITH DISTINCT ${v}`,
-      member: (v) => `EXISTS { MATCH (${v})-[:${anyRel}*0..${depth}]-(other) WHERE elementId(other) IN $seedIds }`,
+      member: (v) =>
+        visibility.seesAll
+          ? `EXISTS { MATCH (${v})${step}(other) WHERE elementId(other) IN $seedIds }`
+          : `${visible(v, null)} AND EXISTS { MATCH (other)${step}(${v}) WHERE elementId(other) IN $seedIds }`,
     };
   }
   if (selection.from || selection.to || selection.within) {
@@ -136,13 +164,20 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
       anyRel,
       params,
       source: (v, label) =>
-        `${statement.source('st')}
+        `${statement.source('st', andVisible('st', 'Statement'))}
        MATCH (st)-[:${anyRel}*0..1]-(${v}:${q(label)})
-       WITH DISTINCT ${v}`,
-      member: (v) => `EXISTS { MATCH (${v})-[:${anyRel}*0..1]-(st2:${q('Statement')}) WHERE ${statement.predicate('st2')} }`,
+       WITH DISTINCT ${v}${visibility.seesAll ? '' : ` WHERE ${visibility.require(v, [label])}`}`,
+      member: (v) =>
+        `${visibility.seesAll ? '' : `${visibility.require(v, null)} AND `}EXISTS { MATCH (${v})-[:${anyRel}*0..1]-(st2:${q('Statement')}) WHERE ${statement.predicate('st2')}${andVisible('st2', 'Statement')} }`,
     };
   }
-  return { labels, anyRel, params, source: (v, label) => `MATCH (${v}:${q(label)}) WHERE ${v}.id IS NOT NULL`, member: () => 'true' };
+  return {
+    labels,
+    anyRel,
+    params,
+    source: (v, label) => `MATCH (${v}:${q(label)}) WHERE ${v}.id IS NOT NULL${andVisible(v, label)}`,
+    member: (v) => visible(v, null) ?? 'true',
+  };
 }
 
 /**
@@ -217,14 +252,16 @@ function statementFilter(model: GraphModel, selection: Selection) {
   const within = (v: string) =>
     `EXISTS { MATCH (${v})-[:ABOUT]->(:Place)-[:PART_OF*0..]->(w:Place) WHERE w.id = $within }`;
   return {
-    source(v: string) {
+    /** Clauses binding `v` to each matching statement; `also` (" AND …") narrows them further. */
+    source(v: string, also = '') {
       if (selection.within) {
         const d = dates(v);
+        const where = d.length ? `WHERE ${d.join(' AND ')}${also}` : also ? `WHERE ${also.slice(' AND '.length)}` : '';
         return `MATCH (w:Place {id: $within})<-[:PART_OF*0..]-(:Place)<-[:ABOUT]-(${v}:Statement)
-         ${d.length ? `WHERE ${d.join(' AND ')}` : ''}
+         ${where}
          WITH DISTINCT ${v}`;
       }
-      return `MATCH (${v}:Statement) WHERE ${dates(v).join(' AND ')}`;
+      return `MATCH (${v}:Statement) WHERE ${dates(v).join(' AND ')}${also}`;
     },
     predicate(v: string) {
       return [...dates(v), ...(selection.within ? [within(v)] : [])].join(' AND ');

@@ -1,4 +1,5 @@
 import { labelOfId, type Label } from '../ids.js';
+import { Visibility } from '../auth/visibility.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { Database, Deadline } from '../neo4j/database.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
@@ -17,20 +18,26 @@ export interface ExportPart {
 const q = (name: string) => `\`${name}\``;
 
 /**
- * Checks a selection and looks up what it names: seeds (their element ids) and the `within` place.
- * Unknown ones are a SelectionError with code NOT_FOUND. `principal` is who is exporting (its clearance
- * decides what it may see).
+ * Checks a selection and looks up what it names for `principal`: seeds (their element ids) and the `within`
+ * place. Unknown ones, and seeds the principal may not see, are a SelectionError with code NOT_FOUND. The
+ * export then keeps to what the principal may see.
  */
-export async function resolveSelection(db: Database, input: Selection | unknown, deadline: Deadline = 'export', principal?: Principal): Promise<ResolvedSelection> {
+export async function resolveSelection(db: Database, input: Selection | unknown, principal: Principal, deadline: Deadline = 'export'): Promise<ResolvedSelection> {
   const selection = parseSelection(input);
   const missing: Array<{ path: string; message: string }> = [];
-  const resolved: ResolvedSelection = { ...selection };
+  const visibility = Visibility.of(principal);
+  const resolved: ResolvedSelection = { ...selection, visibility };
   if (selection.seeds) {
     const byLabel = new Map<Label, string[]>();
     for (const id of selection.seeds) byLabel.set(labelOfId(id)!, [...(byLabel.get(labelOfId(id)!) ?? []), id]);
     const found = new Map<string, string>();
     for (const [label, ids] of byLabel) {
-      const result = await db.read(`MATCH (n:${q(label)}) WHERE n.id IN $ids RETURN n.id AS id, elementId(n) AS element`, { ids }, { deadline });
+      const visible = visibility.predicate('n', [label]);
+      const result = await db.read(
+        `MATCH (n:${q(label)}) WHERE n.id IN $ids${visible ? ` AND ${visible}` : ''} RETURN n.id AS id, elementId(n) AS element`,
+        { ids, ...visibility.params() },
+        { deadline },
+      );
       for (const r of result.records) found.set(r.get('id'), r.get('element'));
     }
     selection.seeds.forEach((id, i) => {
@@ -47,7 +54,7 @@ export async function resolveSelection(db: Database, input: Selection | unknown,
 }
 
 /** How many nodes and edges the export will have (for a progress bar; a second, cheap pass). */
-export async function countSubgraph(db: Database, model: GraphModel, selection: ResolvedSelection, part?: ExportPart, principal?: Principal) {
+export async function countSubgraph(db: Database, model: GraphModel, selection: ResolvedSelection, part?: ExportPart) {
   const counts = { nodes: 0, edges: 0 };
   for (const query of exportQueries(model, selection, part)) {
     const result = await db.read(query.count, query.params, { deadline: 'export' });
@@ -68,7 +75,6 @@ export function streamSubgraph(
   selection: ResolvedSelection,
   part?: ExportPart,
   deadline: Deadline = 'export',
-  principal?: Principal,
 ): AsyncGenerator<ExportItem> {
   return db.stream<ExportItem>(
     async function* (tx) {

@@ -690,6 +690,28 @@ export type LocationInput = {
   precisionM?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * A Traffic Light Protocol 2.0 marking (https://www.first.org/tlp/), least restrictive first. A principal sees
+ * material marked at or below its clearance; everything else does not exist for it: not in lists, counts,
+ * cursors, filters, search, traversals, research queries, exports or the change log.
+ */
+export type Marking =
+  /** TLP:AMBER: limited disclosure, to the recipient's organisation and its clients on a need-to-know basis. */
+  | 'AMBER'
+  /** TLP:AMBER+STRICT: limited disclosure, to the recipient's organisation only. */
+  | 'AMBER_STRICT'
+  /** TLP:CLEAR: disclosure is not limited. The default: material without a marking is CLEAR. */
+  | 'CLEAR'
+  /** TLP:GREEN: may be shared within the community (peers and partners), not published. */
+  | 'GREEN'
+  /** TLP:RED: for the named recipients only; no further disclosure. */
+  | 'RED';
+
+export type MarkingFilter = {
+  eq?: InputMaybe<Marking>;
+  in?: InputMaybe<Array<Marking>>;
+};
+
 export type MemberConnection = {
   __typename?: 'MemberConnection';
   edges: Array<MemberEdge>;
@@ -2051,6 +2073,8 @@ export type Source = Node & {
   kind: SourceKind;
   /** BCP-47 language tag, e.g. en, ru, uk. */
   language?: Maybe<Scalars['String']['output']>;
+  /** Who may see this source (TLP 2.0); CLEAR unless marked. */
+  marking: Marking;
   publishedAt?: Maybe<PartialDate>;
   /** Who published it. */
   publisher?: Maybe<Actor>;
@@ -2115,6 +2139,8 @@ export type SourceEdge = {
 export type SourceField =
   | 'DESCRIPTION'
   | 'LANGUAGE'
+  /** Back to CLEAR. */
+  | 'MARKING'
   | 'PUBLISHED_AT'
   | 'RELIABILITY'
   | 'URL';
@@ -2151,6 +2177,8 @@ export type SourceOrderField =
   | 'ID'
   | 'KIND'
   | 'LANGUAGE'
+  /** By marking, least restrictive first (CLEAR, GREEN, AMBER, AMBER_STRICT, RED). */
+  | 'MARKING'
   | 'PUBLISHED_AT'
   | 'RELIABILITY'
   | 'TITLE'
@@ -2161,6 +2189,8 @@ export type SourcePatch = {
   description?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<SourceKind>;
   language?: InputMaybe<Scalars['String']['input']>;
+  /** A new marking, at most the writer's clearance (above it: FORBIDDEN). */
+  marking?: InputMaybe<Marking>;
   publishedAt?: InputMaybe<PartialDateInput>;
   reliability?: InputMaybe<Reliability>;
   title?: InputMaybe<Scalars['String']['input']>;
@@ -2228,6 +2258,7 @@ export type SourceWhere = {
   id?: InputMaybe<IdFilter>;
   kind?: InputMaybe<SourceKindFilter>;
   language?: InputMaybe<StringFilter>;
+  marking?: InputMaybe<MarkingFilter>;
   publishedAt?: InputMaybe<PartialDateFilter>;
   publisher?: InputMaybe<ActorWhere>;
   reliability?: InputMaybe<ReliabilityFilter>;
@@ -2301,6 +2332,8 @@ export type Statement = Node & {
   disputes: StanceConnection;
   id: Scalars['ID']['output'];
   kind: StatementKind;
+  /** Who may see this statement (TLP 2.0); CLEAR unless marked. */
+  marking: Marking;
   /** A short analyst note. */
   note?: Maybe<Scalars['String']['output']>;
   /** On whose behalf the speaker spoke (an organisation or formation). */
@@ -2439,6 +2472,8 @@ export type StatementEdge = {
 /** Statement properties (and ON_BEHALF_OF) that can be cleared. */
 export type StatementField =
   | 'CREDIBILITY'
+  /** Back to CLEAR. */
+  | 'MARKING'
   | 'NOTE'
   | 'ON_BEHALF_OF'
   | 'VALID_FROM'
@@ -2476,6 +2511,8 @@ export type StatementOrderField =
   | 'CREDIBILITY'
   | 'ID'
   | 'KIND'
+  /** By marking, least restrictive first (CLEAR, GREEN, AMBER, AMBER_STRICT, RED). */
+  | 'MARKING'
   | 'STATED_AT'
   | 'UPDATED_AT'
   | 'VALID_FROM';
@@ -2484,6 +2521,8 @@ export type StatementOrderField =
 export type StatementPatch = {
   credibility?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<StatementKind>;
+  /** A new marking, at most the writer's clearance (above it: FORBIDDEN). */
+  marking?: InputMaybe<Marking>;
   note?: InputMaybe<Scalars['String']['input']>;
   /** A new onBehalfOf (replaces the old one). */
   onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
@@ -2601,6 +2640,7 @@ export type StatementWhere = {
   disputes?: InputMaybe<StanceRelationFilter>;
   id?: InputMaybe<IdFilter>;
   kind?: InputMaybe<StatementKindFilter>;
+  marking?: InputMaybe<MarkingFilter>;
   note?: InputMaybe<StringFilter>;
   onBehalfOf?: InputMaybe<AgentWhere>;
   sources?: InputMaybe<StatementSourceRelationFilter>;
@@ -2927,6 +2967,8 @@ export type UpsertSourceInput = {
   kind: SourceKind;
   /** BCP-47 language tag, e.g. en, ru, uk. */
   language?: InputMaybe<Scalars['String']['input']>;
+  /** Who may see it; at most the writer's clearance (above it: FORBIDDEN). Not given: CLEAR, as an upsert replaces every property. */
+  marking?: InputMaybe<Marking>;
   publishedAt?: InputMaybe<PartialDateInput>;
   reliability?: InputMaybe<Reliability>;
   title: Scalars['String']['input'];
@@ -2942,6 +2984,8 @@ export type UpsertStatementInput = {
   /** statement:<slug>. Without it a new statement is created under a minted id. */
   id?: InputMaybe<Scalars['ID']['input']>;
   kind: StatementKind;
+  /** Who may see it; at most the writer's clearance (above it: FORBIDDEN). Not given: CLEAR, as an upsert replaces every property. */
+  marking?: InputMaybe<Marking>;
   note?: InputMaybe<Scalars['String']['input']>;
   /** The organisation (actor) or formation (unit) the speaker spoke for. */
   onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
@@ -3142,6 +3186,8 @@ export type ResolversTypes = {
   LinkStatementStanceInput: ResolverTypeWrapper<Row>;
   LinkStatementSubjectInput: ResolverTypeWrapper<Row>;
   LocationInput: ResolverTypeWrapper<Row>;
+  Marking: ResolverTypeWrapper<Row>;
+  MarkingFilter: ResolverTypeWrapper<Row>;
   MemberConnection: ResolverTypeWrapper<Row>;
   MemberEdge: ResolverTypeWrapper<Row>;
   MemberMatch: ResolverTypeWrapper<Row>;
@@ -3341,6 +3387,7 @@ export type ResolversParentTypes = {
   LinkStatementStanceInput: Row;
   LinkStatementSubjectInput: Row;
   LocationInput: Row;
+  MarkingFilter: Row;
   MemberConnection: Row;
   MemberEdge: Row;
   MemberMatch: Row;
@@ -3460,6 +3507,16 @@ export type ResolversParentTypes = {
 export type ComputedDirectiveArgs = { };
 
 export type ComputedDirectiveResolver<Result, Parent, ContextType = Context, Args = ComputedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type DefaultDirectiveArgs = {
+  value: Scalars['String']['input'];
+};
+
+export type DefaultDirectiveResolver<Result, Parent, ContextType = Context, Args = DefaultDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type OrderedDirectiveArgs = { };
+
+export type OrderedDirectiveResolver<Result, Parent, ContextType = Context, Args = OrderedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type RelationDirectiveArgs = {
   direction: RelationDirection;
@@ -3891,6 +3948,7 @@ export type SourceResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
   language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  marking?: Resolver<ResolversTypes['Marking'], ParentType, ContextType>;
   publishedAt?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
   publisher?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   reliability?: Resolver<Maybe<ResolversTypes['Reliability']>, ParentType, ContextType>;
@@ -3955,6 +4013,7 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   disputes?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StatementKind'], ParentType, ContextType>;
+  marking?: Resolver<ResolversTypes['Marking'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onBehalfOf?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType>;
   retractedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4163,6 +4222,8 @@ export type Resolvers<ContextType = Context> = {
 
 export type DirectiveResolvers<ContextType = Context> = {
   computed?: ComputedDirectiveResolver<any, any, ContextType>;
+  default?: DefaultDirectiveResolver<any, any, ContextType>;
+  ordered?: OrderedDirectiveResolver<any, any, ContextType>;
   relation?: RelationDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

@@ -11,7 +11,8 @@ import { ErrorCode } from '../errors.js';
 import { LABELS } from '../ids.js';
 import { writerOf } from '../changelog/writeTransaction.js';
 import { BundleValidationError, type BundleIssue } from '../bundle/bundleSchema.js';
-import { importRecords, MAX_BATCH_SIZE } from '../bundle/importBundle.js';
+import { ImportForbiddenError, importRecords, MAX_BATCH_SIZE } from '../bundle/importBundle.js';
+import { Visibility } from '../auth/visibility.js';
 import { csvFilesSource, recordFileSource, type InputFormat } from '../bundle/importSources.js';
 import { EXPORT_FORMATS, STREAM_FORMATS, type ExportFormat } from '../export/formats/index.js';
 import { CSV_CONTENT_TYPE, csvParts } from '../export/formats/csv.js';
@@ -20,6 +21,7 @@ import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
 import { mediaTypeOf } from './httpErrors.js';
+import { setBookmarkHeader } from './bookmarkHeader.js';
 import { requestPrincipal } from '../auth/authenticationMiddleware.js';
 import { roleAtLeast } from '../auth/principal.js';
 import { wwwAuthenticate } from '../auth/accessErrors.js';
@@ -37,6 +39,7 @@ import { wwwAuthenticate } from '../auth/accessErrors.js';
  */
 
 export interface ExchangeRouteOptions {
+  /** The database, for requests that come without a view of their own (res.locals.db, see bookmarkHeader.ts). */
   db: Database;
   model: GraphModel;
   log: Logger;
@@ -73,6 +76,18 @@ function validationErrors(error: BundleValidationError): HttpError {
   return { status: 400, errors };
 }
 
+/** 403: records the importer may not write; nothing was written. */
+function forbiddenErrors(error: ImportForbiddenError): HttpError {
+  const errors = error.issues.map((i) => ({
+    message: `${where(i) ? `${where(i)}: ` : ''}${i.path}: ${i.message}`,
+    extensions: { code: ErrorCode.FORBIDDEN, ...(i.file !== undefined ? { file: i.file } : {}), ...(i.line !== undefined ? { line: i.line } : {}), path: i.path },
+  }));
+  if (error.total > error.issues.length) {
+    errors.push({ message: `… and ${error.total - error.issues.length} more`, extensions: { code: ErrorCode.FORBIDDEN, more: error.total - error.issues.length } as never });
+  }
+  return { status: 403, errors };
+}
+
 function selectionErrors(error: SelectionError): HttpError {
   return {
     status: error.code === 'NOT_FOUND' ? 404 : 400,
@@ -86,6 +101,7 @@ function selectionErrors(error: SelectionError): HttpError {
  */
 function knownError(error: unknown, advice = ''): HttpError | null {
   if (error instanceof BundleValidationError) return validationErrors(error);
+  if (error instanceof ImportForbiddenError) return forbiddenErrors(error);
   if (error instanceof SelectionError) return selectionErrors(error);
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   if (error instanceof GraphQLError && (code === ErrorCode.DATABASE_UNAVAILABLE || code === ErrorCode.QUERY_TIMEOUT)) {
@@ -93,6 +109,8 @@ function knownError(error: unknown, advice = ''): HttpError | null {
     const { http: _http, ...extensions } = error.extensions;
     return { status: http?.status ?? 503, headers: Object.fromEntries(http?.headers ?? []), errors: [{ message: `${error.message}${advice}`, extensions }] };
   }
+  // A bookmark Neo4j could not read (X-Claimgraph-Bookmark), refused before anything was written or read.
+  if (error instanceof GraphQLError && code === ErrorCode.BAD_USER_INPUT) return { status: 400, errors: [{ message: error.message, extensions: error.extensions }] };
   return null;
 }
 
@@ -192,8 +210,10 @@ const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false,
 
 export function mountExchangeRoutes(
   app: express.Express,
-  { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
+  { db: database, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
 ): void {
+  // The request's view: its bookmarks in and out (X-Claimgraph-Bookmark), a few transactions at once.
+  const viewOf = (res: express.Response) => (res.locals.db as Database | undefined) ?? database.forRequest();
   app.post('/import', async (req, res) => {
     // Decided before the body is read: a reader's bundle is never spooled, parsed or validated.
     const principal = requestPrincipal(res);
@@ -206,6 +226,7 @@ export function mountExchangeRoutes(
       }
       return send(res, fail(403, ErrorCode.FORBIDDEN, `Importing needs the editor role; ${principal.name} is a ${principal.role}.`, { requiredRole: 'editor' }));
     }
+    const db = viewOf(res);
     const unknown = Object.keys(req.query).filter((k) => !KNOWN_IMPORT_PARAMS.has(k));
     if (unknown.length) return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `Unknown parameter ${unknown[0]}.`, { argument: unknown[0] }));
     // The format is the body's media type. None of these is a type an HTML form or a "simple" cross-site
@@ -251,9 +272,13 @@ export function mountExchangeRoutes(
         throw error;
       }
       const source = format === 'csv' ? await csvFilesSource([file], model) : recordFileSource(file, format, 'body');
-      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }) });
+      // The importer writes only what it may see (records above its clearance refuse the import whole).
+      const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }), visibility: Visibility.of(principal) });
+      await setBookmarkHeader(res, db);
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
+      // Batches committed before a failure stay: their bookmark goes back all the same.
+      await setBookmarkHeader(res, db);
       const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
       if (known) return send(res, known);
       log.error({ err: error }, 'import failed');
@@ -267,6 +292,7 @@ export function mountExchangeRoutes(
   });
 
   const exportHandler = async (req: express.Request, res: express.Response) => {
+    const db = viewOf(res);
     // Every role may export; what the principal may see is all the export holds.
     const principal = requestPrincipal(res);
     const input: Record<string, unknown> =
@@ -287,26 +313,27 @@ export function mountExchangeRoutes(
     }
     let started = false;
     try {
-      const selection = await resolveSelection(db, selectionOf(input), 'export', principal);
-      if (format === 'csv') await checkCsvExportable(db, model, selection, principal);
+      const selection = await resolveSelection(db, selectionOf(input), principal);
+      if (format === 'csv') await checkCsvExportable(db, model, selection);
       const base = 'claimgraph-export';
       let body: AsyncIterable<string | Buffer>;
       if (format !== 'csv') {
         const info = STREAM_FORMATS[format as StreamFormat];
         res.setHeader('Content-Type', info.contentType);
         res.setHeader('Content-Disposition', `attachment; filename="${base}.${info.extension}"`);
-        body = chunked(exportText(db, model, selection, format as StreamFormat, undefined, principal));
+        body = chunked(exportText(db, model, selection, format as StreamFormat));
       } else if (part) {
         res.setHeader('Content-Type', CSV_CONTENT_TYPE);
         res.setHeader('Content-Disposition', `attachment; filename="${part.name}"`);
-        body = chunked(exportCsvPart(db, model, selection, part, undefined, principal));
+        body = chunked(exportCsvPart(db, model, selection, part));
       } else {
         res.setHeader('Content-Type', 'application/zip');
         res.setHeader('Content-Disposition', `attachment; filename="${base}-csv.zip"`);
         const wanted = csvParts(model, selection.labels);
-        body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p, undefined, principal)) })));
+        body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p)) })));
       }
       res.setHeader('X-Content-Type-Options', 'nosniff');
+      await setBookmarkHeader(res, db);
       res.status(200);
       for await (const chunk of body) {
         if (!started) {
@@ -320,6 +347,7 @@ export function mountExchangeRoutes(
     } catch (error) {
       if (!started && !res.headersSent) {
         res.removeHeader('Content-Disposition');
+        await setBookmarkHeader(res, db);
         const known = knownError(error);
         if (known) return send(res, known);
         log.error({ err: error }, 'export failed');

@@ -25,7 +25,16 @@ export type ScalarKind = 'string' | 'int' | 'float' | 'boolean' | 'id' | 'date' 
 
 export type PropertySpec =
   | { name: string; kind: 'scalar'; scalar: ScalarKind; required: boolean }
-  | { name: string; kind: 'enum'; values: readonly string[]; required: boolean }
+  | {
+      name: string;
+      kind: 'enum';
+      values: readonly string[];
+      required: boolean;
+      /** What a node without the property reads as (`@default`); never stored itself. */
+      default?: string;
+      /** The values are declared in order (`@ordered`): sorting follows it. */
+      ordered?: boolean;
+    }
   | { name: string; kind: 'stringList'; required: boolean }
   | { name: string; kind: 'partialDate'; required: boolean }
   | { name: string; kind: 'geoPoint'; required: boolean };
@@ -103,17 +112,37 @@ function scalarKind(type: GraphQLNamedType): ScalarKind | null {
   }
 }
 
+/** An enum value name as GraphQL allows it: safe inside a Cypher string literal. */
+const ENUM_VALUE_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/** The value of `@default(value:)` on a field, or undefined. */
+function defaultOf(field: GraphQLField<unknown, unknown>): string | undefined {
+  const directive = field.astNode?.directives?.find((d) => d.name.value === 'default');
+  const value = directive?.arguments?.find((a) => a.name.value === 'value')?.value;
+  return value && value.kind === 'StringValue' ? value.value : undefined;
+}
+
 function propertyOf(field: GraphQLField<unknown, unknown>, owner: string): PropertySpec {
-  const required = isNonNullType(field.type);
+  const fallback = defaultOf(field);
+  // A property with a default may be absent from a node or a write: it is required only on the API's side.
+  const required = isNonNullType(field.type) && fallback === undefined;
   const inner = getNullableType(field.type);
   const named = getNamedType(field.type);
+  if (fallback !== undefined && (isListType(inner) || !isEnumType(named))) throw new InvariantError(`${owner}.${field.name}: @default is for enum properties only`);
   if (isListType(inner)) {
     if (named.name !== 'String') throw new InvariantError(`${owner}.${field.name}: only lists of String are stored`);
     return { name: field.name, kind: 'stringList', required };
   }
   if (named.name === 'PartialDate') return { name: field.name, kind: 'partialDate', required };
   if (named.name === 'GeoPoint') return { name: field.name, kind: 'geoPoint', required };
-  if (isEnumType(named)) return { name: field.name, kind: 'enum', values: named.getValues().map((v) => v.name), required };
+  if (isEnumType(named)) {
+    const values = named.getValues().map((v) => v.name);
+    if (fallback !== undefined && !(values.includes(fallback) && ENUM_VALUE_NAME.test(fallback))) {
+      throw new InvariantError(`${owner}.${field.name}: @default(value: ${fallback}) is not a value of ${named.name}`);
+    }
+    const ordered = named.astNode?.directives?.some((d) => d.name.value === 'ordered') ?? false;
+    return { name: field.name, kind: 'enum', values, required, ...(fallback !== undefined ? { default: fallback } : {}), ...(ordered ? { ordered } : {}) };
+  }
   const scalar = isScalarType(named) ? scalarKind(named) : null;
   if (!scalar) throw new InvariantError(`${owner}.${field.name}: type ${named.name} cannot be stored as a property`);
   return { name: field.name, kind: 'scalar', scalar, required };

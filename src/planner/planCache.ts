@@ -1,8 +1,9 @@
 import { print, type FragmentDefinitionNode, type GraphQLResolveInfo } from 'graphql';
+import type { Visibility } from '../auth/visibility.js';
 
 /**
- * Planned queries, cached per root field: the field's selection (fragments included) and the values of
- * the request's variables. A repeated request is neither planned nor printed again.
+ * Planned queries, cached per root field: the field's selection (fragments included), the values of the
+ * request's variables and the principal's clearance. A repeated request is neither planned nor printed again.
  */
 export interface PreparedQuery<P> {
   plan: P;
@@ -30,8 +31,13 @@ const printOnce = (node: Parameters<typeof print>[0] & object) => {
   return text;
 };
 
-export function cacheKey(info: GraphQLResolveInfo, extra = ''): string {
+/**
+ * The key of a root field's prepared query. It includes the clearance the query was printed for: the same
+ * request by principals who see different markings is a different query (its predicates and parameters).
+ */
+export function cacheKey(info: GraphQLResolveInfo, visibility: Visibility, extra = ''): string {
   return [
+    visibility.clearance,
     info.parentType.name,
     ...info.fieldNodes.map(printOnce),
     ...usedFragments(info).map(printOnce),

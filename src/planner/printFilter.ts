@@ -25,6 +25,15 @@ const or = (parts: Array<string | null>) => {
 
 export const MAX_RADIUS_KM = 20_000;
 
+/**
+ * An enum value from the SDL (never from a request) as a Cypher string literal; the graph model admits only
+ * GraphQL names (letters, digits, underscores) as defaults, and this checks again.
+ */
+export function enumLiteral(value: string): string {
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(value)) throw new InvariantError(`${value} is not an enum value name`);
+  return `'${value}'`;
+}
+
 export interface FilterScope {
   model: GraphModel;
   w: CypherWriter;
@@ -100,7 +109,12 @@ function relationPredicate(relation: RelationFieldModel, value: Where, v: string
   const rel = `[${r}:${q(relation.relType)}]`;
   const arrow = relation.direction === 'OUT' ? `-${rel}->` : `<-${rel}-`;
   const pattern = `(${v})${arrow}(${t}:${relation.targetLabels.map(q).join('|')})`;
-  const exists = (predicate: string | null) => `EXISTS { MATCH ${pattern}${predicate ? ` WHERE ${predicate}` : ''} }`;
+  // A far node the principal may not see is not there: it neither matches `some` nor spoils `none` or `every`.
+  const visible = s.w.visible(t, relation.targetLabels);
+  const exists = (predicate: string | null) => {
+    const where = and([visible, predicate]);
+    return `EXISTS { MATCH ${pattern}${where ? ` WHERE ${where}` : ''} }`;
+  };
   if (relation.cardinality === 'one') return exists(nodePredicate(value, t, relation.targetLabels, s));
   const parts: string[] = [];
   if (value.some) parts.push(exists(edgePredicate(value.some as Where, relation, r, t, s)));
@@ -115,7 +129,8 @@ function relationPredicate(relation: RelationFieldModel, value: Where, v: string
 
 function propertyPredicate(spec: PropertySpec, v: string, filter: Where, s: FilterScope): string | null {
   const { w } = s;
-  const x = `${v}.${q(spec.name)}`;
+  // An enum with a default (a marking) is compared as it reads: absent is the default.
+  const x = spec.kind === 'enum' && spec.default !== undefined ? `coalesce(${v}.${q(spec.name)}, ${enumLiteral(spec.default)})` : `${v}.${q(spec.name)}`;
   const parts: Array<string | null> = [];
   for (const [op, value] of entries(filter)) {
     if (spec.kind === 'stringList') {

@@ -8,10 +8,12 @@ import { CypherWriter, printConnectionRows, printNode } from './printCypher.js';
 import { shapeConnection, shapeNode, toPlain } from './shapeResult.js';
 import type { Row } from './row.js';
 import { cacheKey, prepared } from './planCache.js';
+import { Visibility } from '../auth/visibility.js';
 
 /**
  * Entry points for root resolvers: each plans the whole selection below the root field and runs it as a
- * single Cypher query, so nested fields cost no further round trips.
+ * single Cypher query, so nested fields cost no further round trips. Every query is printed for the
+ * principal's clearance (src/auth/visibility.ts): what it may not see is left out inside the Cypher.
  */
 
 export const MAX_IDS = 100;
@@ -27,14 +29,17 @@ function selections(info: GraphQLResolveInfo) {
 async function fetchNodes(ctx: Context, info: GraphQLResolveInfo, ids: string[], labels: Label[]): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
   if (ids.length === 0 || labels.length === 0) return found;
-  const query = prepared(cacheKey(info, `${labels.join('|')}:${ids.join('|')}`), () => {
+  const visibility = Visibility.of(ctx.principal);
+  const query = prepared(cacheKey(info, visibility, `${labels.join('|')}:${ids.join('|')}`), () => {
     const plan = planNode(getNamedType(info.returnType), selections(info), scopeOf(info), info.parentType.name, labels);
-    const w = new CypherWriter();
+    const w = new CypherWriter(visibility);
     const idParam = w.param(ids);
+    // A node the principal may not see reads as no node at all: null, as for an unknown id.
+    const visible = w.visible('n', plan.variants.map((v) => v.label));
     const node = printNode(plan, 'n', w);
     const cypher = plan.variants.length
       ? [
-          `MATCH (n:${plan.variants.map((v) => `\`${v.label}\``).join('|')}) WHERE n.id IN ${idParam}`,
+          `MATCH (n:${plan.variants.map((v) => `\`${v.label}\``).join('|')}) WHERE n.id IN ${idParam}${visible ? ` AND ${visible}` : ''}`,
           ...node.subqueries,
           `RETURN n.id AS id, ${node.projection} AS data`,
         ].join('\n')
@@ -70,10 +75,11 @@ export async function fetchNodesByIds(ctx: Context, info: GraphQLResolveInfo, id
 
 /** A page of every node of one label, as a Relay connection. */
 export async function fetchList(ctx: Context, info: GraphQLResolveInfo, label: Label, args: PageArgs): Promise<Row> {
-  const query = prepared(cacheKey(info, label), () => {
+  const visibility = Visibility.of(ctx.principal);
+  const query = prepared(cacheKey(info, visibility, label), () => {
     const connectionType = getNamedType(info.returnType);
     const plan = planConnection(info.path.key as string, null, [label], connectionType, [...info.fieldNodes], args, scopeOf(info), `Query.${info.fieldName}`);
-    const w = new CypherWriter();
+    const w = new CypherWriter(visibility);
     const printed = printConnectionRows(plan, null, w);
     const total = plan.totalCountKeys.length ? `, total: ${printed.total}` : '';
     return { plan, cypher: `${printed.subquery}\nRETURN {rows: ${printed.rows}${total}} AS data`, params: w.params };

@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { exportText } from '../../src/export/exportSubgraph.js';
 import { resolveSelection, streamSubgraph } from '../../src/export/streamSubgraph.js';
 import { readSampleBundle } from '../../src/sample/loadSample.js';
-import { authHeader, createHarness, model, schema, silentLog, testConfig, type Harness } from '../harness.js';
+import { authHeader, createHarness, model, schema, silentLog, TEST_ADMIN, testConfig, type Harness } from '../harness.js';
 import { graphCounts } from '../exchange.js';
 
 /**
@@ -199,7 +199,7 @@ describe('import and export', () => {
   it('an export stream is one transaction under the export deadline: paused past it, it fails with QUERY_TIMEOUT and is gone', async () => {
     const db = Database.connect(target(), databaseSettings({ ...testConfig, CLAIMGRAPH_EXPORT_TIMEOUT_MS: 1_000 }));
     try {
-      const selection = await resolveSelection(db, {});
+      const selection = await resolveSelection(db, {}, TEST_ADMIN);
       // (the records themselves: an export's text begins with a header written before the transaction opens)
       const stream = streamSubgraph(db, model, selection);
       const first = await stream.next();
@@ -231,7 +231,7 @@ describe('import and export', () => {
     const db = Database.connect(target(), databaseSettings({ ...testConfig, CLAIMGRAPH_EXPORT_TIMEOUT_MS: 120_000 }));
     try {
       let lines = 0;
-      for await (const text of exportText(db, model, await resolveSelection(db, {}), 'ndjson')) lines += text.split('\n').length - 1;
+      for await (const text of exportText(db, model, await resolveSelection(db, {}, TEST_ADMIN), 'ndjson')) lines += text.split('\n').length - 1;
       const counts = await graphCounts(h.db);
       expect(lines).toBeGreaterThan(counts.Place);
     } finally {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { connectTestDatabase, model, resetToSample } from '../harness.js';
+import { connectTestDatabase, model, resetToSample, TEST_ADMIN } from '../harness.js';
 import { migrate } from '../../src/neo4j/migrations.js';
 import type { Database } from '../../src/neo4j/database.js';
 import { importRecords } from '../../src/bundle/importBundle.js';
@@ -47,7 +47,7 @@ type Importable = 'json' | 'ndjson' | 'csv';
 
 /** Exports the whole graph in one importable format; returns its path and a hash per file. */
 async function exportOne(format: Importable, tag: string): Promise<{ target: string; hashes: Record<string, string> }> {
-  const selection = await resolveSelection(db, {});
+  const selection = await resolveSelection(db, {}, TEST_ADMIN);
   const target = path.join(dir, format === 'csv' ? `${tag}-csv` : `${tag}.${format}`);
   await exportToPath(db, model, selection, format, target);
   if (format !== 'csv') return { target, hashes: { [format]: await sha256(target) } };

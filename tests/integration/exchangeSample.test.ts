@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectTestDatabase, model, resetToSample } from '../harness.js';
+import { connectTestDatabase, model, resetToSample, TEST_ADMIN } from '../harness.js';
 import { sample, type SampleEdge } from '../sample.js';
 import type { Database } from '../../src/neo4j/database.js';
 import { importRecords } from '../../src/bundle/importBundle.js';
@@ -247,7 +247,7 @@ function expectedFilter(root: string, from: string, to: string) {
 }
 
 async function selected(selection: object) {
-  const { nodes, edges } = await collectSubgraph(db, model, selection);
+  const { nodes, edges } = await collectSubgraph(db, model, selection, TEST_ADMIN);
   return { nodes: nodes.map((n) => n.id).sort(cmp), edges: edges.map(edgeKey).sort(cmp) };
 }
 
@@ -284,13 +284,13 @@ describe('selections', () => {
   });
 
   it('unknown seeds are NOT_FOUND, malformed selections BAD_USER_INPUT', async () => {
-    await expect(collectSubgraph(db, model, { seeds: ['place:atlantis'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(collectSubgraph(db, model, { seeds: ['Kupyansk'] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(collectSubgraph(db, model, { seeds: ['place:kupyansk'], from: '2024-01-01' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(collectSubgraph(db, model, { labels: ['Planet'] } as never)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(collectSubgraph(db, model, { seeds: ['place:atlantis'] }, TEST_ADMIN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(collectSubgraph(db, model, { seeds: ['Kupyansk'] }, TEST_ADMIN)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(collectSubgraph(db, model, { seeds: ['place:kupyansk'], from: '2024-01-01' }, TEST_ADMIN)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(collectSubgraph(db, model, { labels: ['Planet'] } as never, TEST_ADMIN)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('collectSubgraph refuses a subgraph larger than maxNodes', async () => {
-    await expect(collectSubgraph(db, model, {}, { maxNodes: 10 })).rejects.toMatchObject({ issues: [{ path: 'maxNodes' }] });
+    await expect(collectSubgraph(db, model, {}, TEST_ADMIN, { maxNodes: 10 })).rejects.toMatchObject({ issues: [{ path: 'maxNodes' }] });
   });
 });

@@ -5,6 +5,7 @@ import { graphModelOf } from '../../src/model/graphModel.js';
 import type { Label } from '../../src/ids.js';
 import { CypherWriter } from '../../src/planner/printCypher.js';
 import { edgePredicate, nodePredicate } from '../../src/planner/printFilter.js';
+import { Visibility } from '../../src/auth/visibility.js';
 
 /** `where` inputs as Cypher predicates over a node variable `n`: one small case per operator. */
 
@@ -12,7 +13,7 @@ const model = graphModelOf(buildSchema());
 const FIELD = 'Query.test';
 
 function print(where: Record<string, unknown> | null | undefined, labels: Label[] = ['Statement']) {
-  const w = new CypherWriter();
+  const w = new CypherWriter(Visibility.ALL);
   const cypher = nodePredicate(where, 'n', labels, { model, w, field: FIELD });
   return { cypher, params: w.params };
 }
@@ -196,7 +197,7 @@ describe('relationships', () => {
       'EXISTS { MATCH (n)-[fr0:`PART_OF`]->(ft1:`Place`) WHERE EXISTS { MATCH (ft1)-[fr2:`PART_OF`]->(ft3:`Place`) WHERE ft3.`kind` = $p4 } }',
     ));
   it('edgePredicate on a nested connection: edge property and far node', () => {
-    const w = new CypherWriter();
+    const w = new CypherWriter(Visibility.ALL);
     const relation = model.nodes.get('Place')!.relations.get('statements')!;
     const cypher = edgePredicate({ role: { in: ['LOCATION'] }, node: { kind: { eq: 'CONTROL' } } }, relation, 'r', 't', { model, w, field: FIELD });
     expect(cypher).toBe('(r.`role` IN $p0) AND (t.`kind` = $p1)');

@@ -1,6 +1,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { Label } from '../../ids.js';
 import type { Properties } from '../../changelog/propertyValues.js';
+import type { Visibility } from '../../auth/visibility.js';
 
 /**
  * The Cypher of relationship writes. Relationship types, labels and the key property come from the graph
@@ -23,13 +24,23 @@ export interface EdgeRef {
   key?: unknown;
 }
 
-/** The node's outgoing relationships of one type: the far end's id and the stored properties. */
-export async function edgesFrom(tx: ManagedTransaction, type: string, fromLabel: Label, from: string): Promise<Array<{ to: string; props: Properties }>> {
+/**
+ * The node's outgoing relationships of one type: the far end's id, the stored properties, and whether the
+ * writer may see the far end.
+ */
+export async function edgesFrom(
+  tx: ManagedTransaction,
+  type: string,
+  fromLabel: Label,
+  from: string,
+  visibility: Visibility,
+): Promise<Array<{ to: string; props: Properties; visible: boolean }>> {
   const result = await tx.run(
-    `MATCH (a:${q(fromLabel)} {id: $from})-[r:${q(type)}]->(b) RETURN b.id AS to, properties(r) AS props ORDER BY to`,
-    { from },
+    `MATCH (a:${q(fromLabel)} {id: $from})-[r:${q(type)}]->(b)
+     RETURN b.id AS to, properties(r) AS props, ${visibility.require('b', null)} AS visible ORDER BY to`,
+    { from, ...visibility.params() },
   );
-  return result.records.map((r) => ({ to: r.get('to') as string, props: r.get('props') as Properties }));
+  return result.records.map((r) => ({ to: r.get('to') as string, props: r.get('props') as Properties, visible: r.get('visible') === true }));
 }
 
 /** Creates the relationship; false when an endpoint is missing. */

@@ -40,8 +40,8 @@ const refused = (userErrors: UserError[]): LinkResult => ({ edge: null, fromId: 
 
 /** Locks `from` (so its edges stay as read until commit) and checks both ends exist. */
 async function lockEndpoints(w: Writer, edge: EdgeInput, paths: EdgePaths): Promise<void> {
-  const fromThere = await matchAndLock(w.tx, labelOfId(edge.from)!, edge.from);
-  const present = await existingIds(w.tx, [edge.to]);
+  const fromThere = await matchAndLock(w.tx, labelOfId(edge.from)!, edge.from, w.visibility);
+  const present = await existingIds(w.tx, [edge.to], w.visibility);
   const errors: UserError[] = [];
   if (!fromThere) errors.push(userError(paths.from, `there is no node with id ${edge.from}`, 'NOT_FOUND'));
   if (!present.has(edge.to)) errors.push(userError(paths.to, `there is no node with id ${edge.to}`, 'NOT_FOUND'));

@@ -62,9 +62,10 @@ interface ExistingEdge {
 const keyOf = (edgeModel: EdgeTypeModel, props: Properties): string | null =>
   edgeModel.key && props[edgeModel.key] !== undefined && props[edgeModel.key] !== null ? String(props[edgeModel.key]) : null;
 
+/** The node's relationships of one type that the writer may see. */
 async function existingFrom(w: Writer, edgeModel: EdgeTypeModel, from: string): Promise<ExistingEdge[]> {
-  const rows = await edgesFrom(w.tx, edgeModel.type, labelOfId(from)!, from);
-  return rows.map((r) => {
+  const rows = await edgesFrom(w.tx, edgeModel.type, labelOfId(from)!, from, w.visibility);
+  return rows.filter((r) => r.visible).map((r) => {
     const props = canonical(edgeModel.properties, r.props);
     return { to: r.to, key: keyOf(edgeModel, props), props };
   });

@@ -37,7 +37,7 @@ export const exchangeResolvers: Resolvers = {
       const model = graphModelOf(info.schema);
       let subgraph;
       try {
-        subgraph = await collectSubgraph(ctx.db, model, selectionOf(selection), { maxNodes, maxEdges: maxNodes * 10 });
+        subgraph = await collectSubgraph(ctx.db, model, selectionOf(selection), ctx.principal, { maxNodes, maxEdges: maxNodes * 10 });
       } catch (error) {
         if (error instanceof SubgraphTooLargeError) {
           throw new GraphQLError(`${error.issues[0].message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument: 'maxNodes', limit: maxNodes } });

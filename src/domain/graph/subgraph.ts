@@ -5,6 +5,7 @@ import type { NodeLabel, RelationshipType } from '../../generated/graphql.js';
 import { requireLabelOfId } from '../../ids.js';
 import { graphModelOf } from '../../model/graphModel.js';
 import { CypherWriter, printNode, valueExpression } from '../../planner/printCypher.js';
+import { Visibility } from '../../auth/visibility.js';
 import { shapeNode, toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
 import { intInRange, labelsArgument, quoteName, relTypesArgument } from './graphEnums.js';
@@ -125,11 +126,14 @@ export async function fetchNeighbourhood(ctx: Context, info: GraphQLResolveInfo,
   const labels = labelsArgument(info.schema, args.labels);
   const selection = planSubgraph(info);
 
-  const w = new CypherWriter();
+  const w = new CypherWriter(Visibility.of(ctx.principal));
   const rel = relTypeExpr(types);
   const labelExpr = labels ? `:${labels.map(quoteName).join('|')}` : '';
   const cap = w.param(neo4j.int(limit));
-  const lines = [`MATCH (s:${quoteName(startLabel)}) WHERE s.id = ${w.param(args.id)}`];
+  // A node the principal may not see is not reached, and nothing is reached through it.
+  const startVisible = w.visible('s', [startLabel]);
+  const reachedVisible = w.visible('x', labels ?? null);
+  const lines = [`MATCH (s:${quoteName(startLabel)}) WHERE s.id = ${w.param(args.id)}${startVisible ? ` AND ${startVisible}` : ''}`];
   const levels: string[] = [];
   for (let level = 1; level <= depth; level++) {
     const out = `l${level}`;
@@ -140,7 +144,7 @@ export async function fetchNeighbourhood(ctx: Context, info: GraphQLResolveInfo,
         `CALL {`,
         `  WITH ${['s', ...levels].join(', ')}`,
         ...from,
-        `  WHERE x <> s${seen}`,
+        `  WHERE x <> s${seen}${reachedVisible ? ` AND ${reachedVisible}` : ''}`,
         // Stop expanding once the cap is reached; then order what was kept, for stable output.
         `  WITH DISTINCT x LIMIT ${cap}`,
         `  WITH x ORDER BY x.id`,
@@ -192,15 +196,20 @@ export async function fetchShortestPath(ctx: Context, info: GraphQLResolveInfo, 
   const types = relTypesArgument(info.schema, args.relationshipTypes);
   const selection = planSubgraph(info);
 
-  const w = new CypherWriter();
-  const lines = [`MATCH (a:${quoteName(fromLabel)}) WHERE a.id = ${w.param(args.from)}`];
+  const w = new CypherWriter(Visibility.of(ctx.principal));
+  const fromVisible = w.visible('a', [fromLabel]);
+  const toVisible = w.visible('b', [toLabel]);
+  // Paths only through nodes the principal may see: Neo4j checks a predicate on all nodes of the path
+  // while it searches, so a hidden node is never stepped on (and a longer visible path is found instead).
+  const onPath = w.visible('x', null);
+  const lines = [`MATCH (a:${quoteName(fromLabel)}) WHERE a.id = ${w.param(args.from)}${fromVisible ? ` AND ${fromVisible}` : ''}`];
   if (args.from === args.to) {
     // Neo4j's shortestPath refuses equal endpoints; a path from a node to itself is the node alone.
     lines.push(`WITH [a] AS ns, [] AS rs`);
   } else {
-    lines.push(`MATCH (b:${quoteName(toLabel)}) WHERE b.id = ${w.param(args.to)}`);
+    lines.push(`MATCH (b:${quoteName(toLabel)}) WHERE b.id = ${w.param(args.to)}${toVisible ? ` AND ${toVisible}` : ''}`);
     // maxDepth was checked to be an integer from 1 to MAX_PATH_DEPTH: Cypher takes no parameter here.
-    lines.push(`MATCH p = shortestPath((a)-[${relTypeExpr(types)}*1..${maxDepth}]-(b))`);
+    lines.push(`MATCH p = shortestPath((a)-[${relTypeExpr(types)}*1..${maxDepth}]-(b))${onPath ? ` WHERE all(x IN nodes(p) WHERE ${onPath})` : ''}`);
     lines.push(`WITH nodes(p) AS ns, relationships(p) AS rs`);
   }
   const nodeLists = printNodeLists(selection.nodes, 'ns', w);

@@ -12,6 +12,8 @@ import { mintId } from './mintId.js';
 import { applyPatch, inputProperties, PROTECTED_PROPERTIES, validateProperties, writableSpecs } from './propertyInput.js';
 import { assertNoErrors, userError, UserInputProblems, userProblemsOf, type Dependent, type Path, type UserError } from './userErrors.js';
 import { idProblem } from '../../validation/recordRules.js';
+import { hiddenNodeForbidden, requireWritableMarking } from '../../auth/markingWrites.js';
+import { Visibility } from '../../auth/visibility.js';
 
 /**
  * Node writes shared by every type: upsert (create or replace by id), update (set / unset some
@@ -44,6 +46,9 @@ export interface NodeWrite {
   op?: ChangeOp;
 }
 
+/** A node's marking in canonical form, for the change log (absent: CLEAR, which the log leaves out). */
+const markingOf = (props: Properties | null): string | null => (typeof props?.marking === 'string' ? props.marking : null);
+
 export const notFound = (label: Label, id: string, field: Path = ['input', 'id']) =>
   new UserInputProblems([userError(field, `there is no ${label} with id ${id}`, 'NOT_FOUND')]);
 
@@ -52,21 +57,29 @@ export async function writeNode(w: Writer, o: NodeWrite): Promise<{ created: boo
   const specs = w.model.nodes.get(o.label)!.properties;
   let current: Properties | null;
   let created = false;
+  const field = `Mutation.${w.via}`;
+  const markingPath = [...o.fieldPrefix, 'marking'].join('.');
   if (o.mode === 'upsert') {
-    const merged = await mergeAndLock(w.tx, o.label, o.id);
+    const merged = await mergeAndLock(w.tx, o.label, o.id, w.visibility);
+    // An id taken by a node the writer may not see: neither replaced nor described (the lock goes with the rollback).
+    if (!merged.visible) throw hiddenNodeForbidden(o.id, 'input.id', field);
     created = merged.isNew;
     current = created ? null : canonical(specs, merged.stored);
   } else {
-    const stored = await matchAndLock(w.tx, o.label, o.id);
+    const stored = await matchAndLock(w.tx, o.label, o.id, w.visibility);
     if (!stored) throw notFound(o.label, o.id);
     current = canonical(specs, stored);
   }
   const desired = o.desired(current);
   assertNoErrors(validateProperties(specs, desired, o.fieldPrefix));
-  const changes = diffProperties(specs, current, normalise(specs, desired));
+  // What is written must stay visible to its writer, however the marking was arrived at (the resolvers
+  // have refused a marking asked for above the clearance already, before reading anything).
+  requireWritableMarking(w.visibility, o.label, desired.marking, markingPath, field);
+  const after = normalise(specs, desired);
+  const changes = diffProperties(specs, current, after);
   if (!created && !changes.length) return { created, changed: false };
   await writeProperties(w.tx, o.label, o.id, toStored(specs, desired), w.now, created);
-  w.log({ op: created ? 'CREATE' : (o.op ?? 'UPDATE'), entityId: o.id, entityLabel: o.label, changes });
+  w.log({ op: created ? 'CREATE' : (o.op ?? 'UPDATE'), entityId: o.id, entityLabel: o.label, changes, marking: markingOf(after) });
   return { created, changed: true };
 }
 
@@ -85,33 +98,42 @@ export function keepProtected(label: Label, props: Properties, current: Properti
  * unlinked and logged, then the node is, with its last properties as `before`.
  */
 export async function deleteNode(w: Writer, label: Label, id: string): Promise<void> {
-  const stored = await matchAndLock(w.tx, label, id);
+  const stored = await matchAndLock(w.tx, label, id, w.visibility);
   if (!stored) throw notFound(label, id);
-  const { total, dependents } = await findDependents(w.tx, label, id);
+  const { total: seen, dependents, hidden } = await findDependents(w.tx, label, id, w.visibility);
+  // Dependents the writer may not see refuse the delete all the same (deleting would cut them off); they
+  // are counted, never named.
+  const total = seen + hidden;
   if (total > 0) {
-    const listed = dependents
-      .slice(0, 10)
-      .map((d) => `${d.nodeId} (${d.relationship})`)
-      .join(', ');
+    const listed = [
+      ...dependents.slice(0, 10).map((d) => `${d.nodeId} (${d.relationship})`),
+      ...(seen > 10 ? ['…'] : []),
+      ...(hidden > 0 ? [`${hidden} this principal may not see`] : []),
+    ].join(', ');
     throw new UserInputProblems(
-      [userError(['input', 'id'], `${id} cannot be deleted: ${total} record${total === 1 ? '' : 's'} depend${total === 1 ? 's' : ''} on it: ${listed}${total > 10 ? ', …' : ''}`, 'HAS_DEPENDENTS')],
+      [userError(['input', 'id'], `${id} cannot be deleted: ${total} record${total === 1 ? '' : 's'} depend${total === 1 ? 's' : ''} on it: ${listed}`, 'HAS_DEPENDENTS')],
       dependents,
     );
   }
-  for (const edge of await edgesOf(w.tx, label, id)) {
+  // Its own relationships go with it, those to nodes the writer may not see too: logged, not shown to it.
+  for (const edge of await edgesOf(w.tx, label, id, w.visibility)) {
     const edgeModel = w.model.edges.get(edge.type);
     const props = edgeModel ? canonical(edgeModel.properties, edge.props) : {};
     const key = edgeModel?.key && props[edgeModel.key] != null ? String(props[edgeModel.key]) : null;
-    w.log({
-      op: 'UNLINK',
-      entityId: edge.from,
-      entityLabel: labelOfId(edge.from)!,
-      edge: { type: edge.type, from: edge.from, to: edge.to, key },
-      changes: edgeModel ? diffProperties(edgeModel.properties, props, null) : [],
-    });
+    w.log(
+      {
+        op: 'UNLINK',
+        entityId: edge.from,
+        entityLabel: labelOfId(edge.from)!,
+        edge: { type: edge.type, from: edge.from, to: edge.to, key },
+        changes: edgeModel ? diffProperties(edgeModel.properties, props, null) : [],
+      },
+      edge.visible,
+    );
   }
   const specs = w.model.nodes.get(label)!.properties;
-  w.log({ op: 'DELETE', entityId: id, entityLabel: label, changes: diffProperties(specs, canonical(specs, stored), null) });
+  const last = canonical(specs, stored);
+  w.log({ op: 'DELETE', entityId: id, entityLabel: label, changes: diffProperties(specs, last, null), marking: markingOf(last) });
   await detachDelete(w.tx, label, id);
 }
 
@@ -165,6 +187,7 @@ export function nodeMutations(label: Label) {
       const props = inputProperties(specs, fields);
       errors.push(...validateProperties(specs, props, ['input']));
       if (errors.length) return failed(errors);
+      requireWritableMarking(Visibility.of(ctx.principal), label, props.marking, 'input.marking', `Mutation.upsert${label}`);
       return writePayload(ctx, info, `upsert${label}`, id, (w) =>
         writeNode(w, { label, id, mode: 'upsert', desired: (current) => keepProtected(label, props, current), fieldPrefix: ['input'] }),
       );
@@ -175,6 +198,7 @@ export function nodeMutations(label: Label) {
       const { id, set, unset } = input as { id: string; set?: Record<string, unknown> | null; unset?: string[] | null };
       const errors = [...checkId(label, id, ['input', 'id']), ...applyPatch(specs, {}, set, unset, ['input']).errors];
       if (errors.length) return failed(errors);
+      requireWritableMarking(Visibility.of(ctx.principal), label, set?.marking, 'input.set.marking', `Mutation.update${label}`);
       return writePayload(ctx, info, `update${label}`, id, (w) =>
         writeNode(w, {
           label,

@@ -6,6 +6,7 @@ import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
 import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter } from '../../planner/printCypher.js';
+import { Visibility } from '../../auth/visibility.js';
 import type { Row } from '../../planner/row.js';
 import { parseWindow, requireEntityId } from './researchArgs.js';
 import {
@@ -45,7 +46,7 @@ const sideOf = (s: string) =>
   `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
 
 /** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
-function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveInfo): PreparedQuery<PagedPlan> {
+function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveInfo, visibility: Visibility): PreparedQuery<PagedPlan> {
   const label = args.about == null ? null : requireEntityId(args.about, ['Actor', 'Unit', 'Place'], 'about', FIELD);
   const { from, to } = parseWindow(args, FIELD);
   const { first, after } = pageOf({ first: args.first, after: args.after }, 2, FIELD, ORDERING);
@@ -55,7 +56,11 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
   const scope = scopeOf(info);
   const positions: NodePosition[] = [];
   const spec = specOf(scope, 'ContestedClaimConnection', rootSelections(info), FIELD, positions);
-  const w = new CypherWriter();
+  const w = new CypherWriter(visibility);
+  // Statements the principal may not see are never candidates: a hidden rival makes no pair.
+  const visibleS = w.visible('s', ['Statement']);
+  const visibleA = w.visible('a', ['Statement']);
+  const visibleB = w.visible('b', ['Statement']);
 
   // 1. Candidate pairs (a.id < b.id) with the subjects they share.
   const pairs: string[] = [];
@@ -67,7 +72,7 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
         ? `CALL { WITH x OPTIONAL MATCH (d:${label})-[:PART_OF*1..]->(x) RETURN collect(DISTINCT d) AS below }`
         : `WITH x, [] AS below`,
       `WITH x, [x] + below AS scope`,
-      `MATCH (s:Statement)-[:ABOUT]->(y) WHERE y IN scope`,
+      `MATCH (s:Statement)-[:ABOUT]->(y) WHERE y IN scope${visibleS ? ` AND ${visibleS}` : ''}`,
       `WITH x, s, collect(DISTINCT y) AS ys`,
       `WITH x, collect({s: s, ys: ys}) AS inScope`,
       `UNWIND inScope AS ea`,
@@ -78,7 +83,7 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
     );
   } else {
     pairs.push(
-      `MATCH (a:Statement)-[:ABOUT]->(y)<-[:ABOUT]-(b:Statement) WHERE a.id < b.id`,
+      `MATCH (a:Statement)-[:ABOUT]->(y)<-[:ABOUT]-(b:Statement) WHERE a.id < b.id${visibleA ? ` AND ${visibleA} AND ${visibleB}` : ''}`,
       `WITH a, b, collect(DISTINCT y) AS shared`,
     );
   }
@@ -144,7 +149,8 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
 }
 
 export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
-  const query = prepared(cacheKey(info, ORDERING), () => prepareContestedClaims(args, info));
+  const visibility = Visibility.of(ctx.principal);
+  const query = prepared(cacheKey(info, visibility, ORDERING), () => prepareContestedClaims(args, info, visibility));
   const { spec, first, paged } = query.plan;
   const { rows, total, shaped } = await runPaged<{
     a: string;

@@ -6,6 +6,7 @@ import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
 import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter } from '../../planner/printCypher.js';
+import { Visibility } from '../../auth/visibility.js';
 import { toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
 import { parseBound, requireEntityId } from './researchArgs.js';
@@ -35,6 +36,8 @@ import {
  * - The *origins* are the ends of the chains. Origins put out by the same publisher (PUBLISHED_BY, else
  *   AUTHORED_BY) are one *independent origin*: two press releases of one press service, or AFP, RIA and
  *   TASS relaying one briefing, are a single origin. An origin with neither is independent on its own.
+ * - Sources the principal may not see do not exist here either: they carry nothing, so a chain stops
+ *   where it would pass through one, and an origin it cannot see is not counted.
  */
 
 export const MAX_HOPS = 10;
@@ -53,10 +56,13 @@ export function printOrigins(st: string, w: CypherWriter): OriginVars {
   const paths = w.variable('paths');
   const ends = w.variable('ends');
   const groups = w.variable('groups');
+  const visibleC = w.visible('c', ['Source']);
   const lines = [
     `CALL {`,
     `  WITH ${st}`,
-    `  OPTIONAL MATCH (${st})-[:REPORTED_IN]->(c:Source)`,
+    // Sources the principal may not see carry nothing: a chain stops where it would pass through one, and
+    // an origin it cannot see is not counted.
+    `  OPTIONAL MATCH (${st})-[:REPORTED_IN]->(c:Source)${visibleC ? ` WHERE ${visibleC}` : ''}`,
     `  RETURN collect(DISTINCT c) AS ${carriers}`,
     `}`,
     `CALL {`,
@@ -104,14 +110,16 @@ interface Planned {
   positions: NodePosition[];
 }
 
-function prepareProvenance(args: { id: string }, info: GraphQLResolveInfo): PreparedQuery<Planned> {
+function prepareProvenance(args: { id: string }, info: GraphQLResolveInfo, visibility: Visibility): PreparedQuery<Planned> {
   const FIELD = 'Query.provenance';
   requireEntityId(args.id, ['Statement'], 'id', FIELD);
   const scope = scopeOf(info);
   const positions: NodePosition[] = [];
   const spec = specOf(scope, 'Provenance', rootSelections(info), FIELD, positions);
 
-  const w = new CypherWriter();
+  const w = new CypherWriter(visibility);
+  const visibleSt = w.visible('st', ['Statement']);
+  const visibleC = w.visible('c', ['Source']);
   const origins = printOrigins('st', w);
   const listFor = (p: NodePosition) => {
     const last = p.fieldPath[p.fieldPath.length - 1];
@@ -123,14 +131,14 @@ function prepareProvenance(args: { id: string }, info: GraphQLResolveInfo): Prep
   };
   const projections = positions.map((p) => ({ position: p, ...printListProjection(listFor(p), p.plan, w) }));
   const cypher = [
-    `MATCH (st:Statement {id: ${w.param(args.id)}})`,
+    `MATCH (st:Statement {id: ${w.param(args.id)}})${visibleSt ? ` WHERE ${visibleSt}` : ''}`,
     ...origins.lines,
     `CALL { WITH st OPTIONAL MATCH (st)-[:MADE_BY]->(sp:Actor) WITH sp ORDER BY sp.id LIMIT 1 RETURN collect(sp) AS speakerNodes }`,
     `WITH *, [st] AS statementNodes, [g IN ${origins.groups} WHERE g.publisher IS NOT NULL | g.publisher] AS publisherNodes`,
     ...projections.map((p) => p.subquery),
     `RETURN {`,
     `  statement: st.id, speaker: head([x IN speakerNodes | x.id]),`,
-    `  reports: [(st)-[r:REPORTED_IN]->(c:Source) | {source: c.id, quote: r.quote, charStart: r.charStart, charEnd: r.charEnd}],`,
+    `  reports: [(st)-[r:REPORTED_IN]->(c:Source)${visibleC ? ` WHERE ${visibleC}` : ''} | {source: c.id, quote: r.quote, charStart: r.charStart, charEnd: r.charEnd}],`,
     `  paths: ${origins.paths}, groups: ${groupIds(origins.groups)}, sourceCount: size(${origins.carriers})`,
     `} AS data, {${projections.map((p) => `${p.position.id}: ${p.out}`).join(', ')}} AS projections`,
   ].join('\n');
@@ -138,7 +146,8 @@ function prepareProvenance(args: { id: string }, info: GraphQLResolveInfo): Prep
 }
 
 export async function provenance(args: { id: string }, ctx: Context, info: GraphQLResolveInfo): Promise<Row | null> {
-  const query = prepared(cacheKey(info, 'research.provenance'), () => prepareProvenance(args, info));
+  const visibility = Visibility.of(ctx.principal);
+  const query = prepared(cacheKey(info, visibility, 'research.provenance'), () => prepareProvenance(args, info, visibility));
   const { spec, positions } = query.plan;
   const result = await ctx.db.read(query.cypher, query.params);
   const record = result.records[0];
@@ -181,7 +190,11 @@ export interface CorroborationArgs {
 
 const CORROBORATION_ORDERING = 'research.corroboration';
 
-function prepareCorroboration(args: CorroborationArgs, info: GraphQLResolveInfo): PreparedQuery<Planned & { first: number; paged: boolean }> {
+function prepareCorroboration(
+  args: CorroborationArgs,
+  info: GraphQLResolveInfo,
+  visibility: Visibility,
+): PreparedQuery<Planned & { first: number; paged: boolean }> {
   const FIELD = 'Query.corroboration';
   const ORDERING = CORROBORATION_ORDERING;
   const min = parseBound(args.minOrigins, 'minOrigins', FIELD);
@@ -197,7 +210,8 @@ function prepareCorroboration(args: CorroborationArgs, info: GraphQLResolveInfo)
   const spec = specOf(scope, 'CorroborationConnection', rootSelections(info), FIELD, positions);
   const wantsOrigins = selects(spec, ['edges', 'origins']);
 
-  const w = new CypherWriter();
+  const w = new CypherWriter(visibility);
+  const visibleSt = w.visible('st', ['Statement']);
   const counted = printOrigins('st', w);
   const bounds: string[] = [];
   if (min !== null) bounds.push(`n >= ${w.param(neo4j.int(min))}`);
@@ -216,7 +230,7 @@ function prepareCorroboration(args: CorroborationArgs, info: GraphQLResolveInfo)
   const projections = positions.map((p) => ({ position: p, ...printListProjection(listFor(p), p.plan, w) }));
 
   const cypher = [
-    `MATCH (st:Statement)`,
+    `MATCH (st:Statement)${visibleSt ? ` WHERE ${visibleSt}` : ''}`,
     ...counted.lines,
     `WITH st, size(${counted.groups}) AS n, size(${counted.carriers}) AS sc`,
     ...(bounds.length ? [`WHERE ${bounds.join(' AND ')}`] : []),
@@ -239,7 +253,8 @@ function prepareCorroboration(args: CorroborationArgs, info: GraphQLResolveInfo)
 }
 
 export async function corroboration(args: CorroborationArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
-  const query = prepared(cacheKey(info, CORROBORATION_ORDERING), () => prepareCorroboration(args, info));
+  const visibility = Visibility.of(ctx.principal);
+  const query = prepared(cacheKey(info, visibility, CORROBORATION_ORDERING), () => prepareCorroboration(args, info, visibility));
   const { spec, first, paged } = query.plan;
   const { rows, total, shaped } = await runPaged<{ id: string; n: number; sc: number; groups: RawGroup[] }>(ctx, query);
   const edges = rows.map((row) => ({

@@ -7,6 +7,7 @@ import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf } from '../../planner/plan.js';
 import { cacheKey, prepared, type PreparedQuery } from '../../planner/planCache.js';
 import { CypherWriter, valueExpression } from '../../planner/printCypher.js';
+import { Visibility } from '../../auth/visibility.js';
 import type { Row } from '../../planner/row.js';
 import { parseDay, parseWindow, requireEntityId } from './researchArgs.js';
 import {
@@ -40,15 +41,17 @@ export interface TimelineArgs {
 }
 
 /** The statements tied to the entity, one row per (statement, link); UNION removes duplicates. */
-function candidateBranches(label: Label, includeContained: boolean, idParam: string): string[] {
+function candidateBranches(label: Label, includeContained: boolean, idParam: string, visible: string | null): string[] {
   const entity = `(x:${label} {id: ${idParam}})`;
+  // Statements the principal may not see are not on its timeline (nor in its total, nor behind a cursor).
+  const where = visible ? ` WHERE ${visible}` : '';
   const branches = [];
-  if (label === 'Actor') branches.push(`MATCH ${entity}<-[:MADE_BY]-(s:Statement) RETURN s, 'MADE_BY' AS link`);
+  if (label === 'Actor') branches.push(`MATCH ${entity}<-[:MADE_BY]-(s:Statement)${where} RETURN s, 'MADE_BY' AS link`);
   if (label === 'Actor' || label === 'Unit')
-    branches.push(`MATCH ${entity}<-[:ON_BEHALF_OF]-(s:Statement) RETURN s, 'ON_BEHALF_OF' AS link`);
-  branches.push(`MATCH ${entity}<-[:ABOUT]-(s:Statement) RETURN s, 'ABOUT' AS link`);
+    branches.push(`MATCH ${entity}<-[:ON_BEHALF_OF]-(s:Statement)${where} RETURN s, 'ON_BEHALF_OF' AS link`);
+  branches.push(`MATCH ${entity}<-[:ABOUT]-(s:Statement)${where} RETURN s, 'ABOUT' AS link`);
   if (includeContained && (label === 'Place' || label === 'Unit'))
-    branches.push(`MATCH ${entity}<-[:PART_OF*1..]-(:${label})<-[:ABOUT]-(s:Statement) RETURN s, 'ABOUT_CONTAINED' AS link`);
+    branches.push(`MATCH ${entity}<-[:PART_OF*1..]-(:${label})<-[:ABOUT]-(s:Statement)${where} RETURN s, 'ABOUT_CONTAINED' AS link`);
   return branches;
 }
 
@@ -57,7 +60,7 @@ const START = `coalesce(s.statedAtStart, date('0001-01-01'))`;
 const END = `coalesce(s.statedAtEnd, date('0001-01-01'))`;
 
 /** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
-function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): PreparedQuery<PagedPlan> {
+function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo, visibility: Visibility): PreparedQuery<PagedPlan> {
   const label = requireEntityId(args.id, ['Actor', 'Unit', 'Place'], 'id', FIELD);
   const { from, to } = parseWindow(args, FIELD);
   const asOf = parseDay(args.asOf, 'asOf', FIELD);
@@ -69,7 +72,7 @@ function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): Prepared
   const positions: NodePosition[] = [];
   const spec = specOf(scope, 'TimelineConnection', rootSelections(info), FIELD, positions);
 
-  const w = new CypherWriter();
+  const w = new CypherWriter(visibility);
   const conditions: string[] = [];
   if (from) conditions.push(`s.statedAtEnd >= date(${w.param(from)})`);
   if (to) conditions.push(`s.statedAtStart <= date(${w.param(to)})`);
@@ -84,7 +87,7 @@ function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): Prepared
 
   const cypher = [
     `CALL {`,
-    indent(candidateBranches(label, args.includeContained !== false, idParam)).join('\n  UNION\n'),
+    indent(candidateBranches(label, args.includeContained !== false, idParam, w.visible('s', ['Statement']))).join('\n  UNION\n'),
     `}`,
     `WITH s, collect(DISTINCT link) AS links`,
     ...(conditions.length ? [`WHERE ${conditions.join(' AND ')}`] : []),
@@ -107,7 +110,8 @@ function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo): Prepared
 }
 
 export async function timeline(args: TimelineArgs, ctx: Context, info: GraphQLResolveInfo): Promise<Row> {
-  const query = prepared(cacheKey(info, ORDERING), () => prepareTimeline(args, info));
+  const visibility = Visibility.of(ctx.principal);
+  const query = prepared(cacheKey(info, visibility, ORDERING), () => prepareTimeline(args, info, visibility));
   const { spec, first, paged } = query.plan;
   const { rows, total, shaped } = await runPaged<{
     key: CursorKey;

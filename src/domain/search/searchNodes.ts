@@ -8,6 +8,7 @@ import { subSelections } from '../../planner/collectFields.js';
 import { encodeCursor, type CursorKey } from '../../planner/cursor.js';
 import { pageOf, type NodePlan } from '../../planner/plan.js';
 import { CypherWriter, printNode } from '../../planner/printCypher.js';
+import { Visibility } from '../../auth/visibility.js';
 import { shapeNode, toPlain } from '../../planner/shapeResult.js';
 import type { Row } from '../../planner/row.js';
 import { labelsArgument, quoteName } from '../graph/graphEnums.js';
@@ -112,8 +113,11 @@ export async function searchNodes(ctx: Context, info: GraphQLResolveInfo, args: 
   const plan = planSearch(info, labels);
   if (lucene === null) return shapeSearch(plan, [], 0, first, after);
 
-  const w = new CypherWriter();
-  const labelFilter = labels ? `WHERE n:${labels.map(quoteName).join('|')}` : null;
+  const w = new CypherWriter(Visibility.of(ctx.principal));
+  // Hits the principal may not see are dropped before the window is cut, so pages stay full and the total
+  // counts only what it may see.
+  const hitFilter = [labels ? `n:${labels.map(quoteName).join('|')}` : null, w.visible('n', labels ?? null)].filter((c): c is string => !!c);
+  const labelFilter = hitFilter.length ? `WHERE ${hitFilter.join(' AND ')}` : null;
   const keyset = resume ? `  WHERE score < ${w.param(resume.score)} OR (score = ${w.param(resume.score)} AND n.id > ${w.param(resume.id)})` : null;
   const nested: string[] = [];
   const projections: string[] = [];

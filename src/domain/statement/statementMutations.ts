@@ -10,6 +10,8 @@ import { checkId, failed, keepProtected, payloadNode, upsertId, writeNode, write
 import { applyPatch, inputProperties, validateProperties, writableSpecs } from '../node/propertyInput.js';
 import { userError, UserInputProblems, type Path, type UserError } from '../node/userErrors.js';
 import { requiredEdge } from '../../validation/recordRules.js';
+import { requireWritableMarking } from '../../auth/markingWrites.js';
+import { Visibility } from '../../auth/visibility.js';
 
 /**
  * Statement mutations (schema/statement.graphql). A statement is written with its speaker, sources and
@@ -56,7 +58,7 @@ function edgeErrors(model: GraphModel, planned: PlannedEdge[]): UserError[] {
 
 /** Every referenced node must exist: NOT_FOUND for each that does not. Nothing has been written yet. */
 async function checkReferences(w: Writer, planned: PlannedEdge[]): Promise<void> {
-  const present = await existingIds(w.tx, planned.map((p) => p.edge.to));
+  const present = await existingIds(w.tx, planned.map((p) => p.edge.to), w.visibility);
   const missing = planned.filter((p) => !present.has(p.edge.to));
   if (missing.length) {
     throw new UserInputProblems(missing.map((p) => userError(p.paths.to, `there is no ${labelName(p.edge.to)} with id ${p.edge.to}`, 'NOT_FOUND')));
@@ -93,6 +95,7 @@ async function upsertStatement(_: unknown, { input }: { input: UpsertInput }, ct
   errors.push(...duplicates(input.sources, (s) => s.sourceId, (i) => ['input', 'sources', i, 'sourceId'], 'this source'));
   errors.push(...duplicates(input.about ?? [], (s) => `${s.id}|${s.role}`, (i) => ['input', 'about', i, 'id'], 'this subject with this role'));
   if (errors.length) return failed(errors);
+  requireWritableMarking(Visibility.of(ctx.principal), LABEL, props.marking, 'input.marking', 'Mutation.upsertStatement');
 
   return writePayload(ctx, info, 'upsertStatement', id, async (w) => {
     await checkReferences(w, [...speaker, ...onBehalf, ...sources, ...about]);
@@ -130,6 +133,7 @@ async function updateStatement(_: unknown, { input }: { input: UpdateInput }, ct
   const all = planned.flatMap((p) => p.edges);
   errors.push(...edgeErrors(model, all));
   if (errors.length) return failed(errors);
+  requireWritableMarking(Visibility.of(ctx.principal), LABEL, set?.marking, 'input.set.marking', 'Mutation.updateStatement');
 
   return writePayload(ctx, info, 'updateStatement', id, async (w) => {
     await writeNode(w, {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Database, databaseSettings } from '../../src/neo4j/database.js';
 import type { Config } from '../../src/config.js';
 import { createHarness, silentLog, testConfig, type Harness } from '../harness.js';
 import type { Principal } from '../../src/auth/principal.js';
@@ -44,14 +45,20 @@ function examplesOf(text: string): Example[] {
 const examples = examplesOf(readme);
 
 // The README shows the read-only Cypher endpoint switched on, as its section says to start the server.
-const config: Config = { ...testConfig, CLAIMGRAPH_CYPHER_ENDPOINT: 'on' };
+// Its deadline is roomy: the examples check answers, not speed, and the machine running them may be busy.
+const config: Config = { ...testConfig, CLAIMGRAPH_CYPHER_ENDPOINT: 'on', CLAIMGRAPH_QUERY_TIMEOUT_MS: 60_000 };
 // …and runs its examples with an admin key named analyst (the change log's `who` in them says so).
 const README_PRINCIPAL: Principal = { kind: 'key', name: 'key:analyst', role: 'admin', clearance: 'RED' };
 let h: Harness;
+let db: Database;
 beforeAll(async () => {
   h = await createHarness();
+  db = Database.connect(inject('neo4j'), databaseSettings(config));
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await db?.close();
+  await h.close();
+});
 
 describe('README examples', () => {
   it('there are examples to check', () => {
@@ -72,7 +79,7 @@ describe('README examples', () => {
     it(example.title, async () => {
       const response = await h.apollo.executeOperation(
         { query: example.query, variables: example.variables },
-        { contextValue: { db: h.db, log: silentLog, config, principal: README_PRINCIPAL } },
+        { contextValue: { db: db.forRequest(), log: silentLog, config, principal: README_PRINCIPAL } },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       // Over HTTP the response is JSON; compare in that form (dates become ISO strings).

@@ -56,7 +56,7 @@ function placesNear(centre: LatLon, radiusKm: number): string[] {
 }
 
 /**
- * Places ordered by distance from `centre` (ties, i.e. the same coordinates, by id ascending), after
+ * Places ordered by distance from `centre` (ties, i.e. the same coordinates, by id in the same direction), after
  * checking that any two different distances differ by more than the tolerance.
  */
 function placesByDistance(centre: LatLon, direction: 'ASC' | 'DESC'): string[] {
@@ -66,7 +66,7 @@ function placesByDistance(centre: LatLon, direction: 'ASC' | 'DESC'): string[] {
     for (const b of ds)
       if (!same(a.km, b.km)) expect(Math.abs(a.km - b.km), `${a.id} and ${b.id} are about as far`).toBeGreaterThan(2 * TOLERANCE * Math.max(a.km, b.km));
   return ds
-    .sort((a, b) => (same(a.km, b.km) ? byId(a.id, b.id) : direction === 'ASC' ? a.km - b.km : b.km - a.km))
+    .sort((a, b) => (same(a.km, b.km) ? (direction === 'ASC' ? byId(a.id, b.id) : byId(b.id, a.id)) : direction === 'ASC' ? a.km - b.km : b.km - a.km))
     .map((d) => d.id);
 }
 
@@ -299,13 +299,13 @@ describe('orderBy DISTANCE', () => {
     expect(await placeIds({ near }, [{ field: 'DISTANCE', direction }])).toEqual(expected);
   });
 
-  it('places at the same spot tie, broken by id ascending in both directions', async () => {
+  it('places at the same spot tie, broken by id in the direction of the order', async () => {
     // Kupyansk and its cemetery share coordinates in the sample.
     expect(locationOf(KUPYANSK)).toEqual(locationOf('place:kupyansk-city-cemetery'));
     const asc = await placeIds({ near: { placeId: KUPYANSK, radiusKm: 20000 } }, [{ field: 'DISTANCE' }]);
     const desc = await placeIds({ near: { placeId: KUPYANSK, radiusKm: 20000 } }, [{ field: 'DISTANCE', direction: 'DESC' }]);
     expect(asc.slice(0, 2)).toEqual([KUPYANSK, 'place:kupyansk-city-cemetery']);
-    expect(desc.slice(-2)).toEqual([KUPYANSK, 'place:kupyansk-city-cemetery']);
+    expect(desc.slice(-2)).toEqual(['place:kupyansk-city-cemetery', KUPYANSK]);
   });
 
   it('with a radius: only the places inside, nearest first, then by name', async () => {

@@ -65,6 +65,8 @@ export function expectedValue(spec: PropertySpec, props: Record<string, any>): u
     return { latitude: value.latitude, longitude: value.longitude, precisionM: props[`${spec.name}PrecisionM`] ?? null };
   }
   if (spec.kind === 'stringList') return value ?? [];
+  // An enum with a default (a marking) reads as the default when the bundle leaves it out.
+  if (spec.kind === 'enum' && spec.default !== undefined) return value ?? spec.default;
   return value ?? null;
 }
 

@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const GREEN_EDITOR: Principal = { kind: 'key', name: 'key:green-editor', role: 'editor', clearance: 'GREEN' };
+const CLEAR_EDITOR: Principal = { kind: 'key', name: 'key:clear-editor', role: 'editor', clearance: 'CLEAR' };
 
 const ERRORS = 'userErrors { field message code }';
 const UPSERT_SOURCE = `mutation ($input: UpsertSourceInput!) { upsertSource(input: $input) { source { id marking } ${ERRORS} } }`;
@@ -85,7 +86,7 @@ describe('writing above the clearance is 403 FORBIDDEN, naming the field, and wr
     expect(e2.extensions).toMatchObject({ argument: 'input.marking', field: 'Mutation.upsertStatement' });
     const e3 = await forbidden(AMBER_EDITOR, UPDATE_STATEMENT, { input: { id: S.clearClaim, set: { marking: 'AMBER_STRICT' } } });
     expect(e3.extensions).toMatchObject({ argument: 'input.set.marking', field: 'Mutation.updateStatement' });
-    const e4 = await forbidden(CLEAR_READER, UPDATE_SOURCE, { input: { id: SRC.clearOrigin, set: { marking: 'GREEN' } } });
+    const e4 = await forbidden(CLEAR_EDITOR, UPDATE_SOURCE, { input: { id: SRC.clearOrigin, set: { marking: 'GREEN' } } });
     expect(e4.extensions).toMatchObject({ argument: 'input.set.marking', field: 'Mutation.updateSource', clearance: 'CLEAR' });
   });
 

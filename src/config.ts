@@ -45,7 +45,9 @@ const EnvSchema = z
       .string()
       .regex(/^(neo4j|neo4j\+s|neo4j\+ssc|bolt|bolt\+s|bolt\+ssc):\/\/.+/, 'must be a bolt:// or neo4j:// URI')
       .optional(),
-    NEO4J_USER: z.string().min(1).default('neo4j'),
+    // NEO4J_USERNAME is what Aura's credential files and Neo4j's own tools use; either name works (see below).
+    NEO4J_USER: z.string().min(1).optional(),
+    NEO4J_USERNAME: z.string().min(1).optional(),
     NEO4J_PASSWORD: z.string().optional(),
     NEO4J_DATABASE: z.string().min(1).default('neo4j'),
     CLAIMGRAPH_DATA_DIR: z.string().min(1).default('neo4j/data'),
@@ -126,9 +128,21 @@ const EnvSchema = z
         message: 'must be at least CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS',
       });
     }
+    if (env.NEO4J_USER !== undefined && env.NEO4J_USERNAME !== undefined && env.NEO4J_USER !== env.NEO4J_USERNAME) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['NEO4J_USERNAME'],
+        message: `differs from NEO4J_USER (${JSON.stringify(env.NEO4J_USERNAME)} and ${JSON.stringify(env.NEO4J_USER)}): set one of them, or both to the same user`,
+      });
+    }
     checkJwtSettings(env, ctx);
   })
-  .transform((env) => ({ ...env, CLAIMGRAPH_ANONYMOUS: env.CLAIMGRAPH_ANONYMOUS ?? (env.NODE_ENV === 'production' ? ('none' as const) : ('reader' as const)) }));
+  // One name for the rest of the code: NEO4J_USER, from either variable.
+  .transform((env) => ({
+    ...env,
+    NEO4J_USER: env.NEO4J_USER ?? env.NEO4J_USERNAME ?? 'neo4j',
+    CLAIMGRAPH_ANONYMOUS: env.CLAIMGRAPH_ANONYMOUS ?? (env.NODE_ENV === 'production' ? ('none' as const) : ('reader' as const)),
+  }));
 
 /**
  * JWT settings make sense together or not at all: one key source, with issuer and audience (a token from

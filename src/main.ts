@@ -2,17 +2,21 @@ import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { connectNeo4j } from './neo4j/connectNeo4j.js';
 import { Neo4jPrerequisiteError } from './neo4j/ownNeo4j.js';
+import { StoreInUseError } from './neo4j/storeLock.js';
 import { buildSchema } from './schema.js';
 import { graphModelOf } from './model/graphModel.js';
 import { isEmpty, loadSample } from './sample/loadSample.js';
 import { startServer } from './server.js';
 import { listApiKeys } from './auth/apiKeys.js';
 
-/** The dev server: Neo4j (ours or the user's), migrations, the sample data into an empty database, the API. */
+/**
+ * The server (`npm run dev` runs this file with tsx, `npm start` and `claimgraph serve` its compiled form):
+ * Neo4j (ours or the user's), migrations, the sample data into an empty database, the API.
+ */
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const neo4j = await connectNeo4j(config, log);
+  const neo4j = await connectNeo4j(config, log, { role: 'server' });
   log.info({ uri: neo4j.uri, own: neo4j.own }, 'Neo4j ready');
 
   const schema = buildSchema();
@@ -25,7 +29,7 @@ async function main() {
     // A fresh install in production would otherwise refuse everything without saying why.
     const keys = await listApiKeys(neo4j.db);
     if (!keys.some((k) => !k.revokedAt)) {
-      log.warn('no API key exists and anonymous access is off, so every request will be refused: create one with `npm run keys -- create --name admin --role admin --clearance RED` (with claimgraph’s own Neo4j, while the server is stopped)');
+      log.warn('no API key exists and anonymous access is off, so every request will be refused: create one with `npx claimgraph keys create --name admin --role admin --clearance RED` (it may run while the server does: with claimgraph’s own Neo4j it uses the server’s)');
     }
   }
 
@@ -38,9 +42,19 @@ async function main() {
     host: config.HOST,
     port: config.PORT,
   });
-  log.info({ url: server.url }, 'claimgraph is serving');
-  console.log(`claimgraph is serving at ${server.url} (health: ${server.url.replace(/graphql$/, 'health')})`);
-  console.log(`explorer: ${server.url.replace(/graphql$/, '')} (GraphiQL: ${server.url.replace(/graphql$/, 'graphiql')})`);
+  const urls = {
+    url: server.url,
+    health: server.url.replace(/graphql$/, 'health'),
+    explorer: server.url.replace(/graphql$/, ''),
+    graphiql: server.url.replace(/graphql$/, 'graphiql'),
+  };
+  // The start-up line is a log line like any other (log collectors and scripts read it); a person at a
+  // terminal also gets the URLs as plain text.
+  log.info(urls, `claimgraph is serving at ${urls.url}`);
+  if (process.stdout.isTTY) {
+    console.log(`claimgraph is serving at ${urls.url} (health: ${urls.health})`);
+    console.log(`explorer: ${urls.explorer} (GraphiQL: ${urls.graphiql})`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -56,7 +70,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof Neo4jPrerequisiteError) {
+  if (error instanceof ConfigError || error instanceof Neo4jPrerequisiteError || error instanceof StoreInUseError) {
     console.error(error.message);
   } else {
     console.error('claimgraph could not start:', error instanceof Error ? error.message : error);

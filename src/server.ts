@@ -21,6 +21,7 @@ import { requestShapeGuard } from './guards/requestShapeGuard.js';
 import { allowMethods, answerClientErrors, httpErrorHandler, mediaTypeOf, notFound, requestId, sendError, uriTooLong } from './http/httpErrors.js';
 import { graphModelOf } from './model/graphModel.js';
 import { mountExchangeRoutes } from './http/exchangeRoutes.js';
+import { bookmarkPlugin, databaseOf, requestDatabase } from './http/bookmarkHeader.js';
 import { landingPagePlugin, mountExplorerRoutes } from './http/explorerRoutes.js';
 
 export interface ServerOptions {
@@ -155,6 +156,7 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
       errorLogging(options.log),
       guardsPlugin(guarded ? limits : NO_LIMITS),
       argumentPathPlugin as ApolloServerPlugin<Context>,
+      bookmarkPlugin as ApolloServerPlugin<Context>,
     ],
   });
 }
@@ -214,12 +216,14 @@ export async function startServer(options: ServerOptions & { host: string; port:
         : sendError(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send GraphQL requests as application/json (got ${mediaTypeOf(req) || 'no Content-Type'}).`),
     express.json({ limit: options.config.CLAIMGRAPH_MAX_BODY_BYTES }),
     ...(options.guards === false ? [] : [requestShapeGuard(requestLimitsOf(options.config))]),
+    // Each request gets its own view of the database: a few transactions at once, never the whole pool,
+    // begun with the bookmarks of its X-Claimgraph-Bookmark header (src/http/bookmarkHeader.ts).
+    requestDatabase(options.db),
     expressMiddleware(apollo, {
       // The principal is the one authenticated above; the change log records its name, nothing the
-      // request says about itself. Each request gets its own view of the database: a few transactions at
-      // once, never the whole pool.
+      // request says about itself. The request's view of the database comes from requestDatabase above.
       context: async ({ res }) => ({
-        db: options.db.forRequest(),
+        db: databaseOf(res),
         log: options.log,
         config: options.config,
         principal: requestPrincipal(res),
@@ -228,7 +232,8 @@ export async function startServer(options: ServerOptions & { host: string; port:
     }),
   );
 
-  // Bulk import and streamed export (POST /import, GET|POST /export).
+  // Bulk import and streamed export (POST /import, GET|POST /export), each request with its own view too.
+  app.use(['/import', '/export'], requestDatabase(options.db));
   mountExchangeRoutes(app, {
     db: options.db,
     model: graphModelOf(schema),

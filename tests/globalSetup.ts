@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
   if (process.env.NEO4J_URI) {
     project.provide('neo4j', {
       uri: process.env.NEO4J_URI,
-      user: process.env.NEO4J_USER ?? 'neo4j',
+      user: process.env.NEO4J_USER ?? process.env.NEO4J_USERNAME ?? 'neo4j',
       password: process.env.NEO4J_PASSWORD ?? '',
       database: process.env.NEO4J_DATABASE ?? 'neo4j',
     });

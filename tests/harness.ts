@@ -14,7 +14,7 @@ import { createApiKey } from '../src/auth/apiKeys.js';
 import { loadConfig, type Config } from '../src/config.js';
 
 /** The shared test harness: one driver, one schema and one Apollo Server per test file, over the real Neo4j. */
-export const silentLog = pino({ level: 'silent' });
+export const silentLog = pino({ level: process.env.TEST_LOG ?? 'silent' });
 export const schema = buildSchema();
 export const model = graphModelOf(schema);
 /** Configuration as a test run sees it (defaults plus the environment). */

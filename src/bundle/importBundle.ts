@@ -17,6 +17,7 @@ import { issuePath, type RecordItem } from './records.js';
 import { Visibility, MARKED_LABELS } from '../auth/visibility.js';
 import type { Marking } from '../auth/principal.js';
 import { recordBundleChanges } from '../changelog/recordBundleChanges.js';
+import { timeOfRecord } from '../changelog/changeLog.js';
 import { readQueryOf } from '../validation/graphRules.js';
 
 /**
@@ -179,7 +180,7 @@ class Batch {
 async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string): Promise<void> {
   const counts = await db.writeTransaction(async (tx) => {
     const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
-    const at = new Date();
+    const at = await timeOfRecord(tx);
     const now = neo4j.types.DateTime.fromStandardDate(at);
     // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
     // read before the upserts overwrite it (records that change nothing log nothing).

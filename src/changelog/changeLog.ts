@@ -14,7 +14,9 @@ import type { PropertyChange } from './propertyValues.js';
  * A relationship's change is filed under its `from` node (entityId) and its `to` node (relatedId), so it is
  * in the history of both. Change nodes carry no relationships and none of the five domain labels: they
  * outlive what they describe (a deleted node's history stays) and never show up in traversals or exports.
- * `at` is a time of record; the order of the log is (at, id), and ids sort in the order they were made.
+ * `at` is a time of record, read from Neo4j's clock (timeOfRecord) rather than the writing process's, so
+ * the servers of a fleet agree on it; the order of the log is (at, id), and ids sort in the order they
+ * were made within a process (within one millisecond, writes by different servers sort by chance).
  * `marking`, on a change to a statement or source marked above CLEAR, is its marking after the change (for
  * a DELETE, before): who may see the history of a node that no longer exists (changeVisibility.ts).
  */
@@ -80,6 +82,17 @@ export function newTransactionId(now = Date.now()): string {
   }
   const ms = Math.max(now, lastMs);
   return `${ms.toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The time of record of a write transaction: Neo4j's clock when the transaction began (one clock for the
+ * whole fleet, the writer's: a server whose clock is behind cannot file a later change before an earlier
+ * one, which would make history and asRecorded undo changes in the wrong order). Millisecond precision, as
+ * the log keeps it.
+ */
+export async function timeOfRecord(tx: ManagedTransaction): Promise<Date> {
+  const result = await tx.run('RETURN datetime.transaction().epochMillis AS ms');
+  return new Date(Number(result.records[0].get('ms')));
 }
 
 /** Labels as the NodeLabel enum spells them. */

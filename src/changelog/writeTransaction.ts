@@ -2,7 +2,7 @@ import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { Context } from '../context.js';
 import { InvariantError } from '../errors.js';
 import type { GraphModel } from '../model/graphModel.js';
-import { recordChanges, type ChangeEntry, type RecordedChange } from './changeLog.js';
+import { recordChanges, timeOfRecord, type ChangeEntry, type RecordedChange } from './changeLog.js';
 import { Visibility } from '../auth/visibility.js';
 
 /**
@@ -29,9 +29,7 @@ export class Writer {
   readonly entries: ChangeEntry[] = [];
   /** Entries logged but not shown to the writer: about relationships to nodes it may not see. */
   private readonly unseen = new Set<ChangeEntry>();
-  /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
-  readonly at = new Date();
-  readonly now = neo4j.types.DateTime.fromStandardDate(this.at);
+  readonly now: ReturnType<typeof neo4j.types.DateTime.fromStandardDate>;
   constructor(
     readonly tx: ManagedTransaction,
     readonly model: GraphModel,
@@ -40,7 +38,11 @@ export class Writer {
     readonly visibility: Visibility,
     /** The mutation (or route) writing, as the change log's `via` records it. */
     readonly via: string,
-  ) {}
+    /** The time of record of everything this write changes (updatedAt, createdAt, the change log). */
+    readonly at: Date,
+  ) {
+    this.now = neo4j.types.DateTime.fromStandardDate(at);
+  }
 
   /** Logs a change; `seen: false` records it without showing it in the payload (it touches a hidden node). */
   log(entry: ChangeEntry, seen = true): void {
@@ -69,7 +71,7 @@ export interface WriteResult<T> {
 export async function runWrite<T>(ctx: Context, model: GraphModel, via: string, work: (w: Writer) => Promise<T>): Promise<WriteResult<T>> {
   return ctx.db.writeTransaction(
     async (tx) => {
-      const w = new Writer(tx, model, writerOf(ctx), Visibility.of(ctx.principal), via);
+      const w = new Writer(tx, model, writerOf(ctx), Visibility.of(ctx.principal), via, await timeOfRecord(tx));
       const result = await work(w);
       const recorded = await recordChanges(tx, w.entries, { who: w.who, at: w.at, via });
       // Everything is logged; the payload shows the writer only what it may see.

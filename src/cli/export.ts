@@ -14,13 +14,13 @@ import { countSubgraph, resolveSelection } from '../export/streamSubgraph.js';
 import { cliPrincipal, CliKeyError } from '../auth/cliPrincipal.js';
 
 /**
- * `npm run export -- --format graphml --out kupyansk.graphml --seed place:kupyansk --depth 2`: streams a
+ * `claimgraph export --format graphml --out kupyansk.graphml --seed place:kupyansk --depth 2`: streams a
  * subgraph to a file (a directory for CSV) or to stdout, with a progress bar on stderr.
  * Exit codes: 0 exported, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist,
  * 5 a key that is not valid.
  */
 
-const USAGE = `usage: npm run export -- [options]
+const USAGE = `usage: claimgraph export [options]        (npx claimgraph export …, or npm run export -- …)
 
 selection (none: the whole graph):
   --seed ID         a node to start from (repeat for several); with
@@ -42,6 +42,10 @@ access:
   --key KEY         export as this API key's principal: only what its clearance may see;
                     CLAIMGRAPH_KEY does the same without putting the key in the process list.
                     Without a key: the local operator (local:<OS user>), who sees everything
+
+Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
+claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
+server holds, if there is one).
 
 Exit codes: 0 done, 1 failed, 2 usage or a bad selection, 4 a seed or place that does not exist,
 5 the key is not valid.`;
@@ -83,6 +87,7 @@ const EXTENSIONS: Array<[string, ExportFormat]> = [
   ['.jsonl', 'ndjson'],
   ['.json', 'json'],
   ['.graphml', 'graphml'],
+  ['.gexf', 'gexf'],
   ['.cypher', 'cypher'],
   ['.cql', 'cypher'],
 ];

@@ -15,14 +15,14 @@ import { Visibility } from '../auth/visibility.js';
 import { writerOf } from '../changelog/writeTransaction.js';
 
 /**
- * `npm run import -- <file|directory>…`: validates a bundle (JSON, NDJSON, or CSV files in the neo4j-admin
+ * `claimgraph import <file|directory>…`: validates a bundle (JSON, NDJSON, or CSV files in the neo4j-admin
  * header format) whole, then writes it in batches, one transaction each, with a progress bar on stderr.
  * Exit codes: 0 imported, 1 failed while writing (run it again to complete it), 2 usage, 3 invalid input
  * (nothing was written), 5 a key that is not valid or not an editor's, or records above its clearance
  * (nothing was written).
  */
 
-const USAGE = `usage: npm run import -- <path>… [options]
+const USAGE = `usage: claimgraph import <path>… [options]        (npx claimgraph import …, or npm run import -- …)
 
   <path>            a .json bundle, a .ndjson file, a .csv file, several .csv files,
                     or a directory of .csv files (nodes_*.csv and relationships_*.csv)
@@ -38,9 +38,9 @@ options:
   --quiet           no progress bar
   --help            this text
 
-Connects to NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), or to claimgraph's own Neo4j
-in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset. The change log records who imported: key:<name> or
-local:<OS user>.
+Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
+claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
+server holds, if there is one). The change log records who imported: key:<name> or local:<OS user>.
 Exit codes: 0 done, 1 failed while writing (run again to complete), 2 usage, 3 invalid input (nothing written),
 5 the key is not valid, its role is not enough, or the input holds records above its clearance or
 over records it may not see (nothing written).`;

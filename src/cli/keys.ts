@@ -7,12 +7,12 @@ import { isRole, MARKINGS, ROLES } from '../auth/principal.js';
 import { markingOf } from '../auth/principalFromClaims.js';
 
 /**
- * `npm run keys -- create|list|revoke`: API keys, managed by whoever holds the database's password.
+ * `claimgraph keys create|list|revoke`: API keys, managed by whoever holds the database's password.
  * `create` prints the key once, as the last line of its output (claimgraph keeps only its SHA-256).
  * Exit codes: 0 done, 1 failed, 2 usage, 3 refused (a name taken, no key of that name).
  */
 
-const USAGE = `usage: npm run keys -- <command> [options]
+const USAGE = `usage: claimgraph keys <command> [options]        (npx claimgraph keys …, or npm run keys -- …)
 
   create --name NAME --role ROLE [--clearance MARKING]
                     a new key; it is printed once, as the last line (store it then: only its
@@ -22,8 +22,9 @@ const USAGE = `usage: npm run keys -- <command> [options]
   revoke NAME       revokes the key; its next request is refused (the name stays taken)
   --help            this text
 
-Connects to NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), or to claimgraph's own Neo4j
-in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (stop the server first).
+Connects to NEO4J_URI (with NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE), or to
+claimgraph's own Neo4j in CLAIMGRAPH_DATA_DIR when NEO4J_URI is unset (to the one a running claimgraph
+server holds, if there is one).
 Exit codes: 0 done, 1 failed, 2 usage, 3 refused (a name taken, no key of that name).`;
 
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2, REFUSED: 3 } as const;

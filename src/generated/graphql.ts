@@ -32,6 +32,8 @@ export type Actor = Node & {
   authored: SourceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
+  displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   kind: ActorKind;
   /** Actors that are members of this one. */
@@ -497,6 +499,8 @@ export type ExportFormat =
   | 'CYPHER'
   /** Cytoscape.js elements. */
   | 'CYTOSCAPE'
+  /** GEXF 1.3, for Gephi. */
+  | 'GEXF'
   /** For networkx, Gephi, yEd. */
   | 'GRAPHML'
   /** The import bundle format. */
@@ -1330,6 +1334,13 @@ export type NearInput = {
 export type Node = {
   /** When this record was first written to claimgraph (a time of record, not a time the claim speaks of). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The name to show for the node, the same everywhere it is shown (the `label` of GraphML, GEXF and Cytoscape
+   * exports): an actor's, unit's or place's name, a source's title, a statement's text; on one line (white space
+   * and line breaks become one space) and at most 80 characters, a longer one cut at a word where it can be and
+   * ending in "…".
+   */
+  displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** When this record was last changed in claimgraph. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1411,6 +1422,8 @@ export type Place = Node & {
   children: PlaceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
+  displayName: Scalars['String']['output'];
   /** Great-circle distance in kilometres from a point or from another place's location; null without a location. */
   distanceKm?: Maybe<Scalars['Float']['output']>;
   /** Footage and photos geolocated at this place. */
@@ -2052,6 +2065,8 @@ export type Source = Node & {
   cites: SourceConnection;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The name to show for it (its title, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
+  displayName: Scalars['String']['output'];
   /** Where this footage or photo was geolocated. */
   geolocatedAt: GeolocationConnection;
   id: Scalars['ID']['output'];
@@ -2309,6 +2324,8 @@ export type Statement = Node & {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Analyst's credibility grading, 1 (confirmed) to 6 (cannot be judged). */
   credibility?: Maybe<Scalars['Int']['output']>;
+  /** The name to show for it (its text, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
+  displayName: Scalars['String']['output'];
   /** Statements that dispute this one. */
   disputedBy: StanceConnection;
   /** Statements this one disputes. */
@@ -2742,6 +2759,8 @@ export type Unit = Node & {
   belongsTo?: Maybe<Actor>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The name to show for it (its name, on one line, at most 80 characters): the `label` of GraphML, GEXF and Cytoscape exports. */
+  displayName: Scalars['String']['output'];
   echelon: Echelon;
   id: Scalars['ID']['output'];
   /** Actors that are members of this formation (e.g. its press service). */
@@ -3518,6 +3537,7 @@ export type ActorResolvers<ContextType = Context, ParentType extends ResolversPa
   authored?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<ActorAuthoredArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<ActorMembersArgs, 'first'>>;
@@ -3795,6 +3815,7 @@ export type PlaceResolvers<ContextType = Context, ParentType extends ResolversPa
   children?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, RequireFields<PlaceChildrenArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   distanceKm?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, Partial<PlaceDistanceKmArgs>>;
   geolocatedSources?: Resolver<ResolversTypes['PlaceGeolocationConnection'], ParentType, ContextType, RequireFields<PlaceGeolocatedSourcesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3922,6 +3943,7 @@ export type SourceResolvers<ContextType = Context, ParentType extends ResolversP
   cites?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<SourceCitesArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   geolocatedAt?: Resolver<ResolversTypes['GeolocationConnection'], ParentType, ContextType, RequireFields<SourceGeolocatedAtArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
@@ -3986,6 +4008,7 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   contradicts?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementContradictsArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   credibility?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputedBy?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputedByArgs, 'first'>>;
   disputes?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -4080,6 +4103,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   belongsTo?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   echelon?: Resolver<ResolversTypes['Echelon'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<UnitMembersArgs, 'first'>>;

@@ -21,6 +21,7 @@ import { SelectionError } from '../export/selection.js';
 import { resolveSelection } from '../export/streamSubgraph.js';
 import { zipStream } from '../export/zipStream.js';
 import { mediaTypeOf } from './httpErrors.js';
+import { setBookmarkHeader } from './bookmarkHeader.js';
 import { requestPrincipal } from '../auth/authenticationMiddleware.js';
 import { roleAtLeast } from '../auth/principal.js';
 import { wwwAuthenticate } from '../auth/accessErrors.js';
@@ -38,6 +39,7 @@ import { wwwAuthenticate } from '../auth/accessErrors.js';
  */
 
 export interface ExchangeRouteOptions {
+  /** The database, for requests that come without a view of their own (res.locals.db, see bookmarkHeader.ts). */
   db: Database;
   model: GraphModel;
   log: Logger;
@@ -107,6 +109,8 @@ function knownError(error: unknown, advice = ''): HttpError | null {
     const { http: _http, ...extensions } = error.extensions;
     return { status: http?.status ?? 503, headers: Object.fromEntries(http?.headers ?? []), errors: [{ message: `${error.message}${advice}`, extensions }] };
   }
+  // A bookmark Neo4j could not read (X-Claimgraph-Bookmark), refused before anything was written or read.
+  if (error instanceof GraphQLError && code === ErrorCode.BAD_USER_INPUT) return { status: 400, errors: [{ message: error.message, extensions: error.extensions }] };
   return null;
 }
 
@@ -206,8 +210,10 @@ const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false,
 
 export function mountExchangeRoutes(
   app: express.Express,
-  { db, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
+  { db: database, model, log, maxImportBytes = DEFAULT_MAX_IMPORT_BYTES, maxBodyBytes = 1024 * 1024 }: ExchangeRouteOptions,
 ): void {
+  // The request's view: its bookmarks in and out (X-Claimgraph-Bookmark), a few transactions at once.
+  const viewOf = (res: express.Response) => (res.locals.db as Database | undefined) ?? database.forRequest();
   app.post('/import', async (req, res) => {
     // Decided before the body is read: a reader's bundle is never spooled, parsed or validated.
     const principal = requestPrincipal(res);
@@ -220,6 +226,7 @@ export function mountExchangeRoutes(
       }
       return send(res, fail(403, ErrorCode.FORBIDDEN, `Importing needs the editor role; ${principal.name} is a ${principal.role}.`, { requiredRole: 'editor' }));
     }
+    const db = viewOf(res);
     const unknown = Object.keys(req.query).filter((k) => !KNOWN_IMPORT_PARAMS.has(k));
     if (unknown.length) return send(res, fail(400, ErrorCode.BAD_USER_INPUT, `Unknown parameter ${unknown[0]}.`, { argument: unknown[0] }));
     // The format is the body's media type. None of these is a type an HTML form or a "simple" cross-site
@@ -267,8 +274,11 @@ export function mountExchangeRoutes(
       const source = format === 'csv' ? await csvFilesSource([file], model) : recordFileSource(file, format, 'body');
       // The importer writes only what it may see (records above its clearance refuse the import whole).
       const report = await importRecords(db, model, source, { batchSize, dryRun, who: writerOf({ principal }), visibility: Visibility.of(principal) });
+      await setBookmarkHeader(res, db);
       res.status(200).json({ ...report, dryRun });
     } catch (error) {
+      // Batches committed before a failure stay: their bookmark goes back all the same.
+      await setBookmarkHeader(res, db);
       const known = knownError(error, dryRun ? '' : ' The batches committed so far stay (each batch whole or not at all); sending the same bundle again completes the import.');
       if (known) return send(res, known);
       log.error({ err: error }, 'import failed');
@@ -282,6 +292,7 @@ export function mountExchangeRoutes(
   });
 
   const exportHandler = async (req: express.Request, res: express.Response) => {
+    const db = viewOf(res);
     // Every role may export; what the principal may see is all the export holds.
     const principal = requestPrincipal(res);
     const input: Record<string, unknown> =
@@ -322,6 +333,7 @@ export function mountExchangeRoutes(
         body = zipStream(wanted.map((p) => ({ name: p.name, data: chunked(exportCsvPart(db, model, selection, p)) })));
       }
       res.setHeader('X-Content-Type-Options', 'nosniff');
+      await setBookmarkHeader(res, db);
       res.status(200);
       for await (const chunk of body) {
         if (!started) {
@@ -335,6 +347,7 @@ export function mountExchangeRoutes(
     } catch (error) {
       if (!started && !res.headersSent) {
         res.removeHeader('Content-Disposition');
+        await setBookmarkHeader(res, db);
         const known = knownError(error);
         if (known) return send(res, known);
         log.error({ err: error }, 'export failed');

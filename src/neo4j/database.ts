@@ -1,4 +1,5 @@
 import neo4j, {
+  type BookmarkManager,
   type Driver,
   Neo4jError,
   type ManagedTransaction,
@@ -10,7 +11,7 @@ import neo4j, {
 } from 'neo4j-driver';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { databaseUnavailable, queryTimeout } from '../errors.js';
+import { badUserInput, databaseUnavailable, queryTimeout } from '../errors.js';
 import { concurrencySlots, type ConcurrencySlots } from './concurrencySlots.js';
 import { Neo4jMonitor } from './neo4jMonitor.js';
 
@@ -90,14 +91,50 @@ export type QueryListener = (cypher: string, params: Record<string, unknown>) =>
 
 /** What a transaction listener is told about a transaction that opens. */
 export interface TransactionInfo {
+  /** The access mode its session is opened with: the routing driver (neo4j://) sends READ to readers, WRITE to the writer. */
   mode: 'READ' | 'WRITE';
   timeoutMs: number;
   /** As Neo4j is given it (SHOW TRANSACTIONS): app 'claimgraph' and the caller's own keys. */
   metadata: Record<string, string>;
+  /** The bookmarks it begins with: Neo4j runs it on a member that has reached all of them. */
+  bookmarks: readonly string[];
+  /**
+   * 'request' for a transaction of a request's view (forRequest), whose bookmarks travel in and out with the
+   * request; 'process' for the database's own (start-up, authentication, background bookkeeping).
+   */
+  scope: 'request' | 'process';
 }
 
-/** Told when a transaction opens; what it returns is called when the transaction's session is closed. */
-export type TransactionListener = (transaction: TransactionInfo) => () => void;
+/**
+ * Told when a transaction opens; what it returns is called when the transaction's session is closed, with
+ * the bookmarks the session ended with (newer ones when it committed, those it began with when it did not).
+ */
+export type TransactionListener = (transaction: TransactionInfo) => (ended: readonly string[]) => void;
+
+/** Bookmarks a client handed in with its request, and where it put them (named when Neo4j refuses them). */
+export interface GivenBookmarks {
+  values: readonly string[];
+  /** The header or argument they came in, e.g. X-Claimgraph-Bookmark. */
+  argument: string;
+}
+
+export interface RequestOptions {
+  /** Transactions the view has open at once (default: the setting maxConcurrentQueriesPerRequest). */
+  maxConcurrent?: number;
+  /** The view's transactions begin with these too: the request is served no older than what they mark. */
+  bookmarks?: GivenBookmarks;
+}
+
+/**
+ * The bookmarks of one request view: those it was given, replaced by the newer ones its transactions end
+ * with (the driver's bookmark manager: a transaction's bookmarks replace those it began with). `wrote`
+ * says whether a write transaction of the request committed.
+ */
+interface RequestChain {
+  manager: BookmarkManager;
+  given: GivenBookmarks | null;
+  wrote: boolean;
+}
 
 const MIGRATION_TIMEOUT_MS = 10 * 60_000;
 /**
@@ -112,6 +149,9 @@ const MAX_TRANSACTION_RETRY_MS = 1_000;
 const NO_ANSWER_GRACE_MS = 10_000;
 /** The readiness route waits no longer than this for a check of its own: it answers within a second. */
 const READY_TIMEOUT_MS = 800;
+
+/** Neo4j could not read a bookmark it was given (only a client's bookmarks can be such). */
+const BOOKMARK_CODES = new Set(['Neo.ClientError.Transaction.InvalidBookmark', 'Neo.ClientError.Transaction.InvalidBookmarkMixture']);
 
 const TIMEOUT_CODES = new Set([
   'Neo.ClientError.Transaction.TransactionTimedOut',
@@ -195,6 +235,8 @@ async function settleWithin(work: Array<Promise<unknown> | undefined>, ms: numbe
 
 interface Shared {
   driver: Driver;
+  /** The bookmarks of this process: every transaction begins with them, so a server reads its own writes. */
+  bookmarks: BookmarkManager;
   target: Neo4jTarget;
   settings: DatabaseSettings;
   queryListeners: Set<QueryListener>;
@@ -204,18 +246,23 @@ interface Shared {
 
 /**
  * The one way claimgraph runs Cypher. Every transaction — managed reads and writes, streams for export,
- * auto-commit statements — runs with a Neo4j transaction deadline, shares the bookmarks of the others (a
- * read sees the writes before it, on a cluster too) and is counted for whoever listens (tests count round
- * trips). Neo4j's failures come out as GraphQL errors: QUERY_TIMEOUT at a deadline, DATABASE_UNAVAILABLE
- * when Neo4j is gone, does not answer, or no connection is free; both 503 with Retry-After.
+ * auto-commit statements — runs with a Neo4j transaction deadline, begins with the bookmarks of the
+ * others of this process (a read sees the writes before it, on a cluster too) and is counted for whoever
+ * listens (tests count round trips). Reads open READ sessions and writes WRITE sessions: over neo4j:// the
+ * driver routes the first to a cluster's readers and the second to its writer. Neo4j's failures come out
+ * as GraphQL errors: QUERY_TIMEOUT at a deadline, DATABASE_UNAVAILABLE when Neo4j is gone, does not
+ * answer, or no connection is free; both 503 with Retry-After.
  *
  * `forRequest()` gives one request a view of the same database that has at most a few transactions open at
- * once (the rest wait their turn), so no request can take the driver's whole pool.
+ * once (the rest wait their turn), so no request can take the driver's whole pool. A view may be given a
+ * client's bookmarks (those another server of the fleet handed out after a write): its transactions begin
+ * with them as well, so the request sees that write whichever server and cluster member serve it.
  */
 export class Database {
   private constructor(
     private readonly shared: Shared,
     private readonly slots: ConcurrencySlots | null,
+    private readonly chain: RequestChain | null = null,
   ) {}
 
   static connect(target: Neo4jTarget, settings: DatabaseSettings = DEFAULT_DATABASE_SETTINGS): Database {
@@ -226,7 +273,10 @@ export class Database {
       maxTransactionRetryTime: MAX_TRANSACTION_RETRY_MS,
       disableLosslessIntegers: false,
     });
-    return new Database({ driver, target, settings, queryListeners: new Set(), transactionListeners: new Set() }, null);
+    return new Database(
+      { driver, bookmarks: neo4j.bookmarkManager(), target, settings, queryListeners: new Set(), transactionListeners: new Set() },
+      null,
+    );
   }
 
   get name(): string {
@@ -237,9 +287,32 @@ export class Database {
     return this.shared.settings;
   }
 
-  /** A view of this database for one request: the same everything, at most `maxConcurrent` transactions at once. */
-  forRequest(maxConcurrent = this.shared.settings.maxConcurrentQueriesPerRequest): Database {
-    return new Database(this.shared, concurrencySlots(maxConcurrent));
+  /**
+   * A view of this database for one request: the same everything, at most `maxConcurrent` transactions at
+   * once, and the request's own chain of bookmarks (begun with those it was given, if any).
+   */
+  forRequest(options: RequestOptions = {}): Database {
+    const given = options.bookmarks?.values.length ? options.bookmarks : null;
+    const chain: RequestChain = { manager: neo4j.bookmarkManager({ initialBookmarks: given?.values ?? [] }), given, wrote: false };
+    return new Database(this.shared, concurrencySlots(options.maxConcurrent ?? this.shared.settings.maxConcurrentQueriesPerRequest), chain);
+  }
+
+  /** Whether a write transaction of this request view has committed. */
+  get wrote(): boolean {
+    return this.chain?.wrote ?? false;
+  }
+
+  /** The bookmarks this request view was given (empty when none, and for the database itself). */
+  get givenBookmarks(): readonly string[] {
+    return this.chain?.given?.values ?? [];
+  }
+
+  /**
+   * The newest bookmarks of this request view: what its last transactions ended with, or those it was given
+   * when none has ended since. For the database itself, those of the process.
+   */
+  async lastBookmarks(): Promise<string[]> {
+    return [...(await (this.chain?.manager ?? this.shared.bookmarks).getBookmarks())];
   }
 
   onQuery(listener: QueryListener): () => void {
@@ -282,14 +355,16 @@ export class Database {
     const release = await this.acquireSlot();
     const watchdog = new Watchdog(timeoutMs);
     let session: Session | undefined;
-    let closed: (() => void) | undefined;
+    let closed: ((ended: readonly string[]) => void) | undefined;
     let tx: Transaction | undefined;
     let iterator: AsyncIterator<T> | undefined;
     let committed = false;
+    let bookmarks: string[] = [];
     try {
       this.failFast();
-      session = this.session('READ', options.fetchSize);
-      closed = this.transactionOpened('READ', timeoutMs, options);
+      bookmarks = await this.bookmarksToBeginWith();
+      session = this.session('READ', bookmarks, options.fetchSize);
+      closed = this.transactionOpened('READ', timeoutMs, options, bookmarks);
       tx = session.beginTransaction(this.transactionConfig(timeoutMs, options));
       iterator = work(this.counted(tx))[Symbol.asyncIterator]();
       for (;;) {
@@ -305,7 +380,8 @@ export class Database {
       watchdog.stop();
       if (!committed) await settleWithin([iterator?.return?.()?.catch(() => {}), tx?.rollback().catch(() => {})], NO_ANSWER_GRACE_MS);
       await settleWithin([session?.close().catch(() => {})], NO_ANSWER_GRACE_MS);
-      closed?.();
+      if (session) await this.chainBookmarks('READ', bookmarks, session);
+      closed?.(session?.lastBookmarks() ?? []);
       release();
     }
   }
@@ -372,14 +448,16 @@ export class Database {
     const release = await this.acquireSlot();
     try {
       this.failFast();
-      const session = this.session(mode, options.fetchSize);
-      const closed = this.transactionOpened(mode, timeoutMs, options);
+      const bookmarks = await this.bookmarksToBeginWith();
+      const session = this.session(mode, bookmarks, options.fetchSize);
+      const closed = this.transactionOpened(mode, timeoutMs, options, bookmarks);
       const done = (async () => {
         try {
           return await use(session);
         } finally {
           await session.close().catch(() => {});
-          closed();
+          await this.chainBookmarks(mode, bookmarks, session);
+          closed(session.lastBookmarks());
         }
       })();
       // Given up on when Neo4j does not answer: it may still settle later, and nobody is waiting then.
@@ -397,14 +475,38 @@ export class Database {
     }
   }
 
-  private session(mode: 'READ' | 'WRITE', fetchSize?: number): Session {
-    const { driver } = this.shared;
-    return driver.session({
+  /**
+   * A session that begins with `bookmarks`, given explicitly rather than through a bookmark manager so that
+   * listeners are told exactly what a transaction began with; chainBookmarks hands on what it ended with.
+   */
+  private session(mode: 'READ' | 'WRITE', bookmarks: string[], fetchSize?: number): Session {
+    return this.shared.driver.session({
       database: this.name,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
-      bookmarkManager: driver.executeQueryBookmarkManager,
+      bookmarks,
       ...(fetchSize ? { fetchSize } : {}),
     });
+  }
+
+  /** This process's bookmarks, and this request's own (those it was given, or newer ones since). */
+  private async bookmarksToBeginWith(): Promise<string[]> {
+    const all = new Set(await this.shared.bookmarks.getBookmarks());
+    if (this.chain) for (const bookmark of await this.chain.manager.getBookmarks()) all.add(bookmark);
+    return [...all];
+  }
+
+  /**
+   * What a session's transactions ended with replaces what they began with, in this process's bookmarks and
+   * in the request's. Only bookmarks Neo4j returned are kept: one a client made up never reaches the process's
+   * bookmarks (where it would hold up every later transaction), and a transaction that failed changes nothing.
+   */
+  private async chainBookmarks(mode: 'READ' | 'WRITE', began: string[], session: Session): Promise<void> {
+    const ended = session.lastBookmarks();
+    if (!ended.length || (ended.length === began.length && ended.every((b) => began.includes(b)))) return;
+    await this.shared.bookmarks.updateBookmarks(began, ended);
+    if (!this.chain) return;
+    await this.chain.manager.updateBookmarks(began, ended);
+    if (mode === 'WRITE') this.chain.wrote = true;
   }
 
   private transactionConfig(timeoutMs: number, options: TransactionOptions) {
@@ -440,14 +542,14 @@ export class Database {
     if (this.shared.monitor?.monitor.state === 'down') throw databaseUnavailable();
   }
 
-  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions): () => void {
-    const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options) };
+  private transactionOpened(mode: 'READ' | 'WRITE', timeoutMs: number, options: TransactionOptions, bookmarks: string[]): (ended: readonly string[]) => void {
+    const info: TransactionInfo = { mode, timeoutMs, metadata: this.metadataOf(options), bookmarks: [...bookmarks], scope: this.chain ? 'request' : 'process' };
     const closers = [...this.shared.transactionListeners].map((listener) => listener(info));
     let done = false;
-    return () => {
+    return (ended) => {
       if (done) return;
       done = true;
-      for (const close of closers) close();
+      for (const close of closers) close([...ended]);
     };
   }
 
@@ -471,11 +573,17 @@ export class Database {
 
   /** Neo4j's failures as the client sees them; anything else (the work's own errors) unchanged. */
   private translate(error: unknown, timeoutMs: number): unknown {
+    const given = this.chain?.given;
     if (error instanceof NoAnswerError) {
       this.shared.monitor?.monitor.suspect();
-      return databaseUnavailable('The database did not answer in time; try again shortly.');
+      // A transaction waits (up to Neo4j's db.transaction.bookmark_ready_timeout) for a member that has reached its bookmarks.
+      const waited = given ? ` (or no cluster member has reached the bookmarks in ${given.argument} yet)` : '';
+      return databaseUnavailable(`The database did not answer in time${waited}; try again shortly.`);
     }
     if (!(error instanceof Neo4jError)) return error;
+    if (given && BOOKMARK_CODES.has(error.code)) {
+      return badUserInput(`${given.argument}: Neo4j does not recognise a bookmark in it; send back exactly what a claimgraph response gave, or leave it out.`, given.argument);
+    }
     if (TIMEOUT_CODES.has(error.code)) return queryTimeout(timeoutMs);
     if (ACQUISITION_TIMEOUT.test(error.message)) return databaseUnavailable('The database is busy (no connection was free in time); try again shortly.');
     if (isUnavailable(error)) {

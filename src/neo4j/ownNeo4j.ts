@@ -84,7 +84,7 @@ export const NEO4J_JVM_FLAGS: readonly string[] = [
 ];
 
 const ALTERNATIVE =
-  'Alternatively set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) to use an existing Neo4j 5.';
+  'Alternatively set NEO4J_URI (and NEO4J_USER or NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE) to use an existing Neo4j 5.';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const neo4jDir = path.join(projectRoot, 'neo4j');

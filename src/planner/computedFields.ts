@@ -1,5 +1,6 @@
 import { badUserInput, InvariantError } from '../errors.js';
-import { labelOfId } from '../ids.js';
+import { LABELS, labelOfId } from '../ids.js';
+import { DISPLAY_PROPERTY } from '../model/displayName.js';
 import type { CypherWriter } from './printCypher.js';
 
 /**
@@ -43,6 +44,9 @@ const COMPUTED: Record<string, Computed> = {
     checkCentre(centre, { point: 'from', placeId: 'fromPlace' }, field);
     return `point.distance(${v}.location, ${centreExpression(centre, w)}) / 1000.0`;
   },
+  // The property and the id, shaped into one line of at most 80 characters by the type's displayName
+  // resolver, with the same code the exports use (src/model/displayName.ts).
+  ...Object.fromEntries(LABELS.map((label): [string, Computed] => [`${label}.displayName`, (v) => `[${v}.\`${DISPLAY_PROPERTY[label]}\`, ${v}.id]`])),
 };
 
 export function computedExpression(name: string, v: string, args: Record<string, unknown>, w: CypherWriter): string {

@@ -21,8 +21,16 @@ export function encodeCursor(key: CursorKey, ordering = ''): string {
   return Buffer.from(JSON.stringify([tag(ordering), ...key]), 'utf8').toString('base64url');
 }
 
-const tag = (ordering: string) =>
-  ordering ? `${VERSION}.${createHash('sha256').update(ordering).digest('base64url').slice(0, 10)}` : VERSION;
+// Orderings are few (one per orderBy a client uses): their tags are hashed once, not once per cursor.
+const tags = new Map<string, string>();
+const tag = (ordering: string) => {
+  let t = tags.get(ordering);
+  if (t === undefined) {
+    t = ordering ? `${VERSION}.${createHash('sha256').update(ordering).digest('base64url').slice(0, 10)}` : VERSION;
+    if (tags.size < 10_000) tags.set(ordering, t);
+  }
+  return t;
+};
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -45,9 +53,18 @@ function fits(value: unknown, type: CursorValueType): boolean {
 
 /**
  * Decodes a cursor made by encodeCursor for a list sorted by `keys`: their number, or their types, which
- * every value must then have; anything else is BAD_USER_INPUT naming `argument`.
+ * every value must then have (or be null where `nullable` allows); anything else is BAD_USER_INPUT naming
+ * `argument`.
  */
-export function decodeCursor(cursor: string, keys: number | readonly CursorValueType[], argument: string, field?: string, ordering = ''): CursorKey {
+export function decodeCursor(
+  cursor: string,
+  keys: number | readonly CursorValueType[],
+  argument: string,
+  field?: string,
+  ordering = '',
+  /** Which keys may be null (a row without that value); the others must have their type. */
+  nullable?: readonly boolean[],
+): CursorKey {
   const invalid = () => badUserInput(`"${cursor.slice(0, 40)}" is not a cursor of this list.`, argument, field);
   const arity = typeof keys === 'number' ? keys : keys.length;
   if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
@@ -61,6 +78,6 @@ export function decodeCursor(cursor: string, keys: number | readonly CursorValue
   const key = parsed.slice(1);
   const scalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
   if (!key.every(scalar)) throw invalid();
-  if (typeof keys !== 'number' && !key.every((v, i) => fits(v, keys[i]))) throw invalid();
+  if (typeof keys !== 'number' && !key.every((v, i) => (v === null && nullable?.[i]) || fits(v, keys[i]))) throw invalid();
   return key as CursorKey;
 }

@@ -33,7 +33,8 @@ export interface NodeVariant {
 }
 
 export type FieldPlan =
-  | { kind: 'value'; key: string; spec: PropertySpec }
+  /** `parts`: for a partial date, the parts selected (only those are read). */
+  | { kind: 'value'; key: string; spec: PropertySpec; parts?: string[] }
   | { kind: 'computed'; key: string; name: string; args: Record<string, unknown> }
   | { kind: 'one'; key: string; relation: RelationFieldModel; target: NodePlan }
   | ConnectionPlan;
@@ -78,6 +79,14 @@ export interface SortKey {
   absentAs?: string;
   /** An ordered enum's values, in order: the key is the value's position. */
   ordinal?: readonly string[];
+  /** The model property (orderBy field) the key comes from: a partial date gives two keys of one field. */
+  field: string;
+  /** Every node has a value (no segment of missing values to page through). */
+  required: boolean;
+  /** An enum's values, so an enum with a default can be paged value by value. */
+  values?: readonly string[];
+  /** The id key was asked for explicitly (`{field: ID}`), so its direction is part of the order's name. */
+  asked?: boolean;
 }
 
 /** Properties every node has, kept by claimgraph itself. */
@@ -107,51 +116,58 @@ export function sortKeysOf(
   edgeKey?: string,
 ): SortKey[] {
   const keys: SortKey[] = [];
+  // Ties are broken by id in the direction of the last key asked for, so that a single-field order is one
+  // direction throughout and Neo4j can read its (field, id) index in order.
   let idDirection: 'ASC' | 'DESC' = 'ASC';
+  let idAsked = false;
   for (const order of args.orderBy ?? []) {
-    const direction = order.direction === 'DESC' ? 'DESC' : 'ASC';
+    const direction: 'ASC' | 'DESC' = order.direction === 'DESC' ? 'DESC' : 'ASC';
+    idDirection = direction;
     const property = propertyOfOrderField(order.field);
     if (property === 'distance') {
       const near = (args.where?.near ?? (args.where?.node as Record<string, unknown> | undefined)?.near) as GeoCentre | undefined;
       if (!near) throw badUserInput('orderBy DISTANCE needs a where.near filter to measure from.', 'orderBy', field);
       checkCentre(near, { point: 'where.near.point', placeId: 'where.near.placeId' }, field);
-      keys.push({ on: 'node', property: 'distance', type: 'number', direction, from: near });
+      keys.push({ on: 'node', property: 'distance', field: 'distance', required: true, type: 'number', direction, from: near });
       continue;
     }
     if (property === 'id') {
-      idDirection = direction;
+      idAsked = true;
       break;
     }
     const spec = [...(schemaModel.nodes.get(labels[0])?.properties ?? []), ...RECORD_SPECS].find((p) => p.name === property);
     if (!spec) throw new InvariantError(`cannot sort ${labels[0]} by ${order.field}`);
+    const base = { on: 'node' as const, field: property, required: spec.required, direction };
     if (spec.kind === 'partialDate') {
-      keys.push({ on: 'node', property: `${property}Start`, type: 'date', direction }, { on: 'node', property: `${property}End`, type: 'date', direction });
+      keys.push({ ...base, property: `${property}Start`, type: 'date' }, { ...base, property: `${property}End`, type: 'date' });
     } else if (spec.kind === 'scalar' && (spec.scalar === 'int' || spec.scalar === 'float')) {
-      keys.push({ on: 'node', property, type: 'number', direction });
-    } else if (spec.kind === 'enum' && (spec.ordered || spec.default !== undefined)) {
+      keys.push({ ...base, property, type: 'number' });
+    } else if (spec.kind === 'enum') {
       keys.push({
-        on: 'node',
+        ...base,
         property,
         type: spec.ordered ? 'number' : 'string',
-        direction,
-        ...(spec.default !== undefined ? { absentAs: spec.default } : {}),
+        values: spec.values,
+        ...(spec.default !== undefined ? { absentAs: spec.default, required: true } : {}),
         ...(spec.ordered ? { ordinal: spec.values } : {}),
       });
     } else if (spec.kind === 'scalar' && spec.scalar === 'dateTime') {
-      keys.push({ on: 'node', property, type: 'dateTime', direction });
+      keys.push({ ...base, property, type: 'dateTime' });
     } else {
-      keys.push({ on: 'node', property, type: 'string', direction });
+      keys.push({ ...base, property, type: 'string' });
     }
   }
-  keys.push({ on: 'node', property: 'id', type: 'string', direction: idDirection });
-  if (edgeKey) keys.push({ on: 'edge', property: edgeKey, type: 'string', direction: 'ASC' });
+  keys.push({ on: 'node', property: 'id', field: 'id', required: true, type: 'string', direction: idDirection, ...(idAsked ? { asked: true } : {}) });
+  if (edgeKey) keys.push({ on: 'edge', property: edgeKey, field: edgeKey, required: true, type: 'string', direction: idDirection });
   return keys;
 }
 
 /** Names an order inside cursors; the default order (id ascending, then any edge key) has the empty name. */
 const orderingOf = (keys: SortKey[]) =>
   keys
-    .filter((k) => k.on === 'node' && !(k.property === 'id' && k.direction === 'ASC'))
+    // The id key follows the last key's direction unless asked for; asked for, it is named unless it is ASC
+    // (the default order, id ascending, has the empty name).
+    .filter((k) => k.on === 'node' && !(k.property === 'id' && (k.asked ? k.direction === 'ASC' : true)))
     // A distance key means nothing without its centre: a cursor from one centre must not page another.
     .map((k) => `${k.property}.${k.direction}${k.from ? `@${JSON.stringify([k.from.point ?? null, k.from.placeId ?? null])}` : ''}`)
     .join(',');
@@ -204,7 +220,12 @@ export function planNode(
       }
       const spec = nodeModel.properties.find((p) => p.name === name) ?? RECORD_SPECS.find((p) => p.name === name);
       if (!spec) throw new InvariantError(`${fieldPath} is neither a property nor a relation`);
-      fields.push({ kind: 'value', key, spec });
+      if (spec.kind === 'partialDate') {
+        const partsType = getNamedType(objectType.getFields()[name].type);
+        if (!isObjectType(partsType)) throw new InvariantError(`${fieldPath} is not an object`);
+        const parts = [...collectFields(partsType, subSelections(nodes), scope).values()].map((n) => n[0].name.value);
+        fields.push({ kind: 'value', key, spec, parts: [...new Set(parts)].filter((p) => p !== '__typename') });
+      } else fields.push({ kind: 'value', key, spec });
     }
     variants.push({ label, fields });
   }
@@ -212,12 +233,18 @@ export function planNode(
 }
 
 /** Checks `first` and `after` and turns them into a page: BAD_USER_INPUT names the argument and field. */
-export function pageOf(args: PageArgs, keys: number | readonly CursorValueType[], field: string, ordering = ''): { first: number; after: CursorKey | null } {
+export function pageOf(
+  args: PageArgs,
+  keys: number | readonly CursorValueType[],
+  field: string,
+  ordering = '',
+  nullable?: readonly boolean[],
+): { first: number; after: CursorKey | null } {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}; got ${first}.`, 'first', field);
   }
-  const after = args.after == null ? null : decodeCursor(args.after, keys, 'after', field, ordering);
+  const after = args.after == null ? null : decodeCursor(args.after, keys, 'after', field, ordering, nullable);
   return { first, after };
 }
 
@@ -243,7 +270,7 @@ export function planConnection(
     key,
     relation,
     targetLabels,
-    ...pageOf(args, sortKeys.map((k) => k.type), path, ordering),
+    ...pageOf(args, sortKeys.map((k) => k.type), path, ordering, sortKeys.map((k) => !k.required)),
     where: args.where ?? null,
     sortKeys,
     ordering,

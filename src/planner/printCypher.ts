@@ -3,8 +3,9 @@ import type { Label } from '../ids.js';
 import type { PropertySpec } from '../model/graphModel.js';
 import type { Visibility } from '../auth/visibility.js';
 import { edgePredicate, enumLiteral, nodePredicate } from './printFilter.js';
-import { centreExpression, computedExpression } from './computedFields.js';
-import type { ConnectionPlan, FieldPlan, NodePlan, SortKey } from './plan.js';
+import { computedExpression } from './computedFields.js';
+import type { ConnectionPlan, FieldPlan, NodePlan } from './plan.js';
+import { orderSegments, type Segment } from './orderSegments.js';
 
 /**
  * Prints a plan as one Cypher query. Every user value is a parameter; labels, relationship types and
@@ -44,17 +45,20 @@ export class CypherWriter {
   }
 }
 
-/** The Cypher expression reading one model property of a node or relationship variable. */
-export function valueExpression(v: string, spec: PropertySpec): string {
+const PARTIAL_DATE_FIELDS: Record<string, string> = { start: 'Start', end: 'End', precision: 'Precision', raw: 'Raw', relativeTo: 'RelativeTo' };
+
+/**
+ * The Cypher expression reading one model property of a node or relationship variable; for a partial date,
+ * only the `parts` selected (all when not given).
+ */
+export function valueExpression(v: string, spec: PropertySpec, parts?: readonly string[]): string {
   switch (spec.kind) {
     case 'stringList':
       return `coalesce(${v}.${q(spec.name)}, [])`;
     case 'partialDate': {
       const p = (part: string) => `${v}.${q(spec.name + part)}`;
-      return (
-        `CASE WHEN ${p('Start')} IS NULL THEN null ELSE {start: ${p('Start')}, end: ${p('End')}, ` +
-        `precision: ${p('Precision')}, raw: ${p('Raw')}, relativeTo: ${p('RelativeTo')}} END`
-      );
+      const read = Object.keys(PARTIAL_DATE_FIELDS).filter((f) => !parts || parts.includes(f));
+      return `CASE WHEN ${p('Start')} IS NULL THEN null ELSE {${read.map((f) => `${f}: ${p(PARTIAL_DATE_FIELDS[f])}`).join(', ')}} END`;
     }
     case 'geoPoint': {
       const point = `${v}.${q(spec.name)}`;
@@ -94,13 +98,20 @@ export function printNode(plan: NodePlan, v: string, w: CypherWriter): PrintedNo
 }
 
 function printField(field: FieldPlan, v: string, label: Label, w: CypherWriter, subqueries: string[]): string {
-  if (field.kind === 'value') return valueExpression(v, field.spec);
+  if (field.kind === 'value') return valueExpression(v, field.spec, field.parts);
   if (field.kind === 'computed') return computedExpression(field.name, v, field.args, w);
   if (field.kind === 'one') {
     const t = w.variable('t');
     const out = w.variable('v');
     const visible = w.visible(t, field.relation.targetLabels);
     const target = printNode(field.target, t, w);
+    // A single-valued relation has at most one target (src/validation/graphRules.ts): a pattern
+    // comprehension reads it in place, without a subquery per row, unless the target needs subqueries itself.
+    if (target.subqueries.length === 0) {
+      const rel = `[:${q(field.relation.relType)}]`;
+      const arrow = field.relation.direction === 'OUT' ? `-${rel}->` : `<-${rel}-`;
+      return `head([(${v})${arrow}(${t}:${labelExpr(field.relation.targetLabels)})${visible ? ` WHERE ${visible}` : ''} | ${target.projection}])`;
+    }
     subqueries.push(
       [
         `CALL {`,
@@ -134,46 +145,24 @@ function relationPattern(
   return `(${v}:${q(label)})${arrow}(${t}:${labelExpr(targetLabels)})`;
 }
 
-const SENTINELS: Record<SortKey['type'], string> = {
-  string: "''",
-  number: '-1.0e308',
-  date: "date('0001-01-01')",
-  dateTime: "datetime('0001-01-01T00:00:00Z')",
+/** Joins conditions with AND; null when there are none. */
+const conjunction = (conditions: Array<string | null>) => {
+  const kept = conditions.filter((c): c is string => !!c);
+  return kept.length > 1 ? kept.map((c) => `(${c})`).join(' AND ') : (kept[0] ?? null);
 };
-
-/** A sort key's expression; nulls sort as the smallest value, so keyset comparisons never meet a null. */
-function sortExpression(key: SortKey, t: string, r: string, w: CypherWriter): string {
-  const v = key.on === 'node' ? t : r;
-  if (key.on === 'node' && key.property === 'id') return `${t}.id`;
-  if (key.from) return `coalesce(point.distance(${t}.location, ${centreExpression(key.from, w)}), 1.0e308)`;
-  const stored = `${v}.${q(key.property)}`;
-  const value = key.absentAs === undefined ? stored : `coalesce(${stored}, ${enumLiteral(key.absentAs)})`;
-  // An ordered enum sorts by the position of its value (CLEAR before GREEN before …), as a number.
-  if (key.ordinal) return `CASE ${value} ${key.ordinal.map((name, i) => `WHEN ${enumLiteral(name)} THEN ${i}`).join(' ')} ELSE -1 END`;
-  return key.absentAs === undefined ? `coalesce(${stored}, ${SENTINELS[key.type]})` : value;
-}
-
-function cursorParam(key: SortKey, value: unknown, w: CypherWriter): string {
-  const p = w.param(value);
-  return key.type === 'date' ? `date(${p})` : key.type === 'dateTime' ? `datetime(${p})` : p;
-}
-
-/** `(k1 > c1) OR (k1 = c1 AND k2 > c2) …` (< for descending keys): rows strictly after the cursor. */
-function keysetPredicate(keys: SortKey[], exprs: string[], values: unknown[], w: CypherWriter): string {
-  const params = keys.map((key, i) => cursorParam(key, values[i], w));
-  const disjuncts = exprs.map((expr, i) =>
-    [
-      ...exprs.slice(0, i).map((e, j) => `${e} = ${params[j]}`),
-      `${expr} ${keys[i].direction === 'DESC' ? '<' : '>'} ${params[i]}`,
-    ].join(' AND '),
-  );
-  return disjuncts.map((d) => `(${d})`).join(' OR ');
-}
+const whereOf = (conditions: Array<string | null>) => {
+  const c = conjunction(conditions);
+  return c ? ` WHERE ${c}` : '';
+};
 
 /**
  * Prints the subquery that fetches one page of a connection (first + 1 rows, to know whether there is a
- * next page), ordered by its sort keys and started after the cursor by a keyset predicate, never by
- * skipping rows. Collects after LIMIT, so only the page is materialised.
+ * next page). The order is read segment by segment (src/planner/orderSegments.ts), each from its index in
+ * order and cut by the cursor's keyset, never by skipping rows; a later segment is read only while the page
+ * is not full. Under a parent node, a segment Neo4j can read from an index is read either by expanding the
+ * parent's relationships and sorting them, or, when the parent is dense (its degree squared exceeds the
+ * page times the far label's count, both read from count stores), by walking the far label's index in
+ * order and keeping the rows related to the parent. Collects after LIMIT, so only the page is materialised.
  */
 export function printConnectionRows(
   plan: ConnectionPlan,
@@ -183,30 +172,90 @@ export function printConnectionRows(
   const t = w.variable('t');
   const r = w.variable('r');
   const out = w.variable('v');
-  const relation = plan.relation;
-  const pattern =
-    parent && relation
-      ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, r, t, plan.targetLabels)
-      : `(${t}:${labelExpr(plan.targetLabels)})`;
-  const sortExprs = plan.sortKeys.map((k) => sortExpression(k, t, r, w));
+  const relation = parent ? plan.relation : null;
+  const pattern = parent && relation
+    ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, r, t, plan.targetLabels)
+    : `(${t}:${labelExpr(plan.targetLabels)})`;
   const filterScope = { model: plan.model, w, field: plan.field };
-  const asked =
-    parent && relation
-      ? edgePredicate(plan.where, relation, r, t, filterScope)
-      : nodePredicate(plan.where, t, plan.targetLabels, filterScope);
+  const asked = parent && relation
+    ? edgePredicate(plan.where, relation, r, t, filterScope)
+    : nodePredicate(plan.where, t, plan.targetLabels, filterScope);
   // What the principal may not see is not there: not on the page, not in the total, not behind a cursor.
   const visible = w.visible(t, plan.targetLabels);
-  const filter = visible && asked ? `(${visible}) AND (${asked})` : (visible ?? asked);
-  const keyset = plan.after ? keysetPredicate(plan.sortKeys, sortExprs, plan.after, w) : null;
-  // A first page of a whole label in id order: the predicate lets Neo4j read the id index in order and
-  // stop after first + 1 nodes instead of sorting them all.
-  const indexOrder = !parent && !keyset && plan.sortKeys[0].property === 'id' ? `${t}.id IS NOT NULL` : null;
-  const conditions = [filter, keyset, indexOrder].filter((c): c is string => !!c);
-  const where = conditions.length ? `  WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : null;
-  const carried = parent && relation ? `${r}, ${t}` : t;
+  const n = w.param(neo4j.int(plan.first + 1));
+  // Cursors are built only when asked for (an edge's cursor, or pageInfo).
+  const keyed = plan.pageInfoKeys.length > 0 || plan.edgeFields.some((f) => f.kind === 'cursor');
+  const carried = relation ? `${r}, ${t}` : t;
+
+  // Whether the parent is dense, decided once per parent from count stores (see below).
+  const dense = w.variable('dense');
+  let denseUsed = false;
+  const segmentRows = (seg: Segment): string[] => {
+    const order = `WITH ${carried} ORDER BY ${seg.order.join(', ')} LIMIT ${n}`;
+    if (!parent || !relation) return [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
+    const expand = [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
+    if (!seg.index || plan.targetLabels.length !== 1) return expand;
+    // Without the hint Neo4j starts from the bound parent and sorts all its relationships.
+    const hint = `USING INDEX ${t}:${q(plan.targetLabels[0])}(${seg.index.map(q).join(', ')})`;
+    const back = relation.direction === 'OUT' ? `(${parent.v})-[${r}:${q(relation.relType)}]->(${t})` : `(${parent.v})<-[${r}:${q(relation.relType)}]-(${t})`;
+    denseUsed = true;
+    return [
+      `CALL {`,
+      `  WITH ${parent.v}, ${dense}`,
+      `  WITH ${parent.v} WHERE ${dense}`,
+      // A subquery of its own, so the condition is decided before the index is read, not row by row after.
+      `  CALL {`,
+      `    WITH ${parent.v}`,
+      `    MATCH (${t}:${q(plan.targetLabels[0])}) ${hint}${whereOf([...seg.node, visible])}`,
+      `    MATCH ${back}${whereOf([asked, ...seg.rest])}`,
+      `    ${order}`,
+      `    RETURN ${carried}`,
+      `  }`,
+      `  RETURN ${carried}`,
+      `UNION ALL`,
+      `  WITH ${parent.v}, ${dense}`,
+      `  WITH ${parent.v} WHERE NOT ${dense}`,
+      ...indent(expand),
+      `  RETURN ${carried}`,
+      `}`,
+    ];
+  };
+
+  const segments = orderSegments(plan, t, r, w);
+  const lists: string[] = [];
+  const calls: string[] = [];
+  for (const seg of segments) {
+    const g = w.variable('g');
+    const imports = [...(parent ? [parent.v] : []), ...(relation && plan.targetLabels.length === 1 ? [dense] : []), ...lists];
+    const row = [`t: ${t}`, ...(relation ? [`r: ${r}`] : []), ...(keyed ? [`k: [${seg.key.join(', ')}]`] : [])];
+    const rows = segmentRows(seg);
+    // A later segment is read only while the page is not full; its rows are a subquery of their own, so the
+    // condition is decided before the segment's index is read, not row by row after.
+    const inner = imports.filter((v) => !lists.includes(v));
+    const gated = lists.length
+      ? [
+          `  WITH ${imports.join(', ')} WHERE size(${lists.join(' + ')}) < ${n}`,
+          `  CALL {`,
+          `    WITH ${inner.length ? inner.join(', ') : lists[0]}`,
+          ...indent(indent(rows)),
+          `    RETURN ${carried}`,
+          `  }`,
+        ]
+      : indent(rows);
+    calls.push(
+      [
+        `CALL {`,
+        ...(imports.length ? [`  WITH ${imports.join(', ')}`] : []),
+        ...gated,
+        `  RETURN collect({${row.join(', ')}}) AS ${g}`,
+        `}`,
+      ].join('\n'),
+    );
+    lists.push(g);
+  }
 
   const nested: string[] = [];
-  const entries = [`__key: [${sortExprs.join(', ')}]`];
+  const entries = keyed ? [`__key: ${t}__k`] : [];
   for (const field of plan.edgeFields) {
     if (field.kind === 'cursor') continue;
     if (field.kind === 'value') entries.push(`${q(field.key)}: ${valueExpression(r, field.spec)}`);
@@ -216,23 +265,28 @@ export function printConnectionRows(
       entries.push(`${q(field.key)}: ${node.projection}`);
     }
   }
+  const rowVar = w.variable('row');
+  const degree = relation ? (relation.direction === 'OUT' ? `(${parent!.v})-[:${q(relation.relType)}]->()` : `(${parent!.v})<-[:${q(relation.relType)}]-()`) : '';
   const subquery = [
     `CALL {`,
     ...(parent ? [`  WITH ${parent.v}`] : []),
-    `  MATCH ${pattern}`,
-    ...(where ? [where] : []),
-    `  WITH ${carried} ORDER BY ${sortExprs.map((e, i) => `${e} ${plan.sortKeys[i].direction}`).join(', ')} LIMIT ${w.param(neo4j.int(plan.first + 1))}`,
+    // The parent's degree (no label on the far end: read from the degree store) squared against the page
+    // times the far label's count (the count store): walking the index reads about page × count / degree
+    // rows, expanding reads degree rows.
+    ...(relation && plan.targetLabels.length === 1
+      ? [`  WITH ${parent!.v}, ${denseUsed ? `COUNT { ${degree} } * COUNT { ${degree} } > ${n} * COUNT { (:${q(plan.targetLabels[0])}) }` : 'false'} AS ${dense}`]
+      : []),
+    ...indent(calls),
+    `  UNWIND (${lists.join(' + ')})[0..${n}] AS ${rowVar}`,
+    `  WITH ${[`${rowVar}.t AS ${t}`, ...(relation ? [`${rowVar}.r AS ${r}`] : []), ...(keyed ? [`${rowVar}.k AS ${t}__k`] : [])].join(', ')}`,
     ...indent(nested),
     `  RETURN collect({${entries.join(', ')}}) AS ${out}`,
     `}`,
   ].join('\n');
 
   // The total counts every item the filter lets through, not only this page.
-  const totalPattern =
-    parent && relation
-      ? relationPattern(parent.v, parent.label, relation.relType, relation.direction, r, t, plan.targetLabels)
-      : `(${t}:${labelExpr(plan.targetLabels)})`;
-  const total = `COUNT { MATCH ${totalPattern}${filter ? ` WHERE ${filter}` : ''} }`;
+  const filter = conjunction([visible, asked]);
+  const total = `COUNT { MATCH ${pattern}${filter ? ` WHERE ${filter}` : ''} }`;
   return { subquery, rows: out, total };
 }
 

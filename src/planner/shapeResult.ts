@@ -63,13 +63,16 @@ export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
     }
     return planned(edge);
   });
-  const pageInfo = {
-    hasNextPage: page.rows.length > plan.first,
-    // Forward paging only: there is a previous page exactly when this one starts after a cursor.
-    hasPreviousPage: plan.after !== null,
-    startCursor: rows.length ? encodeCursor(rows[0].__key, plan.ordering) : null,
-    endCursor: rows.length ? encodeCursor(rows[rows.length - 1].__key, plan.ordering) : null,
-  };
+  // Cursors are encoded only when asked for (the Cypher returns no keys otherwise).
+  const pageInfo = plan.pageInfoKeys.length
+    ? {
+        hasNextPage: page.rows.length > plan.first,
+        // Forward paging only: there is a previous page exactly when this one starts after a cursor.
+        hasPreviousPage: plan.after !== null,
+        startCursor: rows.length ? encodeCursor(rows[0].__key, plan.ordering) : null,
+        endCursor: rows.length ? encodeCursor(rows[rows.length - 1].__key, plan.ordering) : null,
+      }
+    : null;
   const connection: Row = {};
   for (const key of plan.edgesKeys) connection[key] = edges;
   for (const key of plan.pageInfoKeys) connection[key] = pageInfo;

@@ -185,7 +185,7 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
 
     // Export exactly the nodes shown, in each format the API offers.
     const shown = Number(await canvas.getAttribute('data-nodes'));
-    for (const format of ['graphml', 'json', 'ndjson', 'csv', 'cypher', 'cytoscape']) {
+    for (const format of ['graphml', 'gexf', 'json', 'ndjson', 'csv', 'cypher', 'cytoscape']) {
       await page.getByLabel('export format').selectOption(format);
       const [download, response] = await Promise.all([
         page.waitForEvent('download'),
@@ -204,6 +204,7 @@ describe.skipIf(!haveChromium)('the explorer in Chromium', () => {
         expect(bundle.nodes.map((n) => n.id).sort()).toEqual([...body.selection.seeds].sort());
       }
       if (format === 'graphml') expect(file.toString('utf8')).toContain('<node id="place:kharkiv-province">');
+      if (format === 'gexf') expect(file.toString('utf8')).toContain('<node id="place:kharkiv-province" label="Kharkiv province">');
       if (format === 'csv') expect(file.subarray(0, 2).toString()).toBe('PK');
     }
 

@@ -145,7 +145,7 @@ describe('npm run keys', () => {
     ]) {
       const run = await cli('keys', args);
       expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr, args.join(' ')).toMatch(/^keys: .+\n\nusage: npm run keys/);
+      expect(run.stderr, args.join(' ')).toMatch(/^keys: .+\n\nusage: claimgraph keys/);
     }
     expect(await fingerprint(h.db)).toBe(before);
     const taken2 = await cli('keys', ['create', '--name', name('twice'), '--role', 'reader']);

@@ -113,7 +113,7 @@ describe('errors and exit codes', () => {
       const run = await cli(command, [...args]);
       expect(run.code, `${command} ${args.join(' ')}`).toBe(2);
       expect(run.stderr).toMatch(message);
-      expect(run.stderr).toContain('usage: npm run');
+      expect(run.stderr).toContain(`usage: claimgraph ${command}`);
     }
   });
 

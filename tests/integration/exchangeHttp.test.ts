@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { inflateRawSync } from 'node:zlib';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import yauzl from 'yauzl';
 import express from 'express';
 import { mountExchangeRoutes } from '../../src/http/exchangeRoutes.js';
 import { authenticationMiddleware } from '../../src/auth/authenticationMiddleware.js';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
 import { createHarness, model, resetToSample, silentLog, startTestServer, testConfig, type Harness, type TestServer } from '../harness.js';
-import { exportCsv, exportString, graphCounts, wipe } from '../exchange.js';
+import { exportCsv, exportString, graphCounts, tempDir, wipe } from '../exchange.js';
+import { importRecords } from '../../src/bundle/importBundle.js';
+import { openImportSource } from '../../src/bundle/importSources.js';
 
 /**
  * POST /import and GET|POST /export over real HTTP: every format streamed chunked with its content type,
@@ -42,21 +46,14 @@ function rawGet(url: string): Promise<{ status: number; headers: http.IncomingHt
   });
 }
 
-/** The files of a ZIP archive, read from its central directory. */
-function unzip(zip: Buffer): Record<string, string> {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
+/** The files of a ZIP archive, read back by yauzl (which checks every CRC and size, and reads ZIP64). */
+async function unzip(zip: Buffer): Promise<Record<string, string>> {
+  const archive = await yauzl.fromBufferPromise(zip);
   const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) {
-    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
-    const size = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const offset = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const dataStart = offset + 30 + zip.readUInt16LE(offset + 26) + zip.readUInt16LE(offset + 28);
-    files[name] = inflateRawSync(zip.subarray(dataStart, dataStart + size)).toString('utf8');
-    at += 46 + nameLength;
+  for await (const entry of archive.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await archive.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    files[entry.fileName] = Buffer.concat(chunks).toString('utf8');
   }
   return files;
 }
@@ -65,6 +62,7 @@ const TYPES: Record<string, RegExp> = {
   json: /^application\/json/,
   ndjson: /^application\/x-ndjson/,
   graphml: /^application\/graphml\+xml/,
+  gexf: /^application\/gexf\+xml/,
   cypher: /^text\/plain/,
   cytoscape: /^application\/json/,
 };
@@ -72,7 +70,7 @@ const TYPES: Record<string, RegExp> = {
 describe('GET /export', () => {
   beforeAll(() => resetToSample(h.db));
 
-  for (const format of Object.keys(TYPES) as Array<'json' | 'ndjson' | 'graphml' | 'cypher' | 'cytoscape'>) {
+  for (const format of Object.keys(TYPES) as Array<'json' | 'ndjson' | 'graphml' | 'gexf' | 'cypher' | 'cytoscape'>) {
     it(`${format}: chunked, typed, an attachment, the library's bytes`, async () => {
       const res = await rawGet(`${base}/export?format=${format}`);
       expect(res.status).toBe(200);
@@ -89,8 +87,27 @@ describe('GET /export', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(res.headers['transfer-encoding']).toBe('chunked');
-    const files = unzip(res.body);
+    const files = await unzip(res.body);
     expect(files).toEqual((await exportCsv(h.db, model)).files);
+  });
+
+  it('csv: the ZIP round-trips: its files, imported into an empty database, give back the same graph', async () => {
+    const before = await exportString(h.db, model, 'json');
+    const counts = await graphCounts(h.db);
+    const res = await rawGet(`${base}/export?format=csv`);
+    expect(res.status).toBe(200);
+    const dir = path.join(tempDir('claimgraph-zip-'), 'csv');
+    mkdirSync(dir);
+    for (const [name, text] of Object.entries(await unzip(res.body))) writeFileSync(path.join(dir, name), text);
+    try {
+      await wipe(h.db);
+      const report = await importRecords(h.db, model, await openImportSource(dir, model));
+      expect(report.nodesCreated).toBeGreaterThan(50);
+      expect(await exportString(h.db, model, 'json')).toBe(before);
+    } finally {
+      await resetToSample(h.db);
+    }
+    expect(await graphCounts(h.db)).toEqual(counts);
   });
 
   it('csv with part=: one file', async () => {
@@ -298,7 +315,7 @@ describe('Query.exportSubgraph', () => {
     exportSubgraph(selection: $selection, format: $format, maxNodes: $maxNodes) { format contentType nodeCount edgeCount text }
   }`;
 
-  for (const format of ['JSON', 'NDJSON', 'GRAPHML', 'CYPHER', 'CYTOSCAPE'] as const) {
+  for (const format of ['JSON', 'NDJSON', 'GRAPHML', 'GEXF', 'CYPHER', 'CYTOSCAPE'] as const) {
     it(`${format}: the same text as GET /export`, async () => {
       const selection = { seeds: ['place:kupyansk'], depth: 1, labels: ['PLACE', 'STATEMENT', 'SOURCE'] };
       const { exportSubgraph } = await h.data(QUERY, { selection, format, maxNodes: 1000 });

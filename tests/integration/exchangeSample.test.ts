@@ -166,7 +166,8 @@ describe('the other formats', () => {
     expect(nodes).toHaveLength(sample.nodes.length);
     expect(edges).toHaveLength(sample.edges.length);
     const kupyansk = nodes.find((n: any) => n.id === 'place:kupyansk');
-    expect(kupyansk.label).toBe('Place');
+    expect(kupyansk.type).toBe('Place');
+    expect(kupyansk.label).toBe('Kupyansk');
     expect(kupyansk.name).toBe(sample.nodes.find((n) => n.id === 'place:kupyansk')!.properties.name);
     const ids = new Set(nodes.map((n: any) => n.id));
     for (const e of edges) {

@@ -849,14 +849,14 @@ describe('round trips and the plan cache', () => {
     const province = 'place:kharkiv-province';
     const places = sampleNodesOf('Place')
       .filter((n) => isWithin(n.id, province, false))
-      .sort((a, b) => -byId(a.properties.name, b.properties.name) || byId(a.id, b.id));
+      .sort((a, b) => -byId(a.properties.name, b.properties.name) || -byId(a.id, b.id));
     return {
       totalCount: places.length,
       places: places.slice(0, 3).map((p) => {
         const mentions = inEdges(p.id, 'ABOUT')
           .filter((e) => e.properties.role === 'LOCATION')
           .map((e) => ({ id: e.from, s: props(e.from).statedAt }))
-          .sort((a, b) => -byId(a.s.start, b.s.start) || -byId(a.s.end, b.s.end) || byId(a.id, b.id));
+          .sort((a, b) => -byId(a.s.start, b.s.start) || -byId(a.s.end, b.s.end) || -byId(a.id, b.id));
         return {
           id: p.id,
           statementsTotal: mentions.length,
@@ -870,7 +870,7 @@ describe('round trips and the plan cache', () => {
               sources: sources.slice(0, 2).map((s) => {
                 const cites = outEdges(s.to, 'CITES')
                   .filter((e) => props(e.to).language === 'ru')
-                  .sort((a, b) => -byId(props(a.to).kind, props(b.to).kind) || byId(a.to, b.to));
+                  .sort((a, b) => -byId(props(a.to).kind, props(b.to).kind) || -byId(a.to, b.to));
                 return { id: s.to, citesTotal: cites.length, cites: cites.slice(0, 2).map((c) => c.to) };
               }),
             };

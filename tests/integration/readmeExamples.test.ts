@@ -5,11 +5,13 @@ import { createHarness, silentLog, testConfig, type Harness } from '../harness.j
 import type { Principal } from '../../src/auth/principal.js';
 
 /**
- * The README's example queries are a contract: every ```graphql block directly followed by a ```json block
+ * The example queries of the README and of docs/ are a contract: every ```graphql block directly followed by a ```json block
  * is run against the sample data and must return exactly that JSON. When two ```json blocks follow the
  * query, the first holds its variables. A README that drifts from the code fails here.
  */
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** The README and its guides, in reading order: later examples may build on what earlier ones wrote. */
+const GUIDES = ['README.md', 'docs/access-control.md', 'docs/querying.md', 'docs/writing.md', 'docs/exchange.md', 'docs/operations.md'];
+const readme = GUIDES.map((file) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')).join('\n');
 
 interface Example {
   title: string;

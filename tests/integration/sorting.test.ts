@@ -5,8 +5,8 @@ import { byId, ROOT_FIELDS, sample, sampleNode, sampleNodesOf, type SampleNode }
 
 /**
  * orderBy on every list: the order must be the one computed here from the sample JSON (missing values
- * first in ASC, last in DESC, ties broken by id ascending), and keyset paging through any order must give
- * the same sequence as one big page.
+ * last in both directions, ties broken by id in the direction of the last key asked for), and keyset
+ * paging through any order must give the same sequence as one big page.
  *
  * The sample has no credibility, no reliability and one createdAt for every node (the import's), so the
  * test gives a few nodes such values itself, to make those orders mean something.
@@ -119,23 +119,28 @@ function compareValues(a: Value, b: Value): number {
   return a < b ? -1 : 1;
 }
 
-/** A comparator for `orderBy` on nodes of `label`: the orders asked for up to ID, then id (ASC unless ID says). */
+/**
+ * A comparator for `orderBy` on nodes of `label`: the orders asked for up to ID, then id (in the direction
+ * of the last order asked for, unless ID says). A missing value comes after every value, in both directions.
+ */
 function comparatorOf(label: Label, orderBy: Order[]) {
   const keys: Array<{ value: (n: SampleNode) => Value; direction: Direction }> = [];
   let idDirection: Direction = 'ASC';
   for (const order of orderBy) {
     const direction = order.direction ?? 'ASC';
-    if (order.field === 'ID') {
-      idDirection = direction;
-      break;
-    }
+    idDirection = direction;
+    if (order.field === 'ID') break;
     for (const value of SORT_VALUES[label][order.field]) keys.push({ value, direction });
   }
   keys.push({ value: (n) => n.id, direction: idDirection });
   return (a: SampleNode, b: SampleNode) => {
     for (const key of keys) {
-      const c = compareValues(key.value(a), key.value(b));
-      if (c !== 0) return key.direction === 'DESC' ? -c : c;
+      const [x, y] = [key.value(a), key.value(b)];
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = compareValues(x, y);
+      return key.direction === 'DESC' ? -c : c;
     }
     return 0;
   };
@@ -238,7 +243,7 @@ describe('orderBy each field, ASC and DESC, ties broken by id', () => {
   });
 });
 
-describe('missing values sort first in ASC and last in DESC', () => {
+describe('missing values sort last in both directions', () => {
   it('Source.language: the sources without a language', async () => {
     const missing = sampleNodesOf('Source')
       .filter((n) => n.properties.language === undefined)
@@ -247,24 +252,24 @@ describe('missing values sort first in ASC and last in DESC', () => {
     expect(missing.length).toBeGreaterThan(0);
     const asc = idsOf(await page('Source', { first: 100, orderBy: [{ field: 'LANGUAGE', direction: 'ASC' }] }));
     const desc = idsOf(await page('Source', { first: 100, orderBy: [{ field: 'LANGUAGE', direction: 'DESC' }] }));
-    expect(asc.slice(0, missing.length)).toEqual(missing);
-    // Ties (here: no language) are broken by id ascending in both directions.
-    expect(desc.slice(-missing.length)).toEqual(missing);
+    expect(asc.slice(-missing.length)).toEqual(missing);
+    // Ties (here: no language) are broken by id in the order's direction.
+    expect(desc.slice(-missing.length)).toEqual([...missing].reverse());
   });
 
-  it('Statement.validFrom: only two statements have one, and they come last in ASC', async () => {
+  it('Statement.validFrom: only two statements have one, and they come first in both directions', async () => {
     const dated = sampleNodesOf('Statement').filter((n) => n.properties.validFrom);
     expect(dated.length).toBeGreaterThan(0);
     const asc = idsOf(await page('Statement', { first: 100, orderBy: [{ field: 'VALID_FROM' }] }));
-    expect(new Set(asc.slice(-dated.length))).toEqual(new Set(dated.map((n) => n.id)));
+    expect(new Set(asc.slice(0, dated.length))).toEqual(new Set(dated.map((n) => n.id)));
     const desc = idsOf(await page('Statement', { first: 100, orderBy: [{ field: 'VALID_FROM', direction: 'DESC' }] }));
     expect(new Set(desc.slice(0, dated.length))).toEqual(new Set(dated.map((n) => n.id)));
   });
 
-  it('Place.areaKm2: Kupyansk, the only place with an area, is last in ASC and first in DESC', async () => {
+  it('Place.areaKm2: Kupyansk, the only place with an area, is first in both directions', async () => {
     const asc = idsOf(await page('Place', { first: 100, orderBy: [{ field: 'AREA_KM2' }] }));
     const desc = idsOf(await page('Place', { first: 100, orderBy: [{ field: 'AREA_KM2', direction: 'DESC' }] }));
-    expect(asc.at(-1)).toBe('place:kupyansk');
+    expect(asc[0]).toBe('place:kupyansk');
     expect(desc[0]).toBe('place:kupyansk');
   });
 });
@@ -414,7 +419,7 @@ describe('a cursor belongs to its order', () => {
 describe('nested connections sort too', () => {
   const mentionsOf = (placeId: string) => sample.edges.filter((e) => e.type === 'ABOUT' && e.to === placeId);
 
-  it('place.statements orderBy STATED_AT DESC, then statement id and role', async () => {
+  it('place.statements orderBy STATED_AT DESC, then statement id and role, descending too', async () => {
     const data = await h.data(`{
       place(id: "place:kupyansk") { statements(first: 100, orderBy: [{field: STATED_AT, direction: DESC}]) { edges { role node { id } } } }
     }`);
@@ -425,8 +430,8 @@ describe('nested connections sort too', () => {
         (a, b) =>
           -byId(statedAt(a.id).start, statedAt(b.id).start) ||
           -byId(statedAt(a.id).end, statedAt(b.id).end) ||
-          byId(a.id, b.id) ||
-          byId(a.role, b.role),
+          -byId(a.id, b.id) ||
+          -byId(a.role, b.role),
       );
     expect(data.place.statements.edges.map((e: any) => ({ id: e.node.id, role: e.role }))).toEqual(expected);
   });
@@ -468,7 +473,7 @@ describe('nested connections sort too', () => {
     const sources = sample.edges
       .filter((e) => e.type === 'REPORTED_IN' && e.from === 'statement:wgf-full-control-2024-12-16')
       .map((e) => e.to)
-      .sort((a, b) => -byId(published(a).start, published(b).start) || -byId(published(a).end, published(b).end) || byId(a, b));
+      .sort((a, b) => -byId(published(a).start, published(b).start) || -byId(published(a).end, published(b).end) || -byId(a, b));
     expect(data.statement.sources.edges.map((e: any) => e.node.id)).toEqual(sources);
     const reported = new Set(sample.edges.filter((e) => e.type === 'REPORTED_IN' && e.to === 'source:report-kupyansk').map((e) => e.from));
     expect(data.source.statements.edges.map((e: any) => e.node.id)).toEqual(

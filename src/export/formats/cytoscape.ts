@@ -1,15 +1,18 @@
 import { InvariantError } from '../../errors.js';
+import { displayNameOf } from '../../model/displayName.js';
 import type { GraphModel } from '../../model/graphModel.js';
 import { edgeId, type FormatInfo, type Serializer } from './serializer.js';
 
 /**
  * Cytoscape.js elements JSON (`cy.add(json.elements)` or `cytoscape({ elements })`):
- *   {"elements":{"nodes":[{"data":{"id":"place:kupyansk","label":"Place","name":"Kupyansk",…}}],
- *                "edges":[{"data":{"id":"ABOUT|…","source":"statement:…","target":"place:…","type":"ABOUT","role":"LOCATION"}}]}}
- * Properties sit beside id/label (nodes) and id/source/target/type (edges), in bundle form.
+ *   {"elements":{"nodes":[{"data":{"id":"place:kupyansk","label":"Kupyansk","type":"Place","name":"Kupyansk",…}}],
+ *                "edges":[{"data":{"id":"ABOUT|…","source":"statement:…","target":"place:…","label":"ABOUT","type":"ABOUT","role":"LOCATION"}}]}}
+ * A node's `label` is its display name (the API's `displayName`, GraphML's `label`; see
+ * src/model/displayName.ts), its `type` the claimgraph label; an edge's `label` and `type` are its type, so a
+ * style of `label: data(label)` names both. Properties sit beside them, in bundle form.
  */
-const NODE_RESERVED = ['id', 'label'];
-const EDGE_RESERVED = ['id', 'source', 'target', 'type'];
+const NODE_RESERVED = ['id', 'label', 'type'];
+const EDGE_RESERVED = ['id', 'source', 'target', 'label', 'type'];
 
 function checkNames(model: GraphModel) {
   for (const [label, node] of model.nodes)
@@ -33,9 +36,10 @@ export const cytoscapeFormat: FormatInfo = {
     };
     return {
       begin: () => '{"elements":{"nodes":[',
-      node: (n) => `${nodes++ ? ',' : ''}\n${JSON.stringify({ data: { id: n.id, label: n.label, ...n.properties } })}`,
+      node: (n) =>
+        `${nodes++ ? ',' : ''}\n${JSON.stringify({ data: { id: n.id, label: displayNameOf(n.label, n.id, n.properties), type: n.label, ...n.properties } })}`,
       edge: (e) =>
-        `${openEdges()}${edges++ ? ',' : ''}\n${JSON.stringify({ data: { id: edgeId(model, e), source: e.from, target: e.to, type: e.type, ...e.properties } })}`,
+        `${openEdges()}${edges++ ? ',' : ''}\n${JSON.stringify({ data: { id: edgeId(model, e), source: e.from, target: e.to, label: e.type, type: e.type, ...e.properties } })}`,
       end: () => `${openEdges()}${edges ? '\n' : ''}]}}\n`,
     };
   },

@@ -76,7 +76,7 @@ export async function graphql<T>(query: string, variables?: Record<string, unkno
 }
 
 /** The formats GET|POST /export offers. */
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'graphml', 'cypher', 'cytoscape'] as const;
+export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'graphml', 'gexf', 'cypher', 'cytoscape'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportSelection {

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench` (part): bulk import. The benchmark graph (tests/bench/benchGraph.ts) imported by
+ * claimgraph's importer — validation, batches, the change log — against a tuned hand-written script that
+ * writes the same nodes, properties and relationships with `UNWIND … MERGE` in large batches and nothing
+ * else, in interleaved rounds on one Neo4j. Then the importer's peak memory for the graph and for one
+ * twice as large, each in a process of its own: memory must follow the batch, not the bundle.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '../../src/neo4j/migrations.js';
+import { buildSchema } from '../../src/schema.js';
+import { graphModelOf } from '../../src/model/graphModel.js';
+import { importRecords } from '../../src/bundle/importBundle.js';
+import { recordFileSource } from '../../src/bundle/importSources.js';
+import { writeBenchGraph } from './benchGraph.js';
+import { benchNeo4j, median, wipe } from './benchNeo4j.js';
+import { tunedImport } from './tunedImport.js';
+
+const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 2);
+
+/** Peak resident memory of claimgraph's importer on `file`, in a process of its own. */
+function importerPeakMiB(file: string, target: { uri: string; user: string; password: string }): number {
+  const child = spawnSync('npx', ['tsx', fileURLToPath(new URL('./importChild.ts', import.meta.url)), file], {
+    env: { ...process.env, NEO4J_URI: target.uri, NEO4J_USER: target.user, NEO4J_PASSWORD: target.password },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const match = /peakMiB=(\d+)/.exec(child.stdout);
+  if (child.status !== 0 || !match) throw new Error(`the import child failed: ${child.stderr.slice(-2000)}`);
+  return Number(match[1]);
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-import-bench-'));
+  const neo = await benchNeo4j();
+  const db = neo.db;
+  const model = graphModelOf(buildSchema());
+  try {
+    const file = path.join(dir, 'graph.ndjson');
+    const graph = writeBenchGraph(file, STATEMENTS);
+    const records = graph.nodes + graph.edges;
+    console.error(`import bench: ${graph.nodes} nodes and ${graph.edges} relationships (${STATEMENTS} statements)`);
+
+    const ours: number[] = [];
+    const floor: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await wipe(db);
+      await migrate(db);
+      let t = process.hrtime.bigint();
+      await importRecords(db, model, recordFileSource(file, 'ndjson'), { who: 'bench' });
+      ours.push(Number(process.hrtime.bigint() - t) / 1e9);
+      console.error(`  round ${round + 1}: claimgraph ${ours.at(-1)!.toFixed(1)} s`);
+      await wipe(db);
+      await migrate(db);
+      t = process.hrtime.bigint();
+      await tunedImport(db, model, file);
+      floor.push(Number(process.hrtime.bigint() - t) / 1e9);
+      console.error(`  round ${round + 1}: tuned UNWIND ${floor.at(-1)!.toFixed(1)} s`);
+    }
+    const [o, f] = [median(ours), median(floor)];
+
+    const double = path.join(dir, 'double.ndjson');
+    writeBenchGraph(double, STATEMENTS * 2, 7);
+    await wipe(db);
+    const baseMiB = importerPeakMiB(file, neo.target);
+    await wipe(db);
+    const doubleMiB = importerPeakMiB(double, neo.target);
+
+    console.log(`\nbulk import of ${records} records (${graph.nodes} nodes, ${graph.edges} relationships); median of ${ROUNDS} interleaved rounds`);
+    console.log('claimgraph s | tuned UNWIND s | claimgraph records/s | tuned records/s | claimgraph ÷ tuned (throughput)');
+    console.log('---|---|---|---|---');
+    console.log(`${o.toFixed(1)} | ${f.toFixed(1)} | ${Math.round(records / o)} | ${Math.round(records / f)} | ${(f / o).toFixed(2)}`);
+    console.log(`\nimporter peak memory: ${baseMiB} MiB for the graph, ${doubleMiB} MiB for one twice as large (${(doubleMiB / baseMiB).toFixed(2)}×)`);
+  } finally {
+    await neo.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

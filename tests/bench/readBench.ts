@@ -1,0 +1,192 @@
+/**
+ * `npm run bench` (part): reads. The benchmark graph (benchGraph.ts, 100 000 statements by default) in one
+ * Neo4j; claimgraph over HTTP (its own process, as `src/main.ts` runs) against hand-written Cypher behind an
+ * equally thin HTTP server (floorServer.ts, its own process). Answers are checked equal first; then each
+ * workload of issue 9's table is driven by 8 concurrent keep-alive connections for a few seconds per server,
+ * in three interleaved rounds, and the median throughputs and their ratio are printed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import neo4j from 'neo4j-driver';
+import { migrate } from '../../src/neo4j/migrations.js';
+import { buildSchema } from '../../src/schema.js';
+import { graphModelOf } from '../../src/model/graphModel.js';
+import { encodeCursor } from '../../src/planner/cursor.js';
+import { luceneQuery, searchTerms } from '../../src/domain/search/luceneQuery.js';
+import { writeBenchGraph } from './benchGraph.js';
+import { benchNeo4j, median, wipe } from './benchNeo4j.js';
+import { tunedImport } from './tunedImport.js';
+import { createApiKey } from '../../src/auth/apiKeys.js';
+import { WORKLOADS, type WorkloadInputs } from './readWorkloads.js';
+
+const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = 3;
+const CONNECTIONS = 8;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Starts `args` under tsx and waits for a line matching `ready`; returns the process and the match. */
+function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const match = ready.exec(seen);
+      if (match) resolve({ child, match });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready: ${seen.slice(-2000)}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+function post(url: string, body: string, authorization?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(authorization ? { authorization } : {}) };
+    const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) reject(new Error(`${url}: ${res.statusCode} ${text.slice(0, 500)}`));
+        else resolve(text);
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Requests per second that CONNECTIONS loops reach for SECONDS, request i built by `body(i)`. */
+async function throughput(url: string, body: (i: number) => string, authorization?: string): Promise<number> {
+  const end = Date.now() + SECONDS * 1000;
+  let next = 0;
+  let done = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < end) {
+        await post(url, body(next++), authorization);
+        done++;
+      }
+    }),
+  );
+  return done / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-read-bench-'));
+  const neo = await benchNeo4j();
+  const db = neo.db;
+  const processes: ChildProcess[] = [];
+  try {
+    const file = path.join(dir, 'graph.ndjson');
+    const graph = writeBenchGraph(file, STATEMENTS);
+    console.error(`read bench: loading ${graph.nodes} nodes and ${graph.edges} relationships (${STATEMENTS} statements)…`);
+    await wipe(db);
+    await migrate(db);
+    await tunedImport(db, graphModelOf(buildSchema()), file);
+    await db.write('CALL db.awaitIndexes(600)', {}, { deadline: 'migration' });
+
+    // Inputs: ids, and the rows deep pages start after (found once, by SKIP, here only).
+    const ordered = 'ORDER BY t.statedAtStart DESC, t.statedAtEnd DESC, t.id DESC';
+    const deepRoot = (
+      await db.read(`MATCH (t:Statement) RETURN toString(t.statedAtStart) AS a, toString(t.statedAtEnd) AS b, t.id AS id ${ordered} SKIP $skip LIMIT 1`, {
+        skip: neo4j.int(Math.min(49_999, STATEMENTS - 30)),
+      }, { deadline: 'migration' })
+    ).records[0].toObject() as { a: string; b: string; id: string };
+    const deepDense = (
+      await db.read(
+        `MATCH (t:Statement)-[r:ABOUT]->(:Place {id: $place}) RETURN toString(t.statedAtStart) AS a, toString(t.statedAtEnd) AS b, t.id AS id, r.role AS role ${ordered}, r.role DESC SKIP $skip LIMIT 1`,
+        { place: graph.densePlace, skip: neo4j.int(Math.min(4_999, Math.floor(STATEMENTS / 9) - 30)) },
+        { deadline: 'migration' },
+      )
+    ).records[0].toObject() as { a: string; b: string; id: string; role: string };
+    const ordering = 'statedAtStart.DESC,statedAtEnd.DESC';
+    const statements = Array.from({ length: 100 }, (_, i) => `statement:st-${String(Math.floor((i * STATEMENTS) / 100)).padStart(7, '0')}`);
+    const searchText = 'depot bridge';
+    const inputs: WorkloadInputs = {
+      statements,
+      typicalPlace: graph.typicalPlace,
+      densePlace: graph.densePlace,
+      deepRoot: { ...deepRoot, cursor: encodeCursor([deepRoot.a, deepRoot.b, deepRoot.id], ordering) },
+      deepDense: { ...deepDense, cursor: encodeCursor([deepDense.a, deepDense.b, deepDense.id, deepDense.role], ordering) },
+      searchText,
+      searchLucene: luceneQuery(searchTerms(searchText))!,
+    };
+
+    // claimgraph in production mode wants a key: a reader's, cleared for everything (the graph has no markings).
+    const { key } = await createApiKey(db, { name: 'bench', role: 'reader', clearance: 'RED' });
+    const authorization = `Bearer ${key}`;
+    const env = { NEO4J_URI: neo.target.uri, NEO4J_USER: neo.target.user, NEO4J_PASSWORD: neo.target.password };
+    const claimgraph = await startProcess(
+      ['src/main.ts'],
+      { ...env, HOST: '127.0.0.1', PORT: '0', CLAIMGRAPH_SEED: 'never', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      /serving at (http:\/\/\S+)/,
+    );
+    processes.push(claimgraph.child);
+    const floor = await startProcess(['tests/bench/floorServer.ts'], env, /listening (\d+)/);
+    processes.push(floor.child);
+    const graphqlUrl = claimgraph.match[1];
+    const floorUrl = `http://127.0.0.1:${floor.match[1]}`;
+
+    const requests = WORKLOADS.map((w) => ({
+      w,
+      ours: (i: number) => JSON.stringify({ query: w.graphql, variables: w.vars(inputs, i).graphql }),
+      floor: (i: number) => JSON.stringify(w.vars(inputs, i).floor),
+    }));
+
+    // The same answers first, or the comparison means nothing.
+    for (const { w, ours, floor: theirs } of requests) {
+      for (const i of [0, 1]) {
+        const a = JSON.parse(await post(graphqlUrl, ours(i), authorization));
+        const b = JSON.parse(await post(`${floorUrl}/${w.name}`, theirs(i)));
+        if (a.errors || !isDeepStrictEqual(a.data, b.data)) {
+          console.error(`${w.name}: the answers differ\nclaimgraph: ${JSON.stringify(a).slice(0, 3000)}\nfloor: ${JSON.stringify(b).slice(0, 3000)}`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+    }
+    console.error('answers equal on every workload; measuring…');
+
+    const ours = new Map<string, number[]>();
+    const theirs = new Map<string, number[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const r of requests) {
+        // Interleaved, and which side goes first alternates by round.
+        const pair = [
+          async () => ours.set(r.w.name, [...(ours.get(r.w.name) ?? []), await throughput(graphqlUrl, r.ours, authorization)]),
+          async () => theirs.set(r.w.name, [...(theirs.get(r.w.name) ?? []), await throughput(`${floorUrl}/${r.w.name}`, r.floor)]),
+        ];
+        if (round % 2) pair.reverse();
+        for (const run of pair) await run();
+      }
+      console.error(`  round ${round + 1} of ${ROUNDS} done`);
+    }
+
+    console.log(`\nreads: ${STATEMENTS} statements (${graph.nodes} nodes, ${graph.edges} relationships), ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}`);
+    console.log('| workload | claimgraph req/s | floor req/s | claimgraph ÷ floor |');
+    console.log('|---|---:|---:|---:|');
+    for (const { w } of requests) {
+      const [o, f] = [median(ours.get(w.name)!), median(theirs.get(w.name)!)];
+      console.log(`| ${w.title} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} |`);
+    }
+  } finally {
+    for (const child of processes) child.kill('SIGTERM');
+    agent.destroy();
+    await neo.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/**
+ * The floor for bulk import: what a data engineer would write by hand to load a claimgraph NDJSON file as
+ * fast as Neo4j allows — `UNWIND … MERGE` in large batches, nothing else (no validation, no change log).
+ * The read benchmark loads its graph with it too.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Database } from '../../src/neo4j/database.js';
+import type { GraphModel } from '../../src/model/graphModel.js';
+import { storedValues } from '../../src/bundle/importBundle.js';
+import { LABELS, type Label } from '../../src/ids.js';
+
+const BATCH = 10_000;
+
+const labelOfId = (id: string) => LABELS.find((l) => id.startsWith(`${l.toLowerCase()}:`)) as Label;
+const q = (name: string) => `\`${name}\``;
+
+export async function tunedImport(db: Database, model: GraphModel, file: string): Promise<void> {
+  const nodes = new Map<string, Array<{ id: string; props: Record<string, unknown> }>>();
+  const edges = new Map<string, Array<{ from: string; to: string; props: Record<string, unknown> }>>();
+  const flushNodes = async (label: string) => {
+    const rows = nodes.get(label) ?? [];
+    nodes.set(label, []);
+    if (rows.length) await db.write(`UNWIND $rows AS row MERGE (n:${q(label)} {id: row.id}) SET n += row.props`, { rows }, { deadline: 'importBatch' });
+  };
+  const flushEdges = async (key: string) => {
+    const rows = edges.get(key) ?? [];
+    edges.set(key, []);
+    if (!rows.length) return;
+    const [type, from, to] = key.split('|');
+    const edgeKey = model.edges.get(type)?.key;
+    const merge = edgeKey ? `MERGE (a)-[r:${q(type)} {${q(edgeKey)}: row.props.${q(edgeKey)}}]->(b)` : `MERGE (a)-[r:${q(type)}]->(b)`;
+    await db.write(
+      `UNWIND $rows AS row MATCH (a:${q(from)} {id: row.from}) MATCH (b:${q(to)} {id: row.to}) ${merge} SET r += row.props`,
+      { rows },
+      { deadline: 'importBatch' },
+    );
+  };
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    const r = JSON.parse(line);
+    if (r.kind === 'node') {
+      const specs = model.nodes.get(r.label)!.properties;
+      const props = Object.fromEntries(Object.entries(storedValues(specs, r.properties)).filter(([, v]) => v !== null));
+      const list = nodes.get(r.label) ?? [];
+      list.push({ id: r.id, props });
+      nodes.set(r.label, list);
+      if (list.length >= BATCH) await flushNodes(r.label);
+    } else if (r.kind === 'edge') {
+      for (const label of nodes.keys()) await flushNodes(label);
+      const specs = model.edges.get(r.type)!.properties;
+      const props = Object.fromEntries(Object.entries(storedValues(specs, r.properties)).filter(([, v]) => v !== null));
+      const key = `${r.type}|${labelOfId(r.from)}|${labelOfId(r.to)}`;
+      const list = edges.get(key) ?? [];
+      list.push({ from: r.from, to: r.to, props });
+      edges.set(key, list);
+      if (list.length >= BATCH) await flushEdges(key);
+    }
+  }
+  for (const label of nodes.keys()) await flushNodes(label);
+  for (const key of edges.keys()) await flushEdges(key);
+}
+

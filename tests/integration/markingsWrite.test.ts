@@ -270,6 +270,14 @@ describe('import', () => {
       expect(block.includes(`<data key="${markingKey}">${m}</data>`), id).toBe(m !== 'CLEAR');
     }
 
+    const gexf = await exportString(h.db, model, 'gexf', {}, RED_ADMIN);
+    const gexfKey = /<attribute id="([^"]+)" title="marking"/.exec(gexf)?.[1];
+    expect(gexfKey).toBeDefined();
+    for (const [id, m] of Object.entries(MARKED)) {
+      const block = new RegExp(`<node id="${id}"[^>]*>([\\s\\S]*?)</node>`).exec(gexf)?.[1] ?? '';
+      expect(block.includes(`<attvalue for="${gexfKey}" value="${m}"/>`), `gexf ${id}`).toBe(m !== 'CLEAR');
+    }
+
     const cypher = (await exportString(h.db, model, 'cypher', {}, RED_ADMIN)).split('\n');
     for (const [id, m] of marked) expect(cypher.find((l) => l.startsWith('MERGE') && l.includes(`{id: '${id}'}`)), id).toContain(`\`marking\`: '${m}'`);
 

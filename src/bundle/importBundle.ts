@@ -18,6 +18,7 @@ import { Visibility, MARKED_LABELS } from '../auth/visibility.js';
 import type { Marking } from '../auth/principal.js';
 import { recordBundleChanges } from '../changelog/recordBundleChanges.js';
 import { timeOfRecord } from '../changelog/changeLog.js';
+import { REFRESH_AFTER_RECORDS, refreshPlannerStatistics } from '../neo4j/plannerStatistics.js';
 import { readQueryOf } from '../validation/graphRules.js';
 
 /**
@@ -388,6 +389,8 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
     }
     if (again.nodes !== validator.nodes || again.edges !== validator.edges) throw new InputChangedError();
   }
+  // A load that grew the graph would otherwise be read with plans made for the graph before it.
+  if (report.nodesCreated + report.edgesCreated >= REFRESH_AFTER_RECORDS) await refreshPlannerStatistics(db);
   return report;
 }
 

@@ -23,6 +23,7 @@ import { benchNeo4j, median, wipe } from './benchNeo4j.js';
 import { tunedImport } from './tunedImport.js';
 import { createApiKey } from '../../src/auth/apiKeys.js';
 import { WORKLOADS, type WorkloadInputs } from './readWorkloads.js';
+import { refreshPlannerStatistics } from '../../src/neo4j/plannerStatistics.js';
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -93,6 +94,7 @@ async function main() {
     await migrate(db);
     await tunedImport(db, graphModelOf(buildSchema()), file);
     await db.write('CALL db.awaitIndexes(600)', {}, { deadline: 'migration' });
+    await refreshPlannerStatistics(db);
 
     // Inputs: ids, and the rows deep pages start after (found once, by SKIP, here only).
     const ordered = 'ORDER BY t.statedAtStart DESC, t.statedAtEnd DESC, t.id DESC';

@@ -102,10 +102,17 @@ async function startMember(name: string, config: typeof testConfig): Promise<Mem
 }
 
 /**
- * Deadlines are not what is tested here (deadlines.test.ts is), and a fresh Neo4j on a busy machine may take
- * longer than the default 15 s to plan an export's first queries.
+ * Deadlines and the loss of Neo4j are not what is tested here (deadlines.test.ts and neo4jLoss.test.ts are):
+ * a fresh Neo4j on a busy machine may take longer than the default 15 s to plan an export's first queries,
+ * and the readiness check's first look through the routing scheme (a routing table, then a connection) longer
+ * than the default 2 s, after which every query would fail fast as if Neo4j were gone.
  */
-const fleetConfig = { ...testConfig, CLAIMGRAPH_QUERY_TIMEOUT_MS: 120_000 };
+const fleetConfig = {
+  ...testConfig,
+  CLAIMGRAPH_QUERY_TIMEOUT_MS: 120_000,
+  CLAIMGRAPH_NEO4J_CONNECT_TIMEOUT_MS: 15_000,
+  CLAIMGRAPH_NEO4J_ACQUISITION_TIMEOUT_MS: 30_000,
+};
 
 let a: Member;
 let b: Member;

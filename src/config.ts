@@ -115,6 +115,9 @@ const EnvSchema = z
     // Requests per minute per principal (anonymous callers: per IP address) on /graphql, /export and
     // /import; 0 turns the limit off.
     CLAIMGRAPH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    // How long a server trusts an API key it has checked before it checks it in Neo4j again: a revoked key
+    // is refused within this many seconds on every server; 0 checks every request (one more round trip).
+    CLAIMGRAPH_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NEO4J_URI && !env.NEO4J_PASSWORD) {

@@ -99,22 +99,39 @@ export async function revokeApiKey(db: Database, name: string): Promise<{ info: 
   return { info: infoOf(result.records[0]), already: result.records[0].get('already') as boolean };
 }
 
+/** Most keys a server remembers as checked; the oldest is forgotten first. */
+const MAX_CACHED_KEYS = 10_000;
+
 /**
  * The principal of a key, or null when the key is malformed, unknown or revoked (the caller does not learn
  * which). Records its use (lastUsedAt) in the background, at most once a minute per key.
+ *
+ * A valid key is remembered for `cacheMs` after it was checked in Neo4j, so a client's requests do not each
+ * pay a second round trip for it; a revoked key is therefore refused within `cacheMs` (the CLI revokes from
+ * another process, so there is nothing to tell). Unknown and revoked keys are never remembered: guessing
+ * keys gains nothing from the cache, and costs a lookup each (the rate limit is for that).
  */
 export class ApiKeyAuthenticator {
   /** Keys whose lastUsedAt this process wrote (or is writing) recently: hash → when. */
   private readonly touched = new Map<string, number>();
+  /** Keys checked valid recently: hash → the principal, its stored lastUsedAt and when the check expires. */
+  private readonly checked = new Map<string, { principal: Principal; lastUsedAt: Date | null; until: number }>();
 
   constructor(
     private readonly db: Database,
     private readonly log?: Logger,
+    private readonly cacheMs = 0,
   ) {}
 
   async principalOf(key: string): Promise<Principal | null> {
     if (!isApiKeyShaped(key)) return null;
     const hash = hashApiKey(key);
+    const remembered = this.checked.get(hash);
+    if (remembered && remembered.until > Date.now()) {
+      this.touch(hash, remembered.lastUsedAt);
+      return remembered.principal;
+    }
+    if (remembered) this.checked.delete(hash);
     const result = await this.db.read(
       'MATCH (k:ApiKey {hash: $hash}) RETURN k.name AS name, k.role AS role, k.clearance AS clearance, k.revokedAt IS NOT NULL AS revoked, k.lastUsedAt AS lastUsedAt',
       { hash },
@@ -127,8 +144,14 @@ export class ApiKeyAuthenticator {
       this.log?.error({ key: record.get('name') }, 'an API key node has an unknown role or clearance; refusing it');
       return null;
     }
-    this.touch(hash, dateOf(record.get('lastUsedAt')));
-    return { kind: 'key', name: `key:${record.get('name') as string}`, role, clearance };
+    const lastUsedAt = dateOf(record.get('lastUsedAt'));
+    const principal: Principal = { kind: 'key', name: `key:${record.get('name') as string}`, role, clearance };
+    if (this.cacheMs > 0) {
+      if (this.checked.size >= MAX_CACHED_KEYS) this.checked.delete(this.checked.keys().next().value as string);
+      this.checked.set(hash, { principal, lastUsedAt, until: Date.now() + this.cacheMs });
+    }
+    this.touch(hash, lastUsedAt);
+    return principal;
   }
 
   /** Writes lastUsedAt when it is a minute old (as stored, so a fleet of servers writes it about once a minute too). */

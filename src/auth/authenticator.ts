@@ -32,7 +32,7 @@ export const isJwtShaped = (token: string) => token.split('.').length === 3;
  * that is sent must be valid: a bad one is never taken as anonymous.
  */
 export async function createAuthenticator(options: { db: Database; config: Config; log: Logger }): Promise<Authenticator> {
-  const keys = new ApiKeyAuthenticator(options.db, options.log);
+  const keys = new ApiKeyAuthenticator(options.db, options.log, options.config.CLAIMGRAPH_KEY_CACHE_SECONDS * 1000);
   const jwt: JwtVerifier | null = await createJwtVerifier(options.config, options.log);
   const anonymous = options.config.CLAIMGRAPH_ANONYMOUS === 'reader';
   return {

@@ -1,13 +1,13 @@
 /**
  * `npm run bench` (part): reads. The benchmark graph (benchGraph.ts, 100 000 statements by default) in one
- * Neo4j; claimgraph over HTTP (its own process, as `src/main.ts` runs) against hand-written Cypher behind an
+ * Neo4j; claimgraph over HTTP (its own process, compiled, as `npm start` runs it: dist/main.js) against hand-written Cypher behind an
  * equally thin HTTP server (floorServer.ts, its own process). Answers are checked equal first; then each
- * workload of issue 9's table is driven by 8 concurrent keep-alive connections for a few seconds per server,
+ * workload of the benchmark table is driven by 8 concurrent keep-alive connections for a few seconds per server,
  * in three interleaved rounds, and the median throughputs and their ratio are printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,12 @@ const ROUNDS = 3;
 const CONNECTIONS = 8;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts `args` under tsx and waits for a line matching `ready`; returns the process and the match. */
+/**
+ * Starts a compiled script (`args[0]`, JavaScript) under plain node and waits for a line matching `ready`;
+ * returns the process and the match. Both servers run compiled, as `npm start` runs claimgraph.
+ */
 function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -82,6 +85,9 @@ async function throughput(url: string, body: (i: number) => string, authorizatio
 }
 
 async function main() {
+  for (const built of ['dist/main.js', 'dist-bench/floorServer.js']) {
+    if (!existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: \`npm run bench\` compiles both servers first`);
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-read-bench-'));
   const neo = await benchNeo4j();
   const db = neo.db;
@@ -128,12 +134,12 @@ async function main() {
     const authorization = `Bearer ${key}`;
     const env = { NEO4J_URI: neo.target.uri, NEO4J_USER: neo.target.user, NEO4J_PASSWORD: neo.target.password };
     const claimgraph = await startProcess(
-      ['src/main.ts'],
+      ['dist/main.js'],
       { ...env, HOST: '127.0.0.1', PORT: '0', CLAIMGRAPH_SEED: 'never', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       /serving at (http:\/\/\S+)/,
     );
     processes.push(claimgraph.child);
-    const floor = await startProcess(['tests/bench/floorServer.ts'], env, /listening (\d+)/);
+    const floor = await startProcess(['dist-bench/floorServer.js'], env, /listening (\d+)/);
     processes.push(floor.child);
     const graphqlUrl = claimgraph.match[1];
     const floorUrl = `http://127.0.0.1:${floor.match[1]}`;

@@ -7,7 +7,7 @@ import { INVALID_CREDENTIAL, MISSING_CREDENTIAL } from '../../src/auth/accessErr
 
 /**
  * Principals over real HTTP against the real Neo4j: API keys (every kind of bad one is the same 401),
- * revocation on the next request, every role boundary (refused before anything runs: the database is
+ * revocation (on the next request, or once a server's cached check of the key expires), every role boundary (refused before anything runs: the database is
  * unchanged), anonymous access both ways, who the change log records whatever the request says, and the
  * per-principal rate limit.
  */
@@ -112,14 +112,54 @@ describe('bad credentials', () => {
     expect(await fingerprint(h.db)).toBe(before);
   });
 
-  it('a revoked key stops working on the very next request', async () => {
-    const key = await testKey(h.db, 'editor', 'CLEAR', 'revoke-me');
-    expect((await gql(open, PLACES, key.headers)).status).toBe(200);
-    const { already } = await revokeApiKey(h.db, key.principal.slice('key:'.length));
-    expect(already).toBe(false);
-    expectUnauthenticated(await gql(open, PLACES, key.headers), true, 'the request after revocation');
-    expectUnauthenticated(await request(open, '/export?format=json', { headers: key.headers }), true, 'an export after revocation');
-    expect((await revokeApiKey(h.db, key.principal.slice('key:'.length))).already).toBe(true);
+  it('with CLAIMGRAPH_KEY_CACHE_SECONDS=0, a revoked key stops working on the very next request', async () => {
+    const uncached = await startTestServer(h, 'anonymous', { CLAIMGRAPH_KEY_CACHE_SECONDS: 0 });
+    try {
+      const key = await testKey(h.db, 'editor', 'CLEAR', 'revoke-me');
+      expect((await gql(uncached, PLACES, key.headers)).status).toBe(200);
+      const { already } = await revokeApiKey(h.db, key.principal.slice('key:'.length));
+      expect(already).toBe(false);
+      expectUnauthenticated(await gql(uncached, PLACES, key.headers), true, 'the request after revocation');
+      expectUnauthenticated(await request(uncached, '/export?format=json', { headers: key.headers }), true, 'an export after revocation');
+      expect((await revokeApiKey(h.db, key.principal.slice('key:'.length))).already).toBe(true);
+    } finally {
+      await uncached.stop();
+    }
+  });
+
+  it('a checked key is trusted for CLAIMGRAPH_KEY_CACHE_SECONDS without asking Neo4j again; revoked, it is refused once that has passed', async () => {
+    // The default (5 s): long enough that the next request on a busy machine still finds the check fresh.
+    const cached = await startTestServer(h, 'anonymous', { CLAIMGRAPH_KEY_CACHE_SECONDS: 5 });
+    try {
+      const key = await testKey(h.db, 'reader', 'CLEAR', 'cached');
+      const lookups = async (run: () => Promise<Answer>) => {
+        const sent: string[] = [];
+        const off = h.db.onQuery((cypher) => sent.push(cypher));
+        try {
+          expect((await run()).status).toBe(200);
+        } finally {
+          off();
+        }
+        return sent.filter((cypher) => /^MATCH \(k:ApiKey \{hash: \$hash\}\) RETURN/.test(cypher)).length;
+      };
+      expect(await lookups(() => gql(cached, PLACES, key.headers)), 'the first request checks the key').toBe(1);
+      expect(await lookups(() => gql(cached, PLACES, key.headers)), 'the next one does not').toBe(0);
+      // Another principal's key is checked on its own.
+      const other = await testKey(h.db, 'reader', 'CLEAR', 'cached-other');
+      expect(await lookups(() => gql(cached, PLACES, other.headers))).toBe(1);
+      await revokeApiKey(h.db, key.principal.slice('key:'.length));
+      const started = Date.now();
+      let answer = await gql(cached, PLACES, key.headers);
+      while (answer.status === 200 && Date.now() - started < 30_000) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answer = await gql(cached, PLACES, key.headers);
+      }
+      expectUnauthenticated(answer, true, 'once the cached check has expired');
+      // Refused keys are never remembered: each request with one asks again, and is refused again.
+      expectUnauthenticated(await gql(cached, PLACES, key.headers), true, 'the request after that');
+    } finally {
+      await cached.stop();
+    }
   });
 
   it('a valid key works on every route of its role, and its use is recorded at most once a minute', async () => {

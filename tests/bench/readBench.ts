@@ -22,7 +22,12 @@ import { writeBenchGraph } from './benchGraph.js';
 import { benchNeo4j, median, wipe } from './benchNeo4j.js';
 import { tunedImport } from './tunedImport.js';
 import { createApiKey } from '../../src/auth/apiKeys.js';
-import { WORKLOADS, type WorkloadInputs } from './readWorkloads.js';
+import { FLOOR_QUERIES, WORKLOADS, type WorkloadInputs } from './readWorkloads.js';
+import { createApolloServer } from '../../src/server.js';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/neo4j/database.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { pino } from 'pino';
 import { refreshPlannerStatistics } from '../../src/neo4j/plannerStatistics.js';
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
@@ -82,6 +87,49 @@ async function throughput(url: string, body: (i: number) => string, authorizatio
     }),
   );
   return done / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** The database hits of one query, by PROFILE: what Neo4j does for it, whatever the machine's load. */
+async function dbHits(db: Database, cypher: string, params: Record<string, unknown>): Promise<number> {
+  const profile = await db.read(`PROFILE ${cypher}`, params, { deadline: 'migration' });
+  let hits = 0;
+  const walk = (plan: { dbHits: number; children: unknown[] }) => {
+    hits += Number(plan.dbHits ?? 0);
+    for (const child of plan.children) walk(child as typeof plan);
+  };
+  walk(profile.summary.profile as unknown as { dbHits: number; children: unknown[] });
+  return hits;
+}
+
+/**
+ * Each workload's database hits on both sides: claimgraph's Cypher is captured from an in-process server
+ * (the same schema and planner as the one measured over HTTP) and PROFILEd beside the floor's.
+ */
+async function workloadHits(db: Database, inputs: WorkloadInputs): Promise<Map<string, { ours: number; floor: number; queries: number }>> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'production' });
+  const apollo = createApolloServer({ db, log: pino({ level: 'silent' }), config, development: false, schema: buildSchema() });
+  await apollo.start();
+  const reader: Principal = { kind: 'key', name: 'key:bench', role: 'reader', clearance: 'RED' };
+  const out = new Map<string, { ours: number; floor: number; queries: number }>();
+  try {
+    for (const w of WORKLOADS) {
+      const vars = w.vars(inputs, 0);
+      const sent: Array<{ cypher: string; params: Record<string, unknown> }> = [];
+      const off = db.onQuery((cypher, params) => sent.push({ cypher, params: params ?? {} }));
+      try {
+        await apollo.executeOperation({ query: w.graphql, variables: vars.graphql }, { contextValue: { db: db.forRequest(), log: pino({ level: 'silent' }), config, principal: reader } });
+      } finally {
+        off();
+      }
+      let ours = 0;
+      for (const q of sent) ours += await dbHits(db, q.cypher, q.params);
+      const floorParams = Object.fromEntries(Object.entries(vars.floor).map(([k, v]) => [k, typeof v === 'number' && Number.isInteger(v) ? neo4j.int(v) : v]));
+      out.set(w.name, { ours, floor: await dbHits(db, FLOOR_QUERIES[w.name], floorParams), queries: sent.length });
+    }
+  } finally {
+    await apollo.stop();
+  }
+  return out;
 }
 
 async function main() {
@@ -163,6 +211,7 @@ async function main() {
       }
     }
     console.error('answers equal on every workload; measuring…');
+    const hits = await workloadHits(db, inputs);
 
     const ours = new Map<string, number[]>();
     const theirs = new Map<string, number[]>();
@@ -180,11 +229,13 @@ async function main() {
     }
 
     console.log(`\nreads: ${STATEMENTS} statements (${graph.nodes} nodes, ${graph.edges} relationships), ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}`);
-    console.log('| workload | claimgraph req/s | floor req/s | claimgraph ÷ floor |');
-    console.log('|---|---:|---:|---:|');
+    console.log('| workload | claimgraph req/s | floor req/s | claimgraph ÷ floor | db hits: claimgraph / floor |');
+    console.log('|---|---:|---:|---:|---:|');
     for (const { w } of requests) {
       const [o, f] = [median(ours.get(w.name)!), median(theirs.get(w.name)!)];
-      console.log(`| ${w.title} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} |`);
+      const hit = hits.get(w.name)!;
+      const queries = hit.queries === 1 ? '' : ` (${hit.queries} queries)`;
+      console.log(`| ${w.title} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} | ${hit.ours} / ${hit.floor}${queries} |`);
     }
   } finally {
     for (const child of processes) child.kill('SIGTERM');

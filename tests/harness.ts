@@ -33,8 +33,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function connectTestDatabase(): Database {
-  return Database.connect(inject('neo4j'), databaseSettings(testConfig));
+/** A driver to the test Neo4j, with the test configuration's database settings and any `overrides`. */
+export function connectTestDatabase(overrides: Partial<Config> = {}): Database {
+  return Database.connect(inject('neo4j'), databaseSettings({ ...testConfig, ...overrides }));
 }
 
 /**
@@ -47,8 +48,12 @@ export async function resetToSample(db: Database): Promise<void> {
   await loadSample(db, model);
 }
 
-export async function createHarness(options: { reset?: boolean } = { reset: true }): Promise<Harness> {
-  const db = connectTestDatabase();
+/**
+ * `database` overrides the database settings (deadlines, pool) for files whose queries are about answers on
+ * a busy machine, not speed: a walk of every field, say, whose wide Cypher takes Neo4j seconds to plan.
+ */
+export async function createHarness(options: { reset?: boolean; database?: Partial<Config> } = { reset: true }): Promise<Harness> {
+  const db = connectTestDatabase(options.database);
   if (options.reset !== false) await resetToSample(db);
   const apollo = createApolloServer({ db, log: silentLog, config: testConfig, development: false, schema });
   await apollo.start();

@@ -178,6 +178,21 @@ describe('Place.statements over a place each statement is about in two roles', (
     expect(narrowed.edges.map((e) => e.node.id)).toEqual(['statement:two-roles-4']);
   });
 
+  it('a role filter under the index walk (pages of one): each statement once, in order, with every role', async () => {
+    const orderBy = [{ field: 'STATED_AT', direction: 'DESC' }];
+    const located = await walk((after) => placePage(A, 1, after, { orderBy, where: { role: { eq: 'LOCATION' } } }), 1, 4);
+    expect(located.map((e) => [e.node.id, e.roles])).toEqual(byDay('DESC').map((id) => [id, ['OBJECT', 'LOCATION']]));
+    const none = await placePage(A, 1, null, { orderBy, where: { role: { eq: 'SUBJECT' } } });
+    expect(none).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } });
+    // A filter on the statement as well: both must hold of one edge and its statement.
+    const early = await walk(
+      (after) => placePage(A, 1, after, { orderBy, where: { role: { eq: 'OBJECT' }, node: { statedAt: { onOrBefore: '2024-12-03' } } } }),
+      1,
+      3,
+    );
+    expect(early.map((e) => e.node.id)).toEqual(['statement:two-roles-4', 'statement:two-roles-1', 'statement:two-roles-2']);
+  });
+
   it('what a reader may not see is not counted: the GREEN statement is gone, once', async () => {
     const result = await h.run(PLACE, { id: B, first: 100 }, ANONYMOUS_READER);
     expect(result.errors).toBeUndefined();

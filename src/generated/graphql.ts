@@ -780,18 +780,34 @@ export type MentionConnection = {
   __typename?: 'MentionConnection';
   edges: Array<MentionEdge>;
   pageInfo: PageInfo;
+  /** How many distinct statements match, each counted once however many roles link it. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** A statement about an actor, unit or place (ABOUT), seen from what it is about. */
+/**
+ * A statement about an actor, unit or place (ABOUT), seen from what it is about: one edge per statement, however
+ * many roles the actor, unit or place plays in it.
+ */
 export type MentionEdge = {
   __typename?: 'MentionEdge';
   cursor: Scalars['String']['output'];
   node: Statement;
+  /**
+   * The first of `roles`.
+   * @deprecated One statement can be about a subject in several roles: use roles.
+   */
   role: SubjectRole;
+  /**
+   * Every role it plays in the statement, in SubjectRole's declared order; never empty. Under a `role` filter
+   * still every role: the filter picks statements, not roles.
+   */
+  roles: Array<SubjectRole>;
 };
 
-/** Matches one edge of a Mention relationship: its properties and the node at its far end. */
+/**
+ * Matches one edge of a Mention relationship: its properties and the node at its far end. As a list's `where`,
+ * it keeps the statements reached by at least one matching edge.
+ */
 export type MentionMatch = {
   node?: InputMaybe<StatementWhere>;
   role?: InputMaybe<SubjectRoleFilter>;
@@ -2596,15 +2612,25 @@ export type StatementSubjectConnection = {
   __typename?: 'StatementSubjectConnection';
   edges: Array<StatementSubjectEdge>;
   pageInfo: PageInfo;
+  /** How many distinct subjects match, each counted once however many roles link it. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** A subject of a statement (ABOUT), seen from the statement. */
+/**
+ * A subject of a statement (ABOUT), seen from the statement: one edge per subject, however many roles it plays
+ * in the statement.
+ */
 export type StatementSubjectEdge = {
   __typename?: 'StatementSubjectEdge';
   cursor: Scalars['String']['output'];
   node: Subject;
+  /**
+   * The first of `roles`.
+   * @deprecated A subject can play several roles in one statement: use roles.
+   */
   role: SubjectRole;
+  /** Every role the subject plays in the statement, in SubjectRole's declared order; never empty. */
+  roles: Array<SubjectRole>;
 };
 
 /** A subject of a statement: an actor, unit or place and its role. */
@@ -2613,7 +2639,10 @@ export type StatementSubjectInput = {
   role: SubjectRole;
 };
 
-/** Matches one edge of a StatementSubject relationship: its properties and the node at its far end. */
+/**
+ * Matches one edge of a StatementSubject relationship: its properties and the node at its far end. As a list's
+ * `where`, it keeps the subjects reached by at least one matching edge.
+ */
 export type StatementSubjectMatch = {
   node?: InputMaybe<SubjectWhere>;
   role?: InputMaybe<SubjectRoleFilter>;
@@ -3763,6 +3792,7 @@ export type MentionEdgeResolvers<ContextType = Context, ParentType extends Resol
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['SubjectRole'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['SubjectRole']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -4071,6 +4101,7 @@ export type StatementSubjectEdgeResolvers<ContextType = Context, ParentType exte
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['SubjectRole'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['SubjectRole']>, ParentType, ContextType>;
 };
 
 export type SubgraphResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subgraph'] = ResolversParentTypes['Subgraph']> = {

@@ -211,7 +211,8 @@ export function buildGraphModel(schema: GraphQLSchema): GraphModel {
       model.relations.set(field.name, relation);
       const edgeProps = edgeType
         ? Object.values(edgeType.getFields())
-            .filter((f) => !CONNECTION_FIELDS.has(f.name))
+            // A computed edge field (an edge's `roles`) is read by the planner, never stored.
+            .filter((f) => !CONNECTION_FIELDS.has(f.name) && !f.astNode?.directives?.some((d) => d.name.value === 'computed'))
             .map((f) => propertyOf(f, edgeType.name))
         : [];
       const [from, to] = rel.direction === 'OUT' ? [[label], relation.targetLabels] : [relation.targetLabels, [label]];

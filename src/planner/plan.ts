@@ -42,6 +42,11 @@ export type FieldPlan =
 export type EdgeFieldPlan =
   | { kind: 'cursor'; key: string }
   | { kind: 'value'; key: string; spec: PropertySpec }
+  /**
+   * On a connection read by far node: the keys of every edge between the parent and the far node, in the
+   * key's declared order (`roles`), or the first of them (`all` false: the deprecated singular `role`).
+   */
+  | { kind: 'keys'; key: string; spec: PropertySpec; all: boolean }
   | { kind: 'node'; key: string; target: NodePlan };
 
 /** A page of a connection: a relationship from a node, or (relation null) every node of one label. */
@@ -49,12 +54,17 @@ export interface ConnectionPlan {
   kind: 'connection';
   key: string;
   relation: RelationFieldModel | null;
+  /**
+   * One row per far node, not per edge (see byFarNode): the page, its cursors and its total count distinct
+   * far nodes, and an edge lists every key it is reached by.
+   */
+  byFarNode: boolean;
   targetLabels: Label[];
   first: number;
   after: CursorKey | null;
   /** Filter on the far node (root lists) or on the edge and its far node (nested connections). */
   where: Record<string, unknown> | null;
-  /** Sort keys in order: those asked for, then the far node's id, then the edge key if there is one. */
+  /** Sort keys in order: those asked for, then the far node's id, then the edge key of a per-edge keyed list. */
   sortKeys: SortKey[];
   /** Names the sort order inside cursors. */
   ordering: string;
@@ -248,6 +258,19 @@ export function pageOf(
   return { first, after };
 }
 
+/**
+ * Whether a connection over `relation` lists far nodes rather than edges: a keyed relationship whose edges
+ * carry nothing but their key (ABOUT: {role}). One statement about a place as both OBJECT and LOCATION is one
+ * statement, reached by two edges; it is counted and paged once, and its edge lists both roles. A keyed
+ * relationship with more on its edges (MEMBER_OF: a role and its own period) stays one row per edge: each
+ * membership is a fact of its own.
+ */
+export function byFarNode(relation: RelationFieldModel | null, model: GraphModel): boolean {
+  if (!relation?.edgeKey) return false;
+  const props = model.edges.get(relation.relType)?.properties ?? [];
+  return props.every((p) => p.name === relation.edgeKey);
+}
+
 /** Plans a connection field (or a root list when `relation` is null) from its field nodes. */
 export function planConnection(
   key: string,
@@ -263,12 +286,15 @@ export function planConnection(
   const edgeType = connectionEdgeType(connectionType);
   if (!edgeType) throw new InvariantError(`${connectionType.name} has no edges`);
   const model = graphModelOf(scope.schema);
-  const sortKeys = sortKeysOf(args, targetLabels, model, path, relation?.edgeKey);
+  const farNodes = byFarNode(relation, model);
+  // Read by far node, ties are broken by the far node's id alone: there is one row per far node.
+  const sortKeys = sortKeysOf(args, targetLabels, model, path, farNodes ? undefined : relation?.edgeKey);
   const ordering = orderingOf(sortKeys);
   const plan: ConnectionPlan = {
     kind: 'connection',
     key,
     relation,
+    byFarNode: farNodes,
     targetLabels,
     ...pageOf(args, sortKeys.map((k) => k.type), path, ordering, sortKeys.map((k) => !k.required)),
     where: args.where ?? null,
@@ -301,6 +327,13 @@ export function planConnection(
     else if (name === 'node') {
       const target = planNode(nodeType, subSelections(edgeNodes), scope, path, targetLabels);
       plan.edgeFields.push({ kind: 'node', key: edgeKey, target });
+    } else if (farNodes && relation?.edgeKey) {
+      // Read by far node, the key is every edge's (`roles`), or the first of them (the singular `role`).
+      const spec = edgeProps.find((p) => p.name === relation.edgeKey);
+      const all = name !== relation.edgeKey;
+      const computed = edgeType.getFields()[name]?.astNode?.directives?.some((d) => d.name.value === 'computed');
+      if (!spec || (all && !computed)) throw new InvariantError(`${edgeType.name}.${name} is neither the key of ${relation.relType} nor its list`);
+      plan.edgeFields.push({ kind: 'keys', key: edgeKey, spec, all });
     } else {
       const spec = edgeProps.find((p) => p.name === name);
       if (!spec) throw new InvariantError(`${edgeType.name}.${name} is not a property of ${relation?.relType}`);

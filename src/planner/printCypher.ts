@@ -185,13 +185,17 @@ export function printConnectionRows(
   const n = w.param(neo4j.int(plan.first + 1));
   // Cursors are built only when asked for (an edge's cursor, or pageInfo).
   const keyed = plan.pageInfoKeys.length > 0 || plan.edgeFields.some((f) => f.kind === 'cursor');
-  const carried = relation ? `${r}, ${t}` : t;
+  // Read by far node (plan.byFarNode), a row is a far node: the edges it is reached by are read per row of
+  // the page only (its keys), so neither the page nor the total counts it once per edge.
+  const farNodes = !!relation && plan.byFarNode;
+  const perEdge = !!relation && !farNodes;
+  const carried = perEdge ? `${r}, ${t}` : t;
 
   // Whether the parent is dense, decided once per parent from count stores (see below).
   const dense = w.variable('dense');
   let denseUsed = false;
   const segmentRows = (seg: Segment): string[] => {
-    const order = `WITH ${carried} ORDER BY ${seg.order.join(', ')} LIMIT ${n}`;
+    const order = `WITH ${farNodes ? 'DISTINCT ' : ''}${carried} ORDER BY ${seg.order.join(', ')} LIMIT ${n}`;
     if (!parent || !relation) return [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
     const expand = [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
     if (!seg.index || plan.targetLabels.length !== 1) return expand;
@@ -199,6 +203,17 @@ export function printConnectionRows(
     const hint = `USING INDEX ${t}:${q(plan.targetLabels[0])}(${seg.index.map(q).join(', ')})`;
     const back = relation.direction === 'OUT' ? `(${parent.v})-[${r}:${q(relation.relType)}]->(${t})` : `(${parent.v})<-[${r}:${q(relation.relType)}]-(${t})`;
     denseUsed = true;
+    // Each far node once: the relationship is a condition on the index's row, not a match that repeats it.
+    const walk = farNodes
+      ? [
+          `    MATCH (${t}:${q(plan.targetLabels[0])}) ${hint}${whereOf([...seg.node, visible, ...seg.rest, `EXISTS { MATCH ${back}${whereOf([asked])} }`])}`,
+          `    WITH ${t} ORDER BY ${seg.order.join(', ')} LIMIT ${n}`,
+        ]
+      : [
+          `    MATCH (${t}:${q(plan.targetLabels[0])}) ${hint}${whereOf([...seg.node, visible])}`,
+          `    MATCH ${back}${whereOf([asked, ...seg.rest])}`,
+          `    ${order}`,
+        ];
     return [
       `CALL {`,
       `  WITH ${parent.v}, ${dense}`,
@@ -206,9 +221,7 @@ export function printConnectionRows(
       // A subquery of its own, so the condition is decided before the index is read, not row by row after.
       `  CALL {`,
       `    WITH ${parent.v}`,
-      `    MATCH (${t}:${q(plan.targetLabels[0])}) ${hint}${whereOf([...seg.node, visible])}`,
-      `    MATCH ${back}${whereOf([asked, ...seg.rest])}`,
-      `    ${order}`,
+      ...walk,
       `    RETURN ${carried}`,
       `  }`,
       `  RETURN ${carried}`,
@@ -227,7 +240,7 @@ export function printConnectionRows(
   for (const seg of segments) {
     const g = w.variable('g');
     const imports = [...(parent ? [parent.v] : []), ...(relation && plan.targetLabels.length === 1 ? [dense] : []), ...lists];
-    const row = [`t: ${t}`, ...(relation ? [`r: ${r}`] : []), ...(keyed ? [`k: [${seg.key.join(', ')}]`] : [])];
+    const row = [`t: ${t}`, ...(perEdge ? [`r: ${r}`] : []), ...(keyed ? [`k: [${seg.key.join(', ')}]`] : [])];
     const rows = segmentRows(seg);
     // A later segment is read only while the page is not full; its rows are a subquery of their own, so the
     // condition is decided before the segment's index is read, not row by row after.
@@ -259,7 +272,12 @@ export function printConnectionRows(
   for (const field of plan.edgeFields) {
     if (field.kind === 'cursor') continue;
     if (field.kind === 'value') entries.push(`${q(field.key)}: ${valueExpression(r, field.spec)}`);
-    else {
+    else if (field.kind === 'keys') {
+      // Every edge's key, for the page's rows only; sorted in the key's declared order when shaped.
+      const x = w.variable('x');
+      const edge = relation!.direction === 'OUT' ? `(${parent!.v})-[${x}:${q(relation!.relType)}]->(${t})` : `(${parent!.v})<-[${x}:${q(relation!.relType)}]-(${t})`;
+      entries.push(`${q(field.key)}: [${edge} | ${x}.${q(field.spec.name)}]`);
+    } else {
       const node = printNode(field.target, t, w);
       nested.push(...node.subqueries);
       entries.push(`${q(field.key)}: ${node.projection}`);
@@ -278,7 +296,7 @@ export function printConnectionRows(
       : []),
     ...indent(calls),
     `  UNWIND (${lists.join(' + ')})[0..${n}] AS ${rowVar}`,
-    `  WITH ${[`${rowVar}.t AS ${t}`, ...(relation ? [`${rowVar}.r AS ${r}`] : []), ...(keyed ? [`${rowVar}.k AS ${t}__k`] : [])].join(', ')}`,
+    `  WITH ${[...(farNodes && plan.edgeFields.some((f) => f.kind === 'keys') ? [parent!.v] : []), `${rowVar}.t AS ${t}`, ...(perEdge ? [`${rowVar}.r AS ${r}`] : []), ...(keyed ? [`${rowVar}.k AS ${t}__k`] : [])].join(', ')}`,
     ...indent(nested),
     `  RETURN collect({${entries.join(', ')}}) AS ${out}`,
     `}`,
@@ -286,7 +304,7 @@ export function printConnectionRows(
 
   // The total counts every item the filter lets through, not only this page.
   const filter = conjunction([visible, asked]);
-  const total = `COUNT { MATCH ${pattern}${filter ? ` WHERE ${filter}` : ''} }`;
+  const total = `COUNT { MATCH ${pattern}${filter ? ` WHERE ${filter}` : ''}${farNodes ? ` RETURN DISTINCT ${t}` : ''} }`;
   return { subquery, rows: out, total };
 }
 

@@ -3,6 +3,7 @@ import { InvariantError } from '../errors.js';
 import type { Row } from './row.js';
 import { encodeCursor, type CursorKey } from './cursor.js';
 import type { ConnectionPlan, NodePlan } from './plan.js';
+import type { PropertySpec } from '../model/graphModel.js';
 
 /** Marks objects the planner shaped: their fields are keyed by response key, not field name. */
 export const PLANNED = Symbol('claimgraph.planned');
@@ -50,6 +51,20 @@ interface RawPage {
   total?: number;
 }
 
+/**
+ * An edge's keys, each once, in the order the key's enum declares them (LOCATION before OBJECT when the
+ * enum says so), or by name for a key that is not an enum, so clients can compare lists as they come.
+ */
+export function keysInOrder(raw: unknown, spec: PropertySpec): string[] {
+  const keys = [...new Set((Array.isArray(raw) ? raw : []).filter((k): k is string => typeof k === 'string'))];
+  if (spec.kind !== 'enum') return keys.sort();
+  const rank = (k: string) => {
+    const i = spec.values.indexOf(k);
+    return i < 0 ? spec.values.length : i;
+  };
+  return keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Shapes a fetched page (first + 1 rows) into a Relay connection under the selection's response keys. */
 export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
   const page = raw as RawPage;
@@ -59,6 +74,10 @@ export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
     for (const field of plan.edgeFields) {
       if (field.kind === 'cursor') edge[field.key] = encodeCursor(rawEdge.__key, plan.ordering);
       else if (field.kind === 'value') edge[field.key] = rawEdge[field.key];
+      else if (field.kind === 'keys') {
+        const keys = keysInOrder(rawEdge[field.key], field.spec);
+        edge[field.key] = field.all ? keys : (keys[0] ?? null);
+      }
       else edge[field.key] = shapeNode(rawEdge[field.key], field.target);
     }
     return planned(edge);

@@ -104,14 +104,15 @@ describe('first out of range is BAD_USER_INPUT', () => {
 
 describe('malformed cursors are BAD_USER_INPUT on after', () => {
   let placesCursor: string;
-  let statementsCursor: string;
+  let membersCursor: string;
   beforeAll(async () => {
+    // Members are paged per edge (a membership has its own period): their cursors hold the id and the role.
     const data = await h.data(`{
       places(first: 1) { edges { cursor } }
-      place(id: "place:kupyansk") { statements(first: 1) { edges { cursor } } }
+      actor(id: "actor:ukraine") { members(first: 1) { edges { cursor } } }
     }`);
     placesCursor = data.places.edges[0].cursor;
-    statementsCursor = data.place.statements.edges[0].cursor;
+    membersCursor = data.actor.members.edges[0].cursor;
   });
 
   const BAD: Array<[string, () => string]> = [
@@ -123,19 +124,19 @@ describe('malformed cursors are BAD_USER_INPUT on after', () => {
     ['a key that is an object', () => b64(['k1', { id: 'place:kupyansk' }])],
     ['an over-long cursor', () => 'A'.repeat(5000)],
     ['an empty string', () => ''],
-    ['a Place.statements cursor (2 keys)', () => statementsCursor],
+    ['an Actor.members cursor (2 keys)', () => membersCursor],
   ];
 
   it.each(BAD)('places(after: %s)', async (_what, cursor) => {
     await expectBadInput(`query ($after: String) { places(first: 2, after: $after) { edges { node { id } } } }`, { after: cursor() }, 'after', 'Query.places');
   });
 
-  it('a places cursor (1 key) on Place.statements (2 keys)', async () => {
+  it('a places cursor (1 key) on Actor.members (2 keys)', async () => {
     await expectBadInput(
-      `query ($after: String) { place(id: "place:kupyansk") { statements(after: $after) { edges { node { id } } } } }`,
+      `query ($after: String) { actor(id: "actor:ukraine") { members(after: $after) { edges { node { id } } } } }`,
       { after: placesCursor },
       'after',
-      'Place.statements',
+      'Actor.members',
     );
   });
 
@@ -152,12 +153,12 @@ describe('malformed cursors are BAD_USER_INPUT on after', () => {
     const data = await h.data(
       `query ($p: String, $s: String) {
         places(first: 1, after: $p) { edges { node { id } } }
-        place(id: "place:kupyansk") { statements(first: 1, after: $s) { edges { node { id } } } }
+        actor(id: "actor:ukraine") { members(first: 1, after: $s) { edges { node { id } } } }
       }`,
-      { p: placesCursor, s: statementsCursor },
+      { p: placesCursor, s: membersCursor },
     );
     expect(data.places.edges).toHaveLength(1);
-    expect(data.place.statements.edges).toHaveLength(1);
+    expect(data.actor.members.edges).toHaveLength(1);
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isObjectType } from 'graphql';
 import type { PropertySpec, RelationFieldModel } from '../../src/model/graphModel.js';
 import type { Label } from '../../src/ids.js';
+import { byFarNode } from '../../src/planner/plan.js';
 import { createHarness, model, schema, type Harness } from '../harness.js';
 import { expectedValue, labelOf, sample, sampleNodesOf, selectionOf, type SampleEdge } from '../sample.js';
 
@@ -47,7 +48,10 @@ function edgePropertySpecs(relation: RelationFieldModel): PropertySpec[] {
   if (!relation.edgeTypeName) return [];
   const edgeType = schema.getType(relation.edgeTypeName);
   if (!isObjectType(edgeType)) throw new Error(`${relation.edgeTypeName} is not an object type`);
-  const names = Object.keys(edgeType.getFields()).filter((f) => f !== 'cursor' && f !== 'node');
+  // A computed field (an ABOUT edge's `roles`) is no property: checked on its own below.
+  const names = Object.values(edgeType.getFields())
+    .filter((f) => f.name !== 'cursor' && f.name !== 'node' && !f.astNode?.directives?.some((d) => d.name.value === 'computed'))
+    .map((f) => f.name);
   const specs = model.edges.get(relation.relType)!.properties;
   return names.map((name) => {
     const spec = specs.find((s) => s.name === name);
@@ -61,7 +65,7 @@ function queryFor({ label, relation }: Case): string {
   const selection =
     relation.cardinality === 'one'
       ? `{ ${far} }`
-      : `(first: 100) { totalCount pageInfo { hasNextPage } edges { ${edgePropertySpecs(relation).map(selectionOf).join(' ')} node { ${far} } } }`;
+      : `(first: 100) { totalCount pageInfo { hasNextPage } edges { ${edgePropertySpecs(relation).map(selectionOf).join(' ')}${byFarNode(relation, model) ? ' roles' : ''} node { ${far} } } }`;
   return `query ($id: ID!) { node(id: $id) { __typename id ... on ${label} { rel: ${relation.field} ${selection} } } }`;
 }
 
@@ -108,12 +112,24 @@ describe.each(cases.map((c) => [fieldName(c), c] as const))('%s', (_name, c) => 
           return;
         }
 
+        // A relationship whose edges hold only their key (ABOUT) is one edge per far node, with every key
+        // in the key enum's declared order; `role` is the first of them. The others: one edge per edge.
+        const keyed = byFarNode(c.relation, model);
+        const declared = (specs.find((s) => s.name === c.relation.edgeKey) as { values?: readonly string[] } | undefined)?.values ?? [];
         const expected = sortEdges(
-          mine.map((e) => ({
-            id: e.far,
-            __typename: labelOf(e.far),
-            ...Object.fromEntries(specs.map((s) => [s.name, expectedValue(s, e.edge.properties)])),
-          })),
+          keyed
+            ? [...new Set(mine.map((e) => e.far))].map((far) => {
+                const roles = mine
+                  .filter((e) => e.far === far)
+                  .map((e) => e.edge.properties[c.relation.edgeKey!] as string)
+                  .sort((a, b) => declared.indexOf(a) - declared.indexOf(b));
+                return { id: far, __typename: labelOf(far), [c.relation.edgeKey!]: roles[0], roles };
+              })
+            : mine.map((e) => ({
+                id: e.far,
+                __typename: labelOf(e.far),
+                ...Object.fromEntries(specs.map((s) => [s.name, expectedValue(s, e.edge.properties)])),
+              })),
         );
         const conn = data.node.rel;
         const actual = sortEdges(
@@ -123,7 +139,7 @@ describe.each(cases.map((c) => [fieldName(c), c] as const))('%s', (_name, c) => 
           }),
         );
         expect(actual, `${near.id}.${c.relation.field}`).toEqual(expected);
-        expect(conn.totalCount).toBe(mine.length);
+        expect(conn.totalCount).toBe(keyed ? new Set(mine.map((e) => e.far)).size : mine.length);
         expect(conn.pageInfo.hasNextPage).toBe(false);
       }),
     );
@@ -131,17 +147,17 @@ describe.each(cases.map((c) => [fieldName(c), c] as const))('%s', (_name, c) => 
 });
 
 describe('edge properties come through from both ends', () => {
-  it('ABOUT: the role, twice when a statement is about one place in two roles', async () => {
+  it('ABOUT: the roles, both on one edge when a statement is about one place in two roles', async () => {
     const id = 'statement:report-kupyansk-size-location';
     const data = await h.data(`{
-      statement(id: "${id}") { about { edges { role node { ... on Node { id } } } } }
-      place(id: "place:kupyansk") { statements(first: 100) { edges { role node { id } } } }
+      statement(id: "${id}") { about { edges { role roles node { ... on Node { id } } } } }
+      place(id: "place:kupyansk") { statements(first: 100) { edges { role roles node { id } } } }
     }`);
-    const fromStatement = data.statement.about.edges.filter((e: any) => e.node.id === 'place:kupyansk').map((e: any) => e.role);
-    expect(fromStatement.sort()).toEqual(['LOCATION', 'SUBJECT']);
-    const fromPlace = data.place.statements.edges.filter((e: any) => e.node.id === id).map((e: any) => e.role);
-    expect(fromPlace.sort()).toEqual(['LOCATION', 'SUBJECT']);
-    expect(data.statement.about.edges.find((e: any) => e.node.id === 'place:kharkiv').role).toBe('OBJECT');
+    const fromStatement = data.statement.about.edges.filter((e: any) => e.node.id === 'place:kupyansk');
+    expect(fromStatement).toEqual([{ role: 'SUBJECT', roles: ['SUBJECT', 'LOCATION'], node: { id: 'place:kupyansk' } }]);
+    const fromPlace = data.place.statements.edges.filter((e: any) => e.node.id === id);
+    expect(fromPlace).toEqual([{ role: 'SUBJECT', roles: ['SUBJECT', 'LOCATION'], node: { id } }]);
+    expect(data.statement.about.edges.find((e: any) => e.node.id === 'place:kharkiv')).toMatchObject({ role: 'OBJECT', roles: ['OBJECT'] });
   });
 
   it('REPORTED_IN: quote, charStart and charEnd', async () => {

@@ -14,7 +14,7 @@ describe('a place page: Kupyansk with its statements, speakers, sources, quotes 
         name aliases
         statements(first: 100) {
           totalCount
-          edges { role node {
+          edges { roles node {
             id kind
             speaker { id name }
             sources { edges { quote charStart charEnd node { id kind } } }
@@ -27,7 +27,9 @@ describe('a place page: Kupyansk with its statements, speakers, sources, quotes 
     expect(place.name).toBe('Kupyansk');
     expect(place.aliases).toEqual(expect.arrayContaining(['Kupiansk', "Куп'янськ", 'Купянск']));
     const control = place.statements.edges.find((e: any) => e.node.id === 'statement:wgf-full-control-2024-12-16');
-    expect(control.role).toBe('LOCATION');
+    // About Kupyansk as OBJECT and as LOCATION: one statement, both roles.
+    expect(control.roles).toEqual(['OBJECT', 'LOCATION']);
+    expect(place.statements.edges.filter((e: any) => e.node.id === control.node.id)).toHaveLength(1);
     expect(control.node.kind).toBe('CONTROL');
     expect(control.node.speaker).toEqual({ id: 'actor:leonid-sharov', name: 'Leonid Sharov' });
     const report = control.node.sources.edges.find((e: any) => e.node.id === 'source:report-kupyansk');

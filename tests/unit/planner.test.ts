@@ -319,16 +319,40 @@ describe('keyset predicates', () => {
     expect(where).toContain(`t0.\`createdAt\` >= datetime(${named('2024-12-16T10:00:00.000Z')})`);
   });
 
-  it('a nested connection with an edge key breaks ties by the far id, then the edge key', () => {
-    const doc = `query ($after: String) { place(id: "place:kupyansk") { statements(first: 2, after: $after) { edges { cursor } } } }`;
+  const nested = (doc: string, after: unknown[]) => {
     const { field, fieldDef, scope } = parseRoot(doc, {});
     const type = getNamedType(fieldDef.type);
-    const plan = planNode(type, [field.selectionSet!], { ...scope, variables: { after: encodeCursor(['statement:x', 'LOCATION']) } }, 'Query', ['Place']);
+    const root = fieldDef.name === 'place' ? 'Place' : 'Unit';
+    const plan = planNode(type, [field.selectionSet!], { ...scope, variables: { after: encodeCursor(after as never) } }, 'Query', [root]);
     const w = new CypherWriter(Visibility.ALL);
     const node = printNode(plan, 'n', w);
-    const cypher = node.subqueries.join('\n');
+    return { cypher: node.subqueries.join('\n'), projection: node.projection, w };
+  };
+
+  it('a keyed relationship whose edges hold only the key (ABOUT) pages far nodes: ties by id alone, each once', () => {
+    const doc = `query ($after: String) { place(id: "place:kupyansk") { statements(first: 2, after: $after) { totalCount edges { cursor roles node { id } } } } }`;
+    const { cypher, projection, w } = nested(doc, ['statement:x']);
+    expect(cypher).toMatch(/t(\d+)\.id > \$p\d+/);
+    expect(cypher).not.toMatch(/`role`, ''/);
+    expect(cypher).toMatch(/WITH DISTINCT t\d+ ORDER BY t\d+\.id ASC LIMIT/);
+    // Every edge's role, read for the page's rows.
+    expect(cypher).toMatch(/\[\(n\)<-\[x\d+:`ABOUT`\]-\(t\d+\) \| x\d+\.`role`\]/);
+    expect(projection).toMatch(/COUNT \{ MATCH .* RETURN DISTINCT t\d+ \}/);
+    expect(paramStrings(w.params)).toContain('statement:x');
+  });
+
+  it('a cursor of the former per-edge order (id, role) is not a cursor of the list of statements', () => {
+    const doc = `query ($after: String) { place(id: "place:kupyansk") { statements(first: 2, after: $after) { edges { cursor } } } }`;
+    expect(() => nested(doc, ['statement:x', 'LOCATION'])).toThrow(/not a cursor of this list/);
+  });
+
+  it('a keyed relationship with more on its edges (MEMBER_OF: role and period) still pages edges: id, then the key', () => {
+    const doc = `query ($after: String) { unit(id: "unit:x") { members(first: 2, after: $after) { totalCount edges { cursor role node { id } } } } }`;
+    const { cypher, projection, w } = nested(doc, ['actor:x', 'head']);
     expect(cypher).toMatch(/\[t(\d+)\.id, coalesce\(r\d+\.`role`, ''\)\] > \[\$p\d+, \$p\d+\]/);
-    expect(paramStrings(w.params)).toEqual(expect.arrayContaining(['statement:x', 'LOCATION']));
+    expect(cypher).not.toContain('DISTINCT');
+    expect(projection).not.toContain('DISTINCT');
+    expect(paramStrings(w.params)).toEqual(expect.arrayContaining(['actor:x', 'head']));
   });
 });
 

@@ -178,7 +178,7 @@ export interface StatementData {
     retractionReason: string | null;
     speaker: { id: string; name: string; side: string | null; kind: string } | null;
     onBehalfOf: Ref | null;
-    about: Connection<{ role: string; node: Ref }>;
+    about: Connection<{ roles: string[]; node: Ref }>;
     contradicts: Stances;
     contradictedBy: Stances;
     supports: Stances;
@@ -201,7 +201,7 @@ export const STATEMENT = `query Statement($id: ID!) {
     id text kind statedAt { ${DATE} } validFrom { ${DATE} } validTo { ${DATE} } credibility note retractedAt retractionReason
     speaker { id name side kind }
     onBehalfOf { ${refOf('Actor', 'Unit')} }
-    about(first: 100) { ${PAGE} edges { role node { ${SUBJECT} } } }
+    about(first: 100) { ${PAGE} edges { roles node { ${SUBJECT} } } }
     contradicts(first: 100) { ${STANCE} } contradictedBy(first: 100) { ${STANCE} }
     supports(first: 100) { ${STANCE} } supportedBy(first: 100) { ${STANCE} }
     disputes(first: 100) { ${STANCE} } disputedBy(first: 100) { ${STANCE} }

@@ -141,8 +141,14 @@ export function StatementPage({ id }: { id: string }) {
         <h2 id="about-h">About</h2>
         <ul className="subjects" data-testid="subjects">
           {s.about.edges.map((e) => (
-            <li key={`${e.node.id}|${e.role}`}>
-              <span className="tag">{e.role.toLowerCase()}</span> <NodeLink node={e.node} /> <span className="muted">{kindOf(e.node).toLowerCase()}</span>
+            // One subject per line, with every role it plays in the statement.
+            <li key={e.node.id}>
+              {e.roles.map((role) => (
+                <span key={role} className="tag">
+                  {role.toLowerCase()}
+                </span>
+              ))}{' '}
+              <NodeLink node={e.node} /> <span className="muted">{kindOf(e.node).toLowerCase()}</span>
             </li>
           ))}
         </ul>

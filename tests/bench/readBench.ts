@@ -159,11 +159,11 @@ async function main() {
     ).records[0].toObject() as { a: string; b: string; id: string };
     const deepDense = (
       await db.read(
-        `MATCH (t:Statement)-[r:ABOUT]->(:Place {id: $place}) RETURN toString(t.statedAtStart) AS a, toString(t.statedAtEnd) AS b, t.id AS id, r.role AS role ${ordered}, r.role DESC SKIP $skip LIMIT 1`,
+        `MATCH (t:Statement) WHERE EXISTS { (t)-[:ABOUT]->(:Place {id: $place}) } RETURN toString(t.statedAtStart) AS a, toString(t.statedAtEnd) AS b, t.id AS id ${ordered} SKIP $skip LIMIT 1`,
         { place: graph.densePlace, skip: neo4j.int(Math.min(4_999, Math.floor(STATEMENTS / 9) - 30)) },
         { deadline: 'migration' },
       )
-    ).records[0].toObject() as { a: string; b: string; id: string; role: string };
+    ).records[0].toObject() as { a: string; b: string; id: string };
     const ordering = 'statedAtStart.DESC,statedAtEnd.DESC';
     const statements = Array.from({ length: 100 }, (_, i) => `statement:st-${String(Math.floor((i * STATEMENTS) / 100)).padStart(7, '0')}`);
     const searchText = 'depot bridge';
@@ -172,7 +172,7 @@ async function main() {
       typicalPlace: graph.typicalPlace,
       densePlace: graph.densePlace,
       deepRoot: { ...deepRoot, cursor: encodeCursor([deepRoot.a, deepRoot.b, deepRoot.id], ordering) },
-      deepDense: { ...deepDense, cursor: encodeCursor([deepDense.a, deepDense.b, deepDense.id, deepDense.role], ordering) },
+      deepDense: { ...deepDense, cursor: encodeCursor([deepDense.a, deepDense.b, deepDense.id], ordering) },
       searchText,
       searchLucene: luceneQuery(searchTerms(searchText))!,
     };

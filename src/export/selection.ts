@@ -3,6 +3,7 @@ import { LABELS, labelOfId, type Label } from '../ids.js';
 import { InvariantError } from '../errors.js';
 import { storedProperties, type GraphModel } from '../model/graphModel.js';
 import type { Visibility } from '../auth/visibility.js';
+import { CLOSURES, DEFAULT_CLOSURE, closurePlan, type Closure } from './closureRule.js';
 
 /**
  * Which subgraph to export. Either
@@ -10,8 +11,11 @@ import type { Visibility } from '../auth/visibility.js';
  *   - a filter: statements whose statedAt overlaps [from, to] and/or that are ABOUT a place within
  *     `within`'s PART_OF hierarchy (at any depth), plus every node those statements touch;
  *   - or neither: the whole graph.
- * `labels` narrows any of these to nodes with those labels. Edges are those of the induced subgraph:
- * every relationship whose two ends are both selected.
+ * Then, unless `closure` is 'none', the closure rule (closureRule.ts) adds what makes the selection read on
+ * its own: the speakers, subjects and sources of its statements, the publishers, authors and geolocations
+ * of its sources, and the PART_OF ancestors of every place and unit. `labels` narrows the result to nodes
+ * with those labels. Edges are those of the induced subgraph: every relationship whose two ends are both
+ * exported.
  */
 export interface Selection {
   seeds?: string[];
@@ -20,6 +24,8 @@ export interface Selection {
   from?: string;
   to?: string;
   within?: string;
+  /** 'context' (absent) applies the closure rule; 'none' exports exactly the selection. */
+  closure?: Closure;
 }
 
 export const MAX_DEPTH = 10;
@@ -63,6 +69,7 @@ const selectionSchema = z
     from: isoDate.optional(),
     to: isoDate.optional(),
     within: id.refine((s) => labelOfId(s) === 'Place', 'must be a place id').optional(),
+    closure: z.enum(CLOSURES, { errorMap: () => ({ message: `must be one of ${CLOSURES.join(', ')}` }) }).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -82,6 +89,7 @@ export function parseSelection(input: unknown): Selection {
     ...s,
     ...(s.seeds ? { seeds: [...new Set(s.seeds)], depth: s.depth ?? DEFAULT_DEPTH } : {}),
     ...(s.labels ? { labels: [...new Set(s.labels)].sort() as Label[] } : {}),
+    closure: s.closure ?? DEFAULT_CLOSURE,
   };
 }
 
@@ -115,14 +123,16 @@ interface SelectionCypher {
   source: (v: string, label: Label) => string;
   /** A predicate true when the node bound to `v` is selected. */
   member: (v: string) => string;
+  /** Clauses that bind `v` to each selected node of any label, once; null for the whole graph. */
+  any: ((v: string) => string) | null;
 }
 
 /**
  * The selection in Cypher, for the principal the selection was resolved for: nodes it may not see are never
  * selected, and never stepped through (a seed's hops and a filter's statements go through visible nodes
- * only), so no edge reaches them either.
+ * only), so no edge reaches them either. This is the selection alone, before the closure rule.
  */
-function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
+function coreCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
   const labels = [...model.nodes.keys()].filter((l) => !selection.labels || selection.labels.includes(l)).sort();
   const anyRel = [...model.edges.keys()].sort().map(q).join('|');
   const { visibility } = selection;
@@ -155,6 +165,10 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
         visibility.seesAll
           ? `EXISTS { MATCH (${v})${step}(other) WHERE elementId(other) IN $seedIds }`
           : `${visible(v, null)} AND EXISTS { MATCH (other)${step}(${v}) WHERE elementId(other) IN $seedIds }`,
+      any: (v) =>
+        `MATCH (seed) WHERE elementId(seed) IN $seedIds
+       MATCH (seed)${step}(${v})
+       WITH DISTINCT ${v}`,
     };
   }
   if (selection.from || selection.to || selection.within) {
@@ -169,6 +183,10 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
        WITH DISTINCT ${v}${visibility.seesAll ? '' : ` WHERE ${visibility.require(v, [label])}`}`,
       member: (v) =>
         `${visibility.seesAll ? '' : `${visibility.require(v, null)} AND `}EXISTS { MATCH (${v})-[:${anyRel}*0..1]-(st2:${q('Statement')}) WHERE ${statement.predicate('st2')}${andVisible('st2', 'Statement')} }`,
+      any: (v) =>
+        `${statement.source('st', andVisible('st', 'Statement'))}
+       MATCH (st)-[:${anyRel}*0..1]-(${v})
+       WITH DISTINCT ${v}${visibility.seesAll ? '' : ` WHERE ${visibility.require(v, null)}`}`,
     };
   }
   return {
@@ -177,6 +195,67 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
     params,
     source: (v, label) => `MATCH (${v}:${q(label)}) WHERE ${v}.id IS NOT NULL${andVisible(v, label)}`,
     member: (v) => visible(v, null) ?? 'true',
+    any: null,
+  };
+}
+
+/**
+ * The selection with its closure (closureRule.ts), in Cypher. Every step of the closure keeps to what the
+ * principal may see, inside the query that takes it: a hidden source is not added, and neither are its
+ * publisher and geolocation (unless something visible brings them in). For the whole graph, or with
+ * closure 'none', it is the selection alone.
+ */
+function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher & { closed: boolean } {
+  const core = coreCypher(model, selection);
+  const coreAny = core.any;
+  if ((selection.closure ?? DEFAULT_CLOSURE) === 'none' || !coreAny) return { ...core, closed: false };
+  const plan = closurePlan(model);
+  const { visibility } = selection;
+  const andVisible = (v: string, labels: readonly Label[]) => {
+    const p = visibility.predicate(v, labels);
+    return p ? ` AND ${p}` : '';
+  };
+  const isOneOf = (v: string, labels: readonly Label[]) => `(${labels.map((l) => `${v}:${q(l)}`).join(' OR ')})`;
+  const types = (list: readonly string[]) => list.map(q).join('|');
+  const fedBySources = plan.statement.to.includes('Source');
+  const source = (v: string, label: Label) => {
+    // Only the nodes whose PART_OF chain can end on `label` are carried to the hierarchy step.
+    const reach = plan.reachedBy.get(label)!;
+    const fromStatements = plan.statement.to.filter((l) => reach.includes(l));
+    const fromSources = plan.source.to.filter((l) => reach.includes(l));
+    const branches = [`WITH x WITH x AS y WHERE ${isOneOf('y', reach)} RETURN y`];
+    if (fromStatements.length) {
+      branches.push(
+        `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(y) WHERE ${isOneOf('y', fromStatements)}${andVisible('y', fromStatements)} RETURN y`,
+      );
+    }
+    if (fromSources.length) {
+      branches.push(
+        `WITH x MATCH (x:${q('Source')})-[:${types(plan.source.types)}]->(y) WHERE ${isOneOf('y', fromSources)}${andVisible('y', fromSources)} RETURN y`,
+      );
+      if (fedBySources) {
+        branches.push(
+          `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(s:${q('Source')})-[:${types(plan.source.types)}]->(y)
+         WHERE ${isOneOf('y', fromSources)}${andVisible('s', ['Source'])}${andVisible('y', fromSources)} RETURN y`,
+        );
+      }
+    }
+    const inHierarchy = model.edges.get(plan.hierarchy)!.endpoints.some((e) => e.to === label);
+    return `${coreAny('x')}
+       CALL {
+         ${branches.join('\n         UNION\n         ')}
+       }
+       WITH DISTINCT y
+       ${inHierarchy ? `MATCH (y)-[:${q(plan.hierarchy)}*0..]->(${v}:${q(label)})\n       WITH DISTINCT ${v}` : `WITH y AS ${v}`}${andVisible(v, [label]).replace(/^ AND /, ' WHERE ')}`;
+  };
+  return {
+    ...core,
+    source,
+    // Edges are found from their start; their end is tested against the exported nodes of its labels.
+    member: () => {
+      throw new InvariantError('a closed selection tests edge ends with closedEdgeMatch');
+    },
+    closed: true,
   };
 }
 
@@ -198,7 +277,7 @@ export function listDelimiterQueries(model: GraphModel, selection: ResolvedSelec
 
 /** The Cypher of one export: nodes by label then id, edges by type, from, to and key. */
 export function exportQueries(model: GraphModel, selection: ResolvedSelection, only?: { labels?: Label[]; types?: string[] }): ExportQuery[] {
-  const { labels, params, source, member } = selectionCypher(model, selection);
+  const { labels, params, source, member, closed } = selectionCypher(model, selection);
   const allTypes = [...model.edges.keys()].sort();
   const out: ExportQuery[] = [];
   for (const label of labels) {
@@ -221,7 +300,18 @@ export function exportQueries(model: GraphModel, selection: ResolvedSelection, o
     for (const fromLabel of fromLabels) {
       const toLabels = [...new Set(edge.endpoints.filter((e) => e.from === fromLabel).map((e) => e.to))].filter((l) => labels.includes(l)).sort();
       if (!toLabels.length) continue;
-      const match = `${source('a', fromLabel)}
+      const match = closed
+        ? `CALL {
+         ${toLabels.map((l) => `${source('t', l)}\n         RETURN t`).join('\n         UNION\n         ')}
+       }
+       WITH collect(t) AS targets
+       CALL {
+         ${source('a', fromLabel)}
+         RETURN a
+       }
+       MATCH (a)-[r:${q(type)}]->(b)
+       WHERE b IN targets`
+        : `${source('a', fromLabel)}
        MATCH (a)-[r:${q(type)}]->(b)
        WHERE (${toLabels.map((l) => `b:${q(l)}`).join(' OR ')}) AND ${member('b')}`;
       out.push({

@@ -100,6 +100,11 @@ export function parseSelection(input: unknown): Selection {
  */
 export interface ResolvedSelection extends Selection {
   seedElementIds?: string[];
+  /**
+   * With a closure: the element ids of every node the export holds (closureQuery), planned once, so that
+   * every query of the export (counts, each CSV file) holds the same nodes.
+   */
+  exportedElementIds?: string[];
   visibility: Visibility;
 }
 
@@ -199,63 +204,69 @@ function coreCypher(model: GraphModel, selection: ResolvedSelection): SelectionC
   };
 }
 
+/** Whether the closure rule adds anything to this selection: not for the whole graph, nor with closure 'none'. */
+export function hasClosure(selection: Selection): boolean {
+  return (selection.closure ?? DEFAULT_CLOSURE) !== 'none' && Boolean(selection.seeds || selection.from || selection.to || selection.within);
+}
+
 /**
- * The selection with its closure (closureRule.ts), in Cypher. Every step of the closure keeps to what the
- * principal may see, inside the query that takes it: a hidden source is not added, and neither are its
- * publisher and geolocation (unless something visible brings them in). For the whole graph, or with
- * closure 'none', it is the selection alone.
+ * The one query that plans a closed export: the element ids of every node it will hold, the selection
+ * with its closure (closureRule.ts), narrowed to `labels`. Every step keeps to what the principal may see,
+ * inside this Cypher: a hidden source is not added, and neither are its publisher and geolocation (unless
+ * something visible brings them in). The export's own queries then read those nodes, and the edges
+ * between them.
  */
-function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher & { closed: boolean } {
+export function closureQuery(model: GraphModel, selection: ResolvedSelection): { cypher: string; params: Record<string, unknown> } {
   const core = coreCypher(model, selection);
-  const coreAny = core.any;
-  if ((selection.closure ?? DEFAULT_CLOSURE) === 'none' || !coreAny) return { ...core, closed: false };
+  if (!hasClosure(selection) || !core.any) throw new InvariantError('closureQuery is for a selection with a closure');
   const plan = closurePlan(model);
   const { visibility } = selection;
-  const andVisible = (v: string, labels: readonly Label[]) => {
-    const p = visibility.predicate(v, labels);
-    return p ? ` AND ${p}` : '';
+  const where = (...predicates: Array<string | null>) => {
+    const kept = predicates.filter((p): p is string => Boolean(p));
+    return kept.length ? ` WHERE ${kept.join(' AND ')}` : '';
   };
-  const isOneOf = (v: string, labels: readonly Label[]) => `(${labels.map((l) => `${v}:${q(l)}`).join(' OR ')})`;
   const types = (list: readonly string[]) => list.map(q).join('|');
-  const fedBySources = plan.statement.to.includes('Source');
-  const source = (v: string, label: Label) => {
-    // Only the nodes whose PART_OF chain can end on `label` are carried to the hierarchy step.
-    const reach = plan.reachedBy.get(label)!;
-    const fromStatements = plan.statement.to.filter((l) => reach.includes(l));
-    const fromSources = plan.source.to.filter((l) => reach.includes(l));
-    const branches = [`WITH x WITH x AS y WHERE ${isOneOf('y', reach)} RETURN y`];
-    if (fromStatements.length) {
-      branches.push(
-        `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(y) WHERE ${isOneOf('y', fromStatements)}${andVisible('y', fromStatements)} RETURN y`,
-      );
-    }
-    if (fromSources.length) {
-      branches.push(
-        `WITH x MATCH (x:${q('Source')})-[:${types(plan.source.types)}]->(y) WHERE ${isOneOf('y', fromSources)}${andVisible('y', fromSources)} RETURN y`,
-      );
-      if (fedBySources) {
-        branches.push(
-          `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(s:${q('Source')})-[:${types(plan.source.types)}]->(y)
-         WHERE ${isOneOf('y', fromSources)}${andVisible('s', ['Source'])}${andVisible('y', fromSources)} RETURN y`,
-        );
-      }
-    }
-    const inHierarchy = model.edges.get(plan.hierarchy)!.endpoints.some((e) => e.to === label);
-    return `${coreAny('x')}
+  const branches = [
+    'WITH x RETURN x AS y',
+    `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(y)${where(visibility.predicate('y', plan.statement.to))} RETURN y`,
+    `WITH x MATCH (x:${q('Source')})-[:${types(plan.source.types)}]->(y)${where(visibility.predicate('y', plan.source.to))} RETURN y`,
+  ];
+  if (plan.statement.to.includes('Source')) {
+    branches.push(
+      `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(s:${q('Source')})-[:${types(plan.source.types)}]->(y)${where(
+        visibility.predicate('s', ['Source']),
+        visibility.predicate('y', plan.source.to),
+      )} RETURN y`,
+    );
+  }
+  const labels = selection.labels ? `(${selection.labels.map((l) => `n:${q(l)}`).join(' OR ')})` : null;
+  return {
+    cypher: `${core.any('x')}
        CALL {
          ${branches.join('\n         UNION\n         ')}
        }
        WITH DISTINCT y
-       ${inHierarchy ? `MATCH (y)-[:${q(plan.hierarchy)}*0..]->(${v}:${q(label)})\n       WITH DISTINCT ${v}` : `WITH y AS ${v}`}${andVisible(v, [label]).replace(/^ AND /, ' WHERE ')}`;
+       MATCH (y)-[:${q(plan.hierarchy)}*0..]->(n)
+       WITH DISTINCT n${where(labels, visibility.predicate('n', null))}
+       RETURN elementId(n) AS element`,
+    params: core.params,
   };
+}
+
+/**
+ * The selection in Cypher: the selection alone, or, once its closure was planned (`exportedElementIds`),
+ * exactly the nodes planned.
+ */
+function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
+  const core = coreCypher(model, selection);
+  if (!hasClosure(selection)) return core;
+  if (!selection.exportedElementIds) throw new InvariantError('a selection with a closure is resolved (resolveSelection) before it is exported');
   return {
     ...core,
-    source,
-    // Edges are found from their start; their end is tested against the exported nodes of its labels.
-    member: () => {
-      throw new InvariantError('a closed selection tests edge ends with closedEdgeMatch');
-    },
-    closed: true,
+    params: { exported: selection.exportedElementIds },
+    source: (v, label) => `MATCH (${v}:${q(label)}) WHERE elementId(${v}) IN $exported`,
+    member: (v) => `elementId(${v}) IN $exported`,
+    any: (v) => `MATCH (${v}) WHERE elementId(${v}) IN $exported`,
   };
 }
 
@@ -277,7 +288,7 @@ export function listDelimiterQueries(model: GraphModel, selection: ResolvedSelec
 
 /** The Cypher of one export: nodes by label then id, edges by type, from, to and key. */
 export function exportQueries(model: GraphModel, selection: ResolvedSelection, only?: { labels?: Label[]; types?: string[] }): ExportQuery[] {
-  const { labels, params, source, member, closed } = selectionCypher(model, selection);
+  const { labels, params, source, member } = selectionCypher(model, selection);
   const allTypes = [...model.edges.keys()].sort();
   const out: ExportQuery[] = [];
   for (const label of labels) {
@@ -300,18 +311,7 @@ export function exportQueries(model: GraphModel, selection: ResolvedSelection, o
     for (const fromLabel of fromLabels) {
       const toLabels = [...new Set(edge.endpoints.filter((e) => e.from === fromLabel).map((e) => e.to))].filter((l) => labels.includes(l)).sort();
       if (!toLabels.length) continue;
-      const match = closed
-        ? `CALL {
-         ${toLabels.map((l) => `${source('t', l)}\n         RETURN t`).join('\n         UNION\n         ')}
-       }
-       WITH collect(t) AS targets
-       CALL {
-         ${source('a', fromLabel)}
-         RETURN a
-       }
-       MATCH (a)-[r:${q(type)}]->(b)
-       WHERE b IN targets`
-        : `${source('a', fromLabel)}
+      const match = `${source('a', fromLabel)}
        MATCH (a)-[r:${q(type)}]->(b)
        WHERE (${toLabels.map((l) => `b:${q(l)}`).join(' OR ')}) AND ${member('b')}`;
       out.push({

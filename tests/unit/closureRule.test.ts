@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { model } from '../harness.js';
 import { CLOSURE_RULE, closurePlan } from '../../src/export/closureRule.js';
-import { exportQueries, parseSelection, SelectionError } from '../../src/export/selection.js';
+import { closureQuery, exportQueries, hasClosure, parseSelection, SelectionError } from '../../src/export/selection.js';
 import { Visibility } from '../../src/auth/visibility.js';
 import type { GraphModel } from '../../src/model/graphModel.js';
 import { InvariantError } from '../../src/errors.js';
@@ -52,25 +52,42 @@ describe('the closure in a selection', () => {
     }
   });
 
-  const cypherOf = (input: object, visibility = Visibility.ALL) =>
-    exportQueries(model, { ...parseSelection(input), visibility })
-      .map((q) => q.cypher)
-      .join('\n');
+  const resolved = (input: object, visibility = Visibility.ALL) => ({ ...parseSelection(input), visibility });
 
-  it('adds no query text for the whole graph or with none; adds the steps otherwise', () => {
-    expect(cypherOf({})).not.toContain('PART_OF`*0..]->');
-    expect(cypherOf({ seeds: ['place:kupyansk'], closure: 'none' })).not.toContain('UNION');
-    const closed = cypherOf({ seeds: ['place:kupyansk'] });
-    expect(closed).toContain('[:`MADE_BY`|`ON_BEHALF_OF`|`ABOUT`|`REPORTED_IN`]->');
-    expect(closed).toContain('[:`PUBLISHED_BY`|`AUTHORED_BY`|`GEOLOCATED_AT`]->');
-    expect(closed).toContain('[:`PART_OF`*0..]->');
+  it('applies to seeds and filters, not to the whole graph nor with none', () => {
+    expect(hasClosure(parseSelection({}))).toBe(false);
+    expect(hasClosure(parseSelection({ labels: ['Place'] }))).toBe(false);
+    expect(hasClosure(parseSelection({ seeds: ['place:kupyansk'], closure: 'none' }))).toBe(false);
+    expect(hasClosure(parseSelection({ seeds: ['place:kupyansk'] }))).toBe(true);
+    expect(hasClosure(parseSelection({ from: '2024-01-01' }))).toBe(true);
+    expect(() => closureQuery(model, resolved({}))).toThrow(InvariantError);
+    // Exporting a closed selection whose closure was never planned would export the wrong nodes: refused.
+    expect(() => exportQueries(model, resolved({ seeds: ['place:kupyansk'] }))).toThrow(InvariantError);
+    expect(exportQueries(model, resolved({ seeds: ['place:kupyansk'], closure: 'none' })).length).toBeGreaterThan(5);
   });
 
-  it('for a principal below RED, every step onto a marked node carries the visibility predicate', () => {
-    const cypher = cypherOf({ seeds: ['statement:x'] }, new Visibility('GREEN'));
-    const toSources = cypher.split('\n').filter((l) => l.includes('->(y) WHERE (y:`Source`)'));
-    expect(toSources.length).toBeGreaterThan(0);
-    for (const line of toSources) expect(line).toContain("coalesce(y.marking, 'CLEAR') IN $visibleMarkings");
+  it('is one query following the rule\'s relationships, then PART_OF to the root, narrowed to labels', () => {
+    const { cypher } = closureQuery(model, resolved({ seeds: ['place:kupyansk'], labels: ['Place', 'Actor'] }));
+    expect(cypher).toContain('[:`MADE_BY`|`ON_BEHALF_OF`|`ABOUT`|`REPORTED_IN`]->(y)');
+    expect(cypher).toContain('[:`PUBLISHED_BY`|`AUTHORED_BY`|`GEOLOCATED_AT`]->(y)');
+    expect(cypher).toContain('-[:`PART_OF`*0..]->(n)');
+    expect(cypher).toContain('(n:`Actor` OR n:`Place`)');
+    expect(cypher).not.toContain('$visibleMarkings');
+    const ids = exportQueries(model, { ...resolved({ seeds: ['place:kupyansk'] }), exportedElementIds: ['4:x:1'] });
+    for (const query of ids) expect(query.params).toEqual({ exported: ['4:x:1'] });
+  });
+
+  it('for a principal below RED, every step onto a source carries the visibility predicate', () => {
+    const { cypher, params } = closureQuery(model, resolved({ seeds: ['statement:x'] }, new Visibility('GREEN')));
+    expect(params.visibleMarkings).toEqual(['CLEAR', 'GREEN']);
+    const steps = cypher.split('\n').filter((l) => l.includes(']->(y)'));
+    expect(steps).toHaveLength(3);
+    const toSources = steps.filter((l) => l.includes('`REPORTED_IN`]->(y)'));
+    expect(toSources).toHaveLength(1);
+    expect(toSources[0]).toContain("(NOT (y:Source) OR coalesce(y.marking, 'CLEAR') IN $visibleMarkings)");
     expect(cypher).toContain("coalesce(s.marking, 'CLEAR') IN $visibleMarkings");
+    // The seed's hops, and the nodes it adds, are visible ones too.
+    expect(cypher).toContain("coalesce(hop.marking, 'CLEAR') IN $visibleMarkings");
+    expect(cypher).toMatch(/WITH DISTINCT n WHERE .*coalesce\(n\.marking, 'CLEAR'\) IN \$visibleMarkings/);
   });
 });

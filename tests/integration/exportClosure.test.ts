@@ -169,15 +169,43 @@ describe('an export of a selection is self-contained', () => {
     });
   }
 
-  it('the same selection without its closure (closure=none) cannot be imported alone: speakers and sources are missing', async () => {
+  it('without its closure (closure=none), a seed\'s neighbourhood cannot be imported alone: its statements lack speakers', async () => {
+    await resetToSample(h.db);
+    const text = await getExport('format=json&seed=place:kupyansk&depth=1&closure=none');
+    const bundle = JSON.parse(text) as Bundle;
+    const statements = bundle.nodes.filter((n) => n.label === 'Statement').map((n) => n.id);
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.some((st) => !bundle.edges.some((e) => e.type === 'MADE_BY' && e.from === st))).toBe(true);
+    try {
+      const refused = await importAlone(text).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(BundleValidationError);
+      expect(String((refused as Error).message)).toMatch(/speaker/);
+      const left = await h.db.read('MATCH (n) WHERE NOT n:ApiKey RETURN count(n) AS n');
+      expect(Number(left.records[0].get('n'))).toBe(0);
+      // With its closure (the default), the same selection imports alone.
+      await resetToSample(h.db);
+      const closed = await getExport('format=json&seed=place:kupyansk&depth=1');
+      const report = await importAlone(closed);
+      expect(report.nodesCreated).toBe((JSON.parse(closed) as Bundle).nodes.length);
+    } finally {
+      await resetToSample(h.db);
+    }
+  });
+
+  it('without its closure, a filter imports but answers provenance differently: the publishers are missing', async () => {
     await resetToSample(h.db);
     const text = await getExport('format=json&within=place:kharkiv-province&from=2024-11-01&to=2024-12-31&closure=none');
     const bundle = JSON.parse(text) as Bundle;
     expect(sorted(bundle.nodes.map((n) => n.id))).toEqual(sorted(sampleWithin('place:kharkiv-province', '2024-11-01', '2024-12-31')));
+    const statements = bundle.nodes.filter((n) => n.label === 'Statement').map((n) => n.id);
+    const before = await researchAnswers(statements, [], {});
     try {
-      await expect(importAlone(text)).rejects.toBeInstanceOf(BundleValidationError);
-      const left = await h.db.read('MATCH (n) WHERE NOT n:ApiKey RETURN count(n) AS n');
-      expect(Number(left.records[0].get('n'))).toBe(0);
+      await importAlone(text);
+      const after = await researchAnswers(statements, [], {});
+      expect(after).not.toEqual(before);
     } finally {
       await resetToSample(h.db);
     }
@@ -318,7 +346,8 @@ describe('the opt-out and the labels', () => {
     expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'closure' });
     expect(body.errors[0].message).toMatch(/context, none/);
     const gql = await h.run(`{ exportSubgraph(selection: {seeds: ["place:kupyansk"], closure: ALL}) { text } }`);
-    expect(gql.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(gql.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(gql.errors?.[0].message).toMatch(/ExportClosure/);
   });
 
   it('labels narrow the export after the closure: only nodes with those labels, of the selection and its closure', async () => {

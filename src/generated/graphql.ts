@@ -505,7 +505,10 @@ export type ExportClosure =
    * every place and unit: its PART_OF ancestors up to the root. No statement is ever added.
    */
   | 'CONTEXT'
-  /** Exactly the selection (the file may then name speakers and sources it does not hold, and not import alone). */
+  /**
+   * Exactly the selection: its statements may then come without their speaker or sources (a file that an
+   * empty database refuses to import alone) and its sources without their publishers.
+   */
   | 'NONE';
 
 /** The single-document export formats (CSV, a set of files, is served by GET /export and the CLI). */

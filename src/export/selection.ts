@@ -260,7 +260,7 @@ export function closureQuery(model: GraphModel, selection: ResolvedSelection): {
 function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
   const core = coreCypher(model, selection);
   if (!hasClosure(selection)) return core;
-  if (!selection.exportedElementIds) throw new InvariantError('a selection with a closure is resolved (resolveSelection) before it is exported');
+  if (!selection.exportedElementIds) throw new InvariantError('a selection with a closure is planned (planClosure) before it is exported');
   return {
     ...core,
     params: { exported: selection.exportedElementIds },

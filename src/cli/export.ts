@@ -29,6 +29,9 @@ selection (none: the whole graph):
   --to DATE
   --within PLACE    … and/or that are about a place within this one (any depth of PART_OF),
                     with every node those statements touch
+  --closure C       context (default): add what makes the export read on its own (speakers,
+                    subjects and sources of its statements, publishers, authors and geolocations of
+                    its sources, PART_OF ancestors); none: exactly the selection
   --label LABEL     keep only nodes with this label (repeat; ${LABELS.join(', ')})
 
 output:
@@ -70,6 +73,7 @@ function parse() {
         from: { type: 'string' },
         to: { type: 'string' },
         within: { type: 'string' },
+        closure: { type: 'string' },
         key: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -111,6 +115,7 @@ try {
     ...(values.from !== undefined ? { from: values.from } : {}),
     ...(values.to !== undefined ? { to: values.to } : {}),
     ...(values.within !== undefined ? { within: values.within } : {}),
+    ...(values.closure !== undefined ? { closure: values.closure } : {}),
   });
 } catch (error) {
   if (error instanceof SelectionError) usage(error.issues.map((i) => `--${i.path.replace(/^seeds.*/, 'seed').replace(/^labels.*/, 'label')}: ${i.message}`).join('\n'));

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import { STREAM_FORMATS, type ExportFormat } from './formats/index.js';
 import { csvParts, csvPartSerializer, type CsvPart } from './formats/csv.js';
 import { listDelimiterQueries, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
-import { resolveSelection, streamSubgraph, type ExportItem } from './streamSubgraph.js';
+import { planClosure, resolveSelection, streamSubgraph, type ExportItem } from './streamSubgraph.js';
 
 export type StreamFormat = Exclude<ExportFormat, 'csv'>;
 
@@ -78,6 +78,7 @@ export async function* exportCsvPart(
  * delimiter: neo4j-admin's format has no way to write it, and losing it silently is not an option.
  */
 export async function checkCsvExportable(db: Database, model: GraphModel, selection: ResolvedSelection): Promise<void> {
+  await planClosure(db, model, selection);
   for (const query of listDelimiterQueries(model, selection, ARRAY_DELIMITER)) {
     const result = await db.read(query.cypher, query.params, { deadline: 'export' });
     if (result.records.length) {

@@ -3,6 +3,7 @@ import { LABELS, labelOfId, type Label } from '../ids.js';
 import { InvariantError } from '../errors.js';
 import { storedProperties, type GraphModel } from '../model/graphModel.js';
 import type { Visibility } from '../auth/visibility.js';
+import { CLOSURES, DEFAULT_CLOSURE, closurePlan, type Closure } from './closureRule.js';
 
 /**
  * Which subgraph to export. Either
@@ -10,8 +11,11 @@ import type { Visibility } from '../auth/visibility.js';
  *   - a filter: statements whose statedAt overlaps [from, to] and/or that are ABOUT a place within
  *     `within`'s PART_OF hierarchy (at any depth), plus every node those statements touch;
  *   - or neither: the whole graph.
- * `labels` narrows any of these to nodes with those labels. Edges are those of the induced subgraph:
- * every relationship whose two ends are both selected.
+ * Then, unless `closure` is 'none', the closure rule (closureRule.ts) adds what makes the selection read on
+ * its own: the speakers, subjects and sources of its statements, the publishers, authors and geolocations
+ * of its sources, and the PART_OF ancestors of every place and unit. `labels` narrows the result to nodes
+ * with those labels. Edges are those of the induced subgraph: every relationship whose two ends are both
+ * exported.
  */
 export interface Selection {
   seeds?: string[];
@@ -20,6 +24,8 @@ export interface Selection {
   from?: string;
   to?: string;
   within?: string;
+  /** 'context' (absent) applies the closure rule; 'none' exports exactly the selection. */
+  closure?: Closure;
 }
 
 export const MAX_DEPTH = 10;
@@ -63,6 +69,7 @@ const selectionSchema = z
     from: isoDate.optional(),
     to: isoDate.optional(),
     within: id.refine((s) => labelOfId(s) === 'Place', 'must be a place id').optional(),
+    closure: z.enum(CLOSURES, { errorMap: () => ({ message: `must be one of ${CLOSURES.join(', ')}` }) }).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -82,6 +89,7 @@ export function parseSelection(input: unknown): Selection {
     ...s,
     ...(s.seeds ? { seeds: [...new Set(s.seeds)], depth: s.depth ?? DEFAULT_DEPTH } : {}),
     ...(s.labels ? { labels: [...new Set(s.labels)].sort() as Label[] } : {}),
+    closure: s.closure ?? DEFAULT_CLOSURE,
   };
 }
 
@@ -92,6 +100,11 @@ export function parseSelection(input: unknown): Selection {
  */
 export interface ResolvedSelection extends Selection {
   seedElementIds?: string[];
+  /**
+   * With a closure: the element ids of every node the export holds (closureQuery), planned once, so that
+   * every query of the export (counts, each CSV file) holds the same nodes.
+   */
+  exportedElementIds?: string[];
   visibility: Visibility;
 }
 
@@ -115,14 +128,16 @@ interface SelectionCypher {
   source: (v: string, label: Label) => string;
   /** A predicate true when the node bound to `v` is selected. */
   member: (v: string) => string;
+  /** Clauses that bind `v` to each selected node of any label, once; null for the whole graph. */
+  any: ((v: string) => string) | null;
 }
 
 /**
  * The selection in Cypher, for the principal the selection was resolved for: nodes it may not see are never
  * selected, and never stepped through (a seed's hops and a filter's statements go through visible nodes
- * only), so no edge reaches them either.
+ * only), so no edge reaches them either. This is the selection alone, before the closure rule.
  */
-function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
+function coreCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
   const labels = [...model.nodes.keys()].filter((l) => !selection.labels || selection.labels.includes(l)).sort();
   const anyRel = [...model.edges.keys()].sort().map(q).join('|');
   const { visibility } = selection;
@@ -155,6 +170,10 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
         visibility.seesAll
           ? `EXISTS { MATCH (${v})${step}(other) WHERE elementId(other) IN $seedIds }`
           : `${visible(v, null)} AND EXISTS { MATCH (other)${step}(${v}) WHERE elementId(other) IN $seedIds }`,
+      any: (v) =>
+        `MATCH (seed) WHERE elementId(seed) IN $seedIds
+       MATCH (seed)${step}(${v})
+       WITH DISTINCT ${v}`,
     };
   }
   if (selection.from || selection.to || selection.within) {
@@ -169,6 +188,10 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
        WITH DISTINCT ${v}${visibility.seesAll ? '' : ` WHERE ${visibility.require(v, [label])}`}`,
       member: (v) =>
         `${visibility.seesAll ? '' : `${visibility.require(v, null)} AND `}EXISTS { MATCH (${v})-[:${anyRel}*0..1]-(st2:${q('Statement')}) WHERE ${statement.predicate('st2')}${andVisible('st2', 'Statement')} }`,
+      any: (v) =>
+        `${statement.source('st', andVisible('st', 'Statement'))}
+       MATCH (st)-[:${anyRel}*0..1]-(${v})
+       WITH DISTINCT ${v}${visibility.seesAll ? '' : ` WHERE ${visibility.require(v, null)}`}`,
     };
   }
   return {
@@ -177,6 +200,73 @@ function selectionCypher(model: GraphModel, selection: ResolvedSelection): Selec
     params,
     source: (v, label) => `MATCH (${v}:${q(label)}) WHERE ${v}.id IS NOT NULL${andVisible(v, label)}`,
     member: (v) => visible(v, null) ?? 'true',
+    any: null,
+  };
+}
+
+/** Whether the closure rule adds anything to this selection: not for the whole graph, nor with closure 'none'. */
+export function hasClosure(selection: Selection): boolean {
+  return (selection.closure ?? DEFAULT_CLOSURE) !== 'none' && Boolean(selection.seeds || selection.from || selection.to || selection.within);
+}
+
+/**
+ * The one query that plans a closed export: the element ids of every node it will hold, the selection
+ * with its closure (closureRule.ts), narrowed to `labels`. Every step keeps to what the principal may see,
+ * inside this Cypher: a hidden source is not added, and neither are its publisher and geolocation (unless
+ * something visible brings them in). The export's own queries then read those nodes, and the edges
+ * between them.
+ */
+export function closureQuery(model: GraphModel, selection: ResolvedSelection): { cypher: string; params: Record<string, unknown> } {
+  const core = coreCypher(model, selection);
+  if (!hasClosure(selection) || !core.any) throw new InvariantError('closureQuery is for a selection with a closure');
+  const plan = closurePlan(model);
+  const { visibility } = selection;
+  const where = (...predicates: Array<string | null>) => {
+    const kept = predicates.filter((p): p is string => Boolean(p));
+    return kept.length ? ` WHERE ${kept.join(' AND ')}` : '';
+  };
+  const types = (list: readonly string[]) => list.map(q).join('|');
+  const branches = [
+    'WITH x RETURN x AS y',
+    `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(y)${where(visibility.predicate('y', plan.statement.to))} RETURN y`,
+    `WITH x MATCH (x:${q('Source')})-[:${types(plan.source.types)}]->(y)${where(visibility.predicate('y', plan.source.to))} RETURN y`,
+  ];
+  if (plan.statement.to.includes('Source')) {
+    branches.push(
+      `WITH x MATCH (x:${q('Statement')})-[:${types(plan.statement.types)}]->(s:${q('Source')})-[:${types(plan.source.types)}]->(y)${where(
+        visibility.predicate('s', ['Source']),
+        visibility.predicate('y', plan.source.to),
+      )} RETURN y`,
+    );
+  }
+  const labels = selection.labels ? `(${selection.labels.map((l) => `n:${q(l)}`).join(' OR ')})` : null;
+  return {
+    cypher: `${core.any('x')}
+       CALL {
+         ${branches.join('\n         UNION\n         ')}
+       }
+       WITH DISTINCT y
+       MATCH (y)-[:${q(plan.hierarchy)}*0..]->(n)
+       WITH DISTINCT n${where(labels, visibility.predicate('n', null))}
+       RETURN elementId(n) AS element`,
+    params: core.params,
+  };
+}
+
+/**
+ * The selection in Cypher: the selection alone, or, once its closure was planned (`exportedElementIds`),
+ * exactly the nodes planned.
+ */
+function selectionCypher(model: GraphModel, selection: ResolvedSelection): SelectionCypher {
+  const core = coreCypher(model, selection);
+  if (!hasClosure(selection)) return core;
+  if (!selection.exportedElementIds) throw new InvariantError('a selection with a closure is planned (planClosure) before it is exported');
+  return {
+    ...core,
+    params: { exported: selection.exportedElementIds },
+    source: (v, label) => `MATCH (${v}:${q(label)}) WHERE elementId(${v}) IN $exported`,
+    member: (v) => `elementId(${v}) IN $exported`,
+    any: (v) => `MATCH (${v}) WHERE elementId(${v}) IN $exported`,
   };
 }
 

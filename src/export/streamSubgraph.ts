@@ -5,7 +5,7 @@ import type { Database, Deadline } from '../neo4j/database.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
 import type { Principal } from '../auth/principal.js';
 import { exportedValues } from './exportValues.js';
-import { exportQueries, parseSelection, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
+import { closureQuery, exportQueries, hasClosure, parseSelection, SelectionError, type ResolvedSelection, type Selection } from './selection.js';
 
 export type ExportItem = { kind: 'node'; node: BundleNode } | { kind: 'edge'; edge: BundleEdge };
 
@@ -53,8 +53,21 @@ export async function resolveSelection(db: Database, input: Selection | unknown,
   return resolved;
 }
 
+/**
+ * Plans the closure of a selection once (closureQuery): the nodes of its export, as the selection's
+ * principal sees the graph, kept on the selection so that its counts, its CSV check and each of its CSV
+ * files hold the same nodes. Does nothing for a selection without a closure, or one already planned.
+ */
+export async function planClosure(db: Database, model: GraphModel, selection: ResolvedSelection, deadline: Deadline = 'export'): Promise<void> {
+  if (!hasClosure(selection) || selection.exportedElementIds) return;
+  const { cypher, params } = closureQuery(model, selection);
+  const result = await db.read(cypher, params, { deadline });
+  selection.exportedElementIds = result.records.map((r) => r.get('element') as string);
+}
+
 /** How many nodes and edges the export will have (for a progress bar; a second, cheap pass). */
 export async function countSubgraph(db: Database, model: GraphModel, selection: ResolvedSelection, part?: ExportPart) {
+  await planClosure(db, model, selection);
   const counts = { nodes: 0, edges: 0 };
   for (const query of exportQueries(model, selection, part)) {
     const result = await db.read(query.count, query.params, { deadline: 'export' });
@@ -78,6 +91,11 @@ export function streamSubgraph(
 ): AsyncGenerator<ExportItem> {
   return db.stream<ExportItem>(
     async function* (tx) {
+      if (hasClosure(selection) && !selection.exportedElementIds) {
+        // Planned in the export's own transaction, so that the nodes and the edges match.
+        const { cypher, params } = closureQuery(model, selection);
+        selection.exportedElementIds = (await tx.run(cypher, params)).records.map((r) => r.get('element') as string);
+      }
       for (const query of exportQueries(model, selection, part)) {
         if (query.kind === 'node') {
           const specs = model.nodes.get(query.name as Label)!.properties;

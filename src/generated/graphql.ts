@@ -493,6 +493,24 @@ export type EchelonFilter = {
   in?: InputMaybe<Array<Echelon>>;
 };
 
+/**
+ * What an export adds to its selection, so that the file imported alone into an empty database answers who
+ * said it, where it was published and by whom, about what and where (docs/exchange.md, "The closure rule").
+ * Nothing is added that the caller may not see.
+ */
+export type ExportClosure =
+  /**
+   * For every selected statement: its speaker, on whose behalf, what it is about, the sources it is reported
+   * in; for every selected or added source: its publisher, author and the places it is geolocated at; for
+   * every place and unit: its PART_OF ancestors up to the root. No statement is ever added.
+   */
+  | 'CONTEXT'
+  /**
+   * Exactly the selection: its statements may then come without their speaker or sources (a file that an
+   * empty database refuses to import alone) and its sources without their publishers.
+   */
+  | 'NONE';
+
 /** The single-document export formats (CSV, a set of files, is served by GET /export and the CLI). */
 export type ExportFormat =
   /** Statements that recreate the subgraph in another Neo4j. */
@@ -2713,10 +2731,13 @@ export type Subgraph = {
 /**
  * Which subgraph to export: seeds and a depth (every node within depth hops of a seed, either way), or the
  * statement filter (statements whose statedAt overlaps [from, to] and/or that are about a place within
- * `within`, with every node they touch), or neither (the whole graph). `labels` narrows any of them. The
- * edges are every relationship between two selected nodes.
+ * `within`, with every node they touch), or neither (the whole graph). Then, unless `closure` is NONE, what
+ * makes it read on its own is added (see ExportClosure). `labels` narrows the result. The edges are every
+ * relationship between two exported nodes.
  */
 export type SubgraphSelection = {
+  /** What is added to the selection so that the export reads on its own; by default CONTEXT. */
+  closure?: InputMaybe<ExportClosure>;
   /** Hops from the seeds, 0–10 (default 1). */
   depth?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['Date']['input']>;
@@ -3190,6 +3211,7 @@ export type ResolversTypes = {
   Dependent: ResolverTypeWrapper<Row>;
   Echelon: ResolverTypeWrapper<Row>;
   EchelonFilter: ResolverTypeWrapper<Row>;
+  ExportClosure: ResolverTypeWrapper<Row>;
   ExportFormat: ResolverTypeWrapper<Row>;
   ExportedSubgraph: ResolverTypeWrapper<Row>;
   Float: ResolverTypeWrapper<Row>;

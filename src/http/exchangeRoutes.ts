@@ -151,7 +151,7 @@ function list(value: unknown): string[] | undefined {
 }
 
 /** The keys of a selection; `seed` and `label` are accepted as the singular of `seeds` and `labels`. */
-const SELECTION_KEYS = ['seed', 'seeds', 'depth', 'label', 'labels', 'from', 'to', 'within'];
+const SELECTION_KEYS = ['seed', 'seeds', 'depth', 'label', 'labels', 'from', 'to', 'within', 'closure'];
 const KNOWN_EXPORT_PARAMS = new Set(['format', 'part', 'selection', ...SELECTION_KEYS]);
 
 /**

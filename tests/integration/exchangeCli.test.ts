@@ -94,6 +94,13 @@ describe('export then import, every importable format', () => {
     const filtered = await cli('export', ['--within', 'place:kharkiv-province', '--from', '2024-11-01', '--to', '2024-12-31', '--out', graphml]);
     expect(filtered.code, filtered.stderr).toBe(0);
     expect(readFileSync(graphml, 'utf8')).toBe(await exportString(db, model, 'graphml', { within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31' }));
+    // --closure none: exactly the selection (one statement, none of its speaker, sources or places).
+    const alone = await cli('export', ['--seed', 'statement:wgf-full-control-2024-12-16', '--depth', '0', '--closure', 'none', '--format', 'ndjson']);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout.split('\n').filter((l) => l.includes('"kind":"node"'))).toHaveLength(1);
+    const closed = await cli('export', ['--seed', 'statement:wgf-full-control-2024-12-16', '--depth', '0', '--format', 'ndjson']);
+    expect(closed.stdout).toBe(await exportString(db, model, 'ndjson', { seeds: ['statement:wgf-full-control-2024-12-16'], depth: 0 }));
+    expect(closed.stdout.split('\n').filter((l) => l.includes('"kind":"node"')).length).toBeGreaterThan(5);
   });
 });
 
@@ -108,6 +115,7 @@ describe('errors and exit codes', () => {
       ['export', ['--format', 'xml'], /unknown --format xml/],
       ['export', ['--format', 'csv'], /--out DIRECTORY/],
       ['export', ['--depth', '3'], /depth needs seeds/],
+      ['export', ['--seed', 'place:kupyansk', '--closure', 'all'], /--closure: must be one of context, none/],
       ['export', ['--bogus'], /Unknown option/],
     ] as const) {
       const run = await cli(command, [...args]);

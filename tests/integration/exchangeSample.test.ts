@@ -8,6 +8,7 @@ import { importRecords } from '../../src/bundle/importBundle.js';
 import { openImportSource } from '../../src/bundle/importSources.js';
 import { collectSubgraph } from '../../src/export/exportSubgraph.js';
 import { exportCsv, exportString, graphCounts, tempDir, wipe } from '../exchange.js';
+import { expectedClosure } from '../expectedClosure.js';
 
 /**
  * Export of the Kupyansk sample in every format, checked against the sample file itself (never against
@@ -251,15 +252,29 @@ async function selected(selection: object) {
   return { nodes: nodes.map((n) => n.id).sort(cmp), edges: edges.map(edgeKey).sort(cmp) };
 }
 
+/** The expected export of a selection whose own nodes are `core`: with the closure rule, unless it is off. */
+const closed = (core: { nodes: string[] }) => induced(expectedClosure(sample, core.nodes));
+
 describe('selections', () => {
   beforeAll(() => resetToSample(db));
 
-  it('seeds and depth: k hops over any relationship, both ways, with the edges among them', async () => {
+  it('seeds and depth: k hops over any relationship, both ways, with the edges among them (closure none)', async () => {
     for (const depth of [0, 1, 2]) {
       const expected = expectedKHop(['place:kupyansk'], depth);
-      expect(await selected({ seeds: ['place:kupyansk'], depth }), `depth ${depth}`).toEqual(expected);
+      expect(await selected({ seeds: ['place:kupyansk'], depth, closure: 'none' }), `depth ${depth}`).toEqual(expected);
     }
     const two = expectedKHop(['actor:volodymyr-zelensky', 'unit:2nd-national-guard-corps'], 1);
+    expect(await selected({ seeds: ['actor:volodymyr-zelensky', 'unit:2nd-national-guard-corps'], depth: 1, closure: 'none' })).toEqual(two);
+  });
+
+  it('seeds and depth, by default with their closure: k hops, then speakers, sources, publishers and ancestors', async () => {
+    for (const depth of [0, 1, 2]) {
+      const core = expectedKHop(['place:kupyansk'], depth);
+      const expected = closed(core);
+      if (depth > 0) expect(expected.nodes.length, `depth ${depth}: the closure adds something`).toBeGreaterThan(core.nodes.length);
+      expect(await selected({ seeds: ['place:kupyansk'], depth }), `depth ${depth}`).toEqual(expected);
+    }
+    const two = closed(expectedKHop(['actor:volodymyr-zelensky', 'unit:2nd-national-guard-corps'], 1));
     expect(await selected({ seeds: ['actor:volodymyr-zelensky', 'unit:2nd-national-guard-corps'], depth: 1 })).toEqual(two);
   });
 
@@ -267,14 +282,23 @@ describe('selections', () => {
     const expected = expectedFilter('place:kharkiv-province', '2024-12-10', '2024-12-14');
     expect(expected.statements.length).toBeGreaterThan(1);
     expect(expected.statements.length).toBeLessThan(sample.nodes.filter((n) => n.label === 'Statement').length - 3);
-    const got = await selected({ within: 'place:kharkiv-province', from: '2024-12-10', to: '2024-12-14' });
+    const got = await selected({ within: 'place:kharkiv-province', from: '2024-12-10', to: '2024-12-14', closure: 'none' });
     expect(got).toEqual({ nodes: expected.nodes, edges: expected.edges });
+    expect(await selected({ within: 'place:kharkiv-province', from: '2024-12-10', to: '2024-12-14' })).toEqual(closed(expected));
   });
 
   it('the issue example: everything about places within Kharkiv province in Nov–Dec 2024', async () => {
     const expected = expectedFilter('place:kharkiv-province', '2024-11-01', '2024-12-31');
-    const got = await selected({ within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31' });
+    const got = await selected({ within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31', closure: 'none' });
     expect(got).toEqual({ nodes: expected.nodes, edges: expected.edges });
+    const withClosure = await selected({ within: 'place:kharkiv-province', from: '2024-11-01', to: '2024-12-31' });
+    expect(withClosure).toEqual(closed(expected));
+    // What the issue found missing: the province itself and what contains it, and the sources' publishers.
+    for (const id of ['place:kharkiv-province', 'place:ukraine']) expect(withClosure.nodes).toContain(id);
+    const sources = new Set(withClosure.nodes.filter((id) => id.startsWith('source:')));
+    const publishers = sample.edges.filter((e) => e.type === 'PUBLISHED_BY' && sources.has(e.from)).map((e) => e.to);
+    expect(publishers.length).toBeGreaterThan(0);
+    for (const id of publishers) expect(withClosure.nodes).toContain(id);
   });
 
   it('labels narrow any selection', async () => {

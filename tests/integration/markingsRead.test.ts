@@ -3,6 +3,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import type { Selection } from '../../src/export/selection.js';
 import { countQueries, createHarness, model, startTestServer, testKey, type Harness, type TestServer } from '../harness.js';
 import { exportString } from '../exchange.js';
+import { expectedClosure } from '../expectedClosure.js';
 import { A, AMBER_EDITOR, CLEAR_READER, GREEN_READER, markingFixture, MARKED, P, RED_ADMIN, resetToMarkingFixture, S, sees, SRC, visibleTo } from '../markingFixture.js';
 
 /**
@@ -411,15 +412,20 @@ describe.each(PRINCIPALS.map((p) => [`${p.name} (${p.clearance})`, p] as const))
 
   it('export selections: seeds reach nothing through a hidden node; a statement filter selects no hidden statement', async () => {
     const exported = async (selection: Selection) => JSON.parse(await exportString(h.db, model, 'json', selection, principal)) as Bundle;
-    const seeded = await exported({ seeds: [SRC.clearOrigin], depth: 2 });
+    const seeded = await exported({ seeds: [SRC.clearOrigin], depth: 2, closure: 'none' });
     const expected = reach([SRC.clearOrigin], 2, c);
     expect(seeded.nodes.map((n) => n.id).sort()).toEqual(expected);
     const inside = new Set(expected);
     expect(seeded.edges.map(key).sort()).toEqual(markingFixture.edges.filter((e) => inside.has(e.from) && inside.has(e.to)).map(key).sort());
+    // With its closure (the default), still nothing hidden: the speakers, sources and publishers it may see.
+    const closed = await exported({ seeds: [SRC.clearOrigin], depth: 2 });
+    const withClosure = expectedClosure(markingFixture, expected, (id) => sees(c, id));
+    expect(closed.nodes.map((n) => n.id).sort()).toEqual([...withClosure].sort());
+    expect(closed.edges.map(key).sort()).toEqual(markingFixture.edges.filter((e) => withClosure.has(e.from) && withClosure.has(e.to)).map(key).sort());
 
     // Only the RED denial was stated on 11 December: the rest see an empty subgraph.
     const filtered = await exported({ from: '2024-12-11', to: '2024-12-11' });
-    if (sees(c, S.redDenial)) expect(filtered.nodes.map((n) => n.id).sort()).toEqual(reach([S.redDenial], 1, c));
+    if (sees(c, S.redDenial)) expect(filtered.nodes.map((n) => n.id).sort()).toEqual([...expectedClosure(markingFixture, reach([S.redDenial], 1, c), (id) => sees(c, id))].sort());
     else expect(filtered).toMatchObject({ nodes: [], edges: [] });
     // Two whole exports of ~20 queries each, planned afresh per clearance: slow only on a loaded machine.
   }, 240_000);

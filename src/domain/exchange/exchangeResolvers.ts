@@ -25,6 +25,7 @@ function selectionOf(input: SubgraphSelection | null | undefined): Selection {
     ...(input.from != null ? { from: isoDay(input.from) } : {}),
     ...(input.to != null ? { to: isoDay(input.to) } : {}),
     ...(input.within != null ? { within: input.within } : {}),
+    ...(input.closure != null ? { closure: input.closure === 'NONE' ? 'none' : 'context' } : {}),
   };
 }
 

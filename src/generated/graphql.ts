@@ -343,6 +343,8 @@ export type ContestReason =
 /** An opposing stance edge (CONTRADICTS or DISPUTES) between the two statements of a contested pair. */
 export type ContestStance = {
   __typename?: 'ContestStance';
+  /** The aspect the stance is about; null: the claim as a whole. */
+  aspect?: Maybe<StanceAspect>;
   direction: StanceDirection;
   kind: ContestReason;
   /** The analyst's note on the edge. */
@@ -668,6 +670,8 @@ export type LinkStatementSourceInput = {
 };
 
 export type LinkStatementStanceInput = {
+  /** The aspect of the claim the stance is about (OUTCOME, TIMING, …); none: the claim as a whole. */
+  aspect?: InputMaybe<StanceAspect>;
   /** The statement taking the stance. */
   fromStatementId: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -845,7 +849,7 @@ export type Mutation = {
    * Creates a relationship, or sets the properties of an existing one (the same type between the same two
    * nodes, and for ABOUT and MEMBER_OF the same role). `properties` is a JSON object of the type's properties,
    * validated like a bundle edge's: ABOUT {role}; REPORTED_IN {quote, charStart, charEnd}; CONTRADICTS,
-   * SUPPORTS, DISPUTES {note}; GEOLOCATED_AT {by, offsetM, bearing}; MEMBER_OF {role, from, to} with partial
+   * SUPPORTS, DISPUTES {note, aspect}; GEOLOCATED_AT {by, offsetM, bearing}; MEMBER_OF {role, from, to} with partial
    * dates as {start, end, precision, raw, relativeTo}; none for the others. Properties not given are removed.
    * Relationships a node has at most one of (a statement's speaker and onBehalfOf, a place's or unit's
    * parent, a unit's belongsTo, a source's publisher and author) are replaced: the old one is unlinked.
@@ -2274,6 +2278,30 @@ export type Stance =
   | 'DISPUTES'
   | 'SUPPORTS';
 
+/**
+ * Which aspect of a claim a stance is about: a claim may support another's outcome yet dispute its timing, as
+ * two edges of different types between the same pair. No aspect: the stance is on the claim as a whole.
+ */
+export type StanceAspect =
+  /** Who did it, or who said it. */
+  | 'ATTRIBUTION'
+  /** The losses claimed. */
+  | 'CASUALTIES'
+  /** How far it goes: full or partial control, how many districts. */
+  | 'EXTENT'
+  /** Where it happened. */
+  | 'LOCATION'
+  | 'OTHER'
+  /** What happened: who holds a place, whether an attack took place. */
+  | 'OUTCOME'
+  /** When it happened. */
+  | 'TIMING';
+
+export type StanceAspectFilter = {
+  eq?: InputMaybe<StanceAspect>;
+  in?: InputMaybe<Array<StanceAspect>>;
+};
+
 export type StanceConnection = {
   __typename?: 'StanceConnection';
   edges: Array<StanceEdge>;
@@ -2291,6 +2319,8 @@ export type StanceDirection =
 /** A stance between two statements: the other statement and the analyst's note on why. */
 export type StanceEdge = {
   __typename?: 'StanceEdge';
+  /** The aspect of the claim the stance is about; null: the claim as a whole. */
+  aspect?: Maybe<StanceAspect>;
   cursor: Scalars['String']['output'];
   node: Statement;
   note?: Maybe<Scalars['String']['output']>;
@@ -2298,6 +2328,8 @@ export type StanceEdge = {
 
 /** Matches one edge of a Stance relationship: its properties and the node at its far end. */
 export type StanceMatch = {
+  /** The edge's aspect (an edge without one matches neither eq nor in). */
+  aspect?: InputMaybe<StanceAspectFilter>;
   node?: InputMaybe<StatementWhere>;
   note?: InputMaybe<StringFilter>;
 };
@@ -2703,6 +2735,8 @@ export type Subject = Actor | Place | Unit;
 
 /** The role of a subject in a statement. */
 export type SubjectRole =
+  /** Who the statement is addressed to: "X reported to Y" is ABOUT Y with this role. */
+  | 'ADDRESSEE'
   | 'LOCATION'
   | 'OBJECT'
   | 'SUBJECT';
@@ -3259,6 +3293,8 @@ export type ResolversTypes = {
   SourceStatementRelationFilter: ResolverTypeWrapper<Row>;
   SourceWhere: ResolverTypeWrapper<Row>;
   Stance: ResolverTypeWrapper<Row>;
+  StanceAspect: ResolverTypeWrapper<Row>;
+  StanceAspectFilter: ResolverTypeWrapper<Row>;
   StanceConnection: ResolverTypeWrapper<Row>;
   StanceDirection: ResolverTypeWrapper<Row>;
   StanceEdge: ResolverTypeWrapper<Row>;
@@ -3445,6 +3481,7 @@ export type ResolversParentTypes = {
   SourceStatementMatch: Row;
   SourceStatementRelationFilter: Row;
   SourceWhere: Row;
+  StanceAspectFilter: Row;
   StanceConnection: Row;
   StanceEdge: Row;
   StanceMatch: Row;
@@ -3606,6 +3643,7 @@ export type ChangedEdgeResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type ContestStanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestStance'] = ResolversParentTypes['ContestStance']> = {
+  aspect?: Resolver<Maybe<ResolversTypes['StanceAspect']>, ParentType, ContextType>;
   direction?: Resolver<ResolversTypes['StanceDirection'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ContestReason'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3997,6 +4035,7 @@ export type StanceConnectionResolvers<ContextType = Context, ParentType extends 
 };
 
 export type StanceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StanceEdge'] = ResolversParentTypes['StanceEdge']> = {
+  aspect?: Resolver<Maybe<ResolversTypes['StanceAspect']>, ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

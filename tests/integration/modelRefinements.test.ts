@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, model, type Harness } from '../harness.js';
+import { BundleValidationError, type BundleIssue } from '../../src/bundle/bundleSchema.js';
+import { importBundle } from '../../src/bundle/importBundle.js';
+
+/**
+ * The model as refined for a second report: an ADDRESSEE role, the aspect of a stance, the extent of a
+ * control claim and a formation as a statement's own speaker — each written by mutation and by import,
+ * read, filtered, refused when wrong, and seen by the research queries.
+ */
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h.close());
+
+const ERRORS = 'userErrors { field message code }';
+const day = (d: string) => ({ start: d, end: d, precision: 'DAY' });
+type Props = Record<string, unknown>;
+const node = (label: string, id: string, properties: Props) => ({ label, id, properties });
+const edge = (type: string, from: string, to: string, properties: Props = {}) => ({ type, from, to, properties });
+const bundle = (nodes: unknown[], edges: unknown[]) => ({ format: 'claimgraph-bundle', version: 1, nodes, edges });
+
+/** A statement with its speaker, one source and its subjects, as bundle records. */
+function claim(id: string, o: { speaker: string; kind?: string; stated?: string; about?: Array<[string, string]>; props?: Props }) {
+  return {
+    nodes: [node('Statement', id, { text: `Claim ${id.slice('statement:'.length)}.`, kind: o.kind ?? 'CONTROL', statedAt: day(o.stated ?? '2024-12-16'), ...o.props })],
+    edges: [
+      edge('MADE_BY', id, o.speaker),
+      edge('REPORTED_IN', id, 'source:report-kupyansk'),
+      ...(o.about ?? [['place:kupyansk', 'LOCATION']]).map(([to, role]) => edge('ABOUT', id, to, { role })),
+    ],
+  };
+}
+function claims(...parts: Array<ReturnType<typeof claim>>) {
+  return { nodes: parts.flatMap((p) => p.nodes), edges: parts.flatMap((p) => p.edges) };
+}
+
+/** The import must be refused; returns its issues. */
+async function refusedImport(input: unknown): Promise<BundleIssue[]> {
+  let error: unknown;
+  try {
+    await importBundle(h.db, model, input);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(BundleValidationError);
+  return (error as BundleValidationError).issues;
+}
+
+const LINK = `mutation ($input: LinkInput!) { link(input: $input) { edge { type from to properties } ${ERRORS} } }`;
+const STANCE = `mutation ($input: LinkStatementStanceInput!) { linkStatementStance(input: $input) { edge { type properties } ${ERRORS} } }`;
+const SUBJECT = `mutation ($input: LinkStatementSubjectInput!) { linkStatementSubject(input: $input) { edge { type properties } ${ERRORS} } }`;
+
+describe('ADDRESSEE: who a statement is addressed to', () => {
+  it('is written by linkStatementSubject and by import, read on both ends and filtered by role', async () => {
+    const linked = await h.data(SUBJECT, { input: { statementId: 'statement:wgf-full-control-2024-12-16', subjectId: 'actor:russia', role: 'ADDRESSEE' } });
+    expect(linked.linkStatementSubject).toEqual({ edge: { type: 'ABOUT', properties: { role: 'ADDRESSEE' } }, userErrors: [] });
+
+    const reported = claim('statement:addressee-report', { speaker: 'actor:leonid-sharov', kind: 'OTHER', about: [['actor:volodymyr-zelensky', 'ADDRESSEE'], ['place:kupyansk', 'LOCATION']] });
+    await importBundle(h.db, model, bundle(reported.nodes, reported.edges));
+
+    const data = await h.data(`{
+      statement(id: "statement:addressee-report") { about(where: { role: { eq: ADDRESSEE } }) { edges { role node { ... on Actor { id } } } } }
+      actor(id: "actor:volodymyr-zelensky") { mentionedIn(where: { role: { eq: ADDRESSEE } }) { edges { role node { id } } } }
+      statements(where: { about: { some: { role: { eq: ADDRESSEE }, node: { actor: { id: { eq: "actor:russia" } } } } } }) { edges { node { id } } }
+    }`);
+    expect(data.statement.about.edges).toEqual([{ role: 'ADDRESSEE', node: { id: 'actor:volodymyr-zelensky' } }]);
+    expect(data.actor.mentionedIn.edges).toEqual([{ role: 'ADDRESSEE', node: { id: 'statement:addressee-report' } }]);
+    expect(data.statements.edges).toEqual([{ node: { id: 'statement:wgf-full-control-2024-12-16' } }]);
+  });
+
+  it('an unknown role is still refused, by mutation and by import', async () => {
+    const result = await h.run(SUBJECT, { input: { statementId: 'statement:wgf-full-control-2024-12-16', subjectId: 'actor:russia', role: 'RECIPIENT' } });
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const bad = claim('statement:bad-role', { speaker: 'actor:russia', about: [['actor:ukraine', 'RECIPIENT']] });
+    const issues = await refusedImport(bundle(bad.nodes, bad.edges));
+    expect(issues).toMatchObject([{ path: 'edges[2].properties.role', message: expect.stringContaining('ADDRESSEE') }]);
+  });
+
+  it('two claims addressed to the same person are not a contested pair about that person', async () => {
+    const both = claims(
+      claim('statement:addressed-ru', { speaker: 'actor:russia', about: [['actor:afp', 'ADDRESSEE']] }),
+      claim('statement:addressed-ua', { speaker: 'actor:ukraine', about: [['actor:afp', 'ADDRESSEE']] }),
+    );
+    await importBundle(h.db, model, bundle(both.nodes, both.edges));
+    const data = await h.data(`{ contestedClaims(about: "actor:afp") { totalCount } }`);
+    expect(data.contestedClaims.totalCount).toBe(0);
+  });
+});
+
+describe('the aspect of a stance', () => {
+  const A = 'statement:aspect-a';
+  const B = 'statement:aspect-b';
+  beforeAll(async () => {
+    const pair = claims(
+      claim(A, { speaker: 'actor:russia', about: [['place:kupyansk-northern-districts', 'LOCATION']] }),
+      claim(B, { speaker: 'actor:ukraine', about: [['place:kupyansk-northern-districts', 'LOCATION']] }),
+    );
+    await importBundle(h.db, model, bundle(pair.nodes, pair.edges));
+  });
+
+  it('is set by linkStatementStance and by link, read on both ends of the edge', async () => {
+    const typed = await h.data(STANCE, { input: { fromStatementId: A, toStatementId: B, stance: 'SUPPORTS', aspect: 'OUTCOME', note: 'Both say the districts changed hands.' } });
+    expect(typed.linkStatementStance).toEqual({ edge: { type: 'SUPPORTS', properties: { note: 'Both say the districts changed hands.', aspect: 'OUTCOME' } }, userErrors: [] });
+    const generic = await h.data(LINK, { input: { type: 'CONTRADICTS', from: B, to: A, properties: { aspect: 'TIMING', note: 'A week apart.' } } });
+    expect(generic.link.userErrors).toEqual([]);
+    expect(generic.link.edge.properties).toEqual({ aspect: 'TIMING', note: 'A week apart.' });
+
+    const data = await h.data(`{
+      a: statement(id: "${A}") { supports { edges { aspect note node { id } } } contradictedBy { edges { aspect node { id } } } }
+      b: statement(id: "${B}") { supportedBy { edges { aspect node { id } } } contradicts { edges { aspect node { id } } } }
+    }`);
+    expect(data.a.supports.edges).toEqual([{ aspect: 'OUTCOME', note: 'Both say the districts changed hands.', node: { id: B } }]);
+    expect(data.a.contradictedBy.edges).toEqual([{ aspect: 'TIMING', node: { id: B } }]);
+    expect(data.b.supportedBy.edges).toEqual([{ aspect: 'OUTCOME', node: { id: A } }]);
+    expect(data.b.contradicts.edges).toEqual([{ aspect: 'TIMING', node: { id: A } }]);
+  });
+
+  it('filters stance connections and statements, an edge without an aspect matching no aspect filter', async () => {
+    const data = await h.data(`{
+      outcome: statement(id: "${A}") { supports(where: { aspect: { eq: OUTCOME } }) { totalCount } }
+      timing: statement(id: "${A}") { supports(where: { aspect: { in: [TIMING, EXTENT] } }) { totalCount } }
+      byAspect: statements(where: { contradicts: { some: { aspect: { eq: TIMING } } } }) { edges { node { id } } }
+      noAspect: statements(where: { supports: { some: { aspect: { eq: OUTCOME } } }, id: { in: ["${A}", "statement:wgf-full-control-2024-12-16"] } }) { edges { node { id } } }
+    }`);
+    expect(data.outcome.supports.totalCount).toBe(1);
+    expect(data.timing.supports.totalCount).toBe(0);
+    expect(data.byAspect.edges).toEqual([{ node: { id: B } }]);
+    expect(data.noAspect.edges).toEqual([{ node: { id: A } }]);
+  });
+
+  it('a pair that supports on one aspect and contradicts on another is contested by the contradiction, and sides differ', async () => {
+    const data = await h.data(`{ contestedClaims(about: "place:kupyansk-northern-districts", first: 100) { edges { node { a { id } b { id } reasons stances { kind direction aspect note } } } } }`);
+    const pair = data.contestedClaims.edges.map((e: any) => e.node).find((p: any) => p.a.id === A && p.b.id === B);
+    // Support on OUTCOME only leaves the other aspects open: the sides inference stands beside the edge.
+    expect(pair).toEqual({ a: { id: A }, b: { id: B }, reasons: ['CONTRADICTS', 'SIDES_DIFFER'], stances: [{ kind: 'CONTRADICTS', direction: 'B_TO_A', aspect: 'TIMING', note: 'A week apart.' }] });
+  });
+
+  it('support on the whole claim (no aspect) rules SIDES_DIFFER out; support on one aspect does not', async () => {
+    const more = claims(
+      claim('statement:aspect-c', { speaker: 'actor:russia', about: [['place:test-hamlet', 'LOCATION']] }),
+      claim('statement:aspect-d', { speaker: 'actor:ukraine', about: [['place:test-hamlet', 'LOCATION']] }),
+    );
+    await importBundle(h.db, model, bundle([node('Place', 'place:test-hamlet', { kind: 'CITY', name: 'Test hamlet' }), ...more.nodes], more.edges));
+    const contested = async () => (await h.data(`{ contestedClaims(about: "place:test-hamlet") { edges { node { reasons stances { kind } } } } }`)).contestedClaims.edges;
+    expect(await contested()).toEqual([{ node: { reasons: ['SIDES_DIFFER'], stances: [] } }]);
+    await h.data(STANCE, { input: { fromStatementId: 'statement:aspect-c', toStatementId: 'statement:aspect-d', stance: 'SUPPORTS', aspect: 'LOCATION' } });
+    expect(await contested()).toEqual([{ node: { reasons: ['SIDES_DIFFER'], stances: [] } }]);
+    // Linked again without an aspect: the same edge, now on the whole claim.
+    await h.data(STANCE, { input: { fromStatementId: 'statement:aspect-c', toStatementId: 'statement:aspect-d', stance: 'SUPPORTS' } });
+    expect(await contested()).toEqual([]);
+  });
+
+  it('refuses an unknown aspect: a malformed request on the typed input, a userError on link, an issue on import', async () => {
+    const typed = await h.run(STANCE, { input: { fromStatementId: A, toStatementId: B, stance: 'DISPUTES', aspect: 'WHEN' } });
+    expect(typed.data).toBeUndefined();
+    expect(typed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const literal = await h.run(`mutation { linkStatementStance(input: { fromStatementId: "${A}", toStatementId: "${B}", stance: DISPUTES, aspect: WHEN }) { ${ERRORS} } }`);
+    expect(literal.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const generic = await h.data(LINK, { input: { type: 'DISPUTES', from: A, to: B, properties: { aspect: 'when' } } });
+    expect(generic.link).toMatchObject({ edge: null, userErrors: [{ field: ['input', 'properties', 'aspect'], code: 'INVALID', message: expect.stringContaining('OUTCOME') }] });
+    const issues = await refusedImport(bundle([], [edge('DISPUTES', A, B, { aspect: 'WHEN' })]));
+    expect(issues).toMatchObject([{ path: 'edges[0].properties.aspect', message: expect.stringContaining('CASUALTIES') }]);
+    // Nothing was written.
+    expect((await h.data(`{ statement(id: "${A}") { disputes { totalCount } } }`)).statement.disputes.totalCount).toBe(0);
+  });
+
+  it('is set and changed by import; a bundle without it imports as no aspect', async () => {
+    await importBundle(h.db, model, bundle([], [edge('DISPUTES', A, B, { aspect: 'CASUALTIES', note: 'Losses differ.' }), edge('DISPUTES', 'statement:aspect-c', A)]));
+    const read = async () =>
+      h.data(`{ a: statement(id: "${A}") { disputes { edges { aspect note node { id } } } } c: statement(id: "statement:aspect-c") { disputes { edges { aspect node { id } } } } }`);
+    let data = await read();
+    expect(data.a.disputes.edges).toEqual([{ aspect: 'CASUALTIES', note: 'Losses differ.', node: { id: B } }]);
+    expect(data.c.disputes.edges).toEqual([{ aspect: null, node: { id: A } }]);
+    await importBundle(h.db, model, bundle([], [edge('DISPUTES', A, B, { aspect: 'ATTRIBUTION', note: 'Losses differ.' })]));
+    data = await read();
+    expect(data.a.disputes.edges).toEqual([{ aspect: 'ATTRIBUTION', note: 'Losses differ.', node: { id: B } }]);
+  });
+});

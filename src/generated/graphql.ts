@@ -386,6 +386,21 @@ export type ContestedClaimEdge = {
   node: ContestedClaim;
 };
 
+/**
+ * How much of a place a control claim (kind CONTROL) says a side holds: "full control" is FULL, "recaptured
+ * some districts" PARTIAL, "fighting for the centre" CONTESTED, "withdrew from" LOST.
+ */
+export type ControlExtent =
+  | 'CONTESTED'
+  | 'FULL'
+  | 'LOST'
+  | 'PARTIAL';
+
+export type ControlExtentFilter = {
+  eq?: InputMaybe<ControlExtent>;
+  in?: InputMaybe<Array<ControlExtent>>;
+};
+
 export type CorroborationConnection = {
   __typename?: 'CorroborationConnection';
   edges: Array<CorroborationEdge>;
@@ -2362,6 +2377,8 @@ export type Statement = Node & {
   disputedBy: StanceConnection;
   /** Statements this one disputes. */
   disputes: StanceConnection;
+  /** For a control claim (kind CONTROL) only: how much it says is held; null when the claim does not say. */
+  extent?: Maybe<ControlExtent>;
   id: Scalars['ID']['output'];
   kind: StatementKind;
   /** Who may see this statement (TLP 2.0); CLEAR unless marked. */
@@ -2504,6 +2521,7 @@ export type StatementEdge = {
 /** Statement properties (and ON_BEHALF_OF) that can be cleared. */
 export type StatementField =
   | 'CREDIBILITY'
+  | 'EXTENT'
   /** Back to CLEAR. */
   | 'MARKING'
   | 'NOTE'
@@ -2552,6 +2570,8 @@ export type StatementOrderField =
 /** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
 export type StatementPatch = {
   credibility?: InputMaybe<Scalars['Int']['input']>;
+  /** Only on a CONTROL statement (any other kind: INVALID); a statement whose kind changes from CONTROL must clear it. */
+  extent?: InputMaybe<ControlExtent>;
   kind?: InputMaybe<StatementKind>;
   /** A new marking, at most the writer's clearance (above it: FORBIDDEN). */
   marking?: InputMaybe<Marking>;
@@ -2670,6 +2690,8 @@ export type StatementWhere = {
   credibility?: InputMaybe<IntFilter>;
   disputedBy?: InputMaybe<StanceRelationFilter>;
   disputes?: InputMaybe<StanceRelationFilter>;
+  /** A statement without an extent matches neither eq nor in. */
+  extent?: InputMaybe<ControlExtentFilter>;
   id?: InputMaybe<IdFilter>;
   kind?: InputMaybe<StatementKindFilter>;
   marking?: InputMaybe<MarkingFilter>;
@@ -3015,6 +3037,8 @@ export type UpsertStatementInput = {
   about?: InputMaybe<Array<StatementSubjectInput>>;
   /** 1 (confirmed) to 6 (cannot be judged). */
   credibility?: InputMaybe<Scalars['Int']['input']>;
+  /** Only with kind CONTROL (any other kind: INVALID). */
+  extent?: InputMaybe<ControlExtent>;
   /** statement:<slug>. Without it a new statement is created under a minted id. */
   id?: InputMaybe<Scalars['ID']['input']>;
   kind: StatementKind;
@@ -3181,6 +3205,8 @@ export type ResolversTypes = {
   ContestedClaim: ResolverTypeWrapper<Row>;
   ContestedClaimConnection: ResolverTypeWrapper<Row>;
   ContestedClaimEdge: ResolverTypeWrapper<Row>;
+  ControlExtent: ResolverTypeWrapper<Row>;
+  ControlExtentFilter: ResolverTypeWrapper<Row>;
   CorroborationConnection: ResolverTypeWrapper<Row>;
   CorroborationEdge: ResolverTypeWrapper<Row>;
   CypherResult: ResolverTypeWrapper<Row>;
@@ -3387,6 +3413,7 @@ export type ResolversParentTypes = {
   ContestedClaim: Row;
   ContestedClaimConnection: Row;
   ContestedClaimEdge: Row;
+  ControlExtentFilter: Row;
   CorroborationConnection: Row;
   CorroborationEdge: Row;
   CypherResult: Row;
@@ -4050,6 +4077,7 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputedBy?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputedByArgs, 'first'>>;
   disputes?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputesArgs, 'first'>>;
+  extent?: Resolver<Maybe<ResolversTypes['ControlExtent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StatementKind'], ParentType, ContextType>;
   marking?: Resolver<ResolversTypes['Marking'], ParentType, ContextType>;

@@ -278,6 +278,33 @@ const RULES: Rule[] = [
     },
   },
   {
+    name: 'an extent on a statement that is not a control claim',
+    bundle: () => ({ nodes: [fromSample('statement:wgf-cemetery-assault-groups-2024-12-16', { extent: 'PARTIAL' })], edges: [] }),
+    at: { kind: 'node', index: 0, field: ['properties', 'extent'] },
+    message: /only a CONTROL statement has an extent; this one's kind is MOVEMENT/,
+    mutation: {
+      query: UPDATE_STATEMENT,
+      variables: { input: { id: 'statement:wgf-cemetery-assault-groups-2024-12-16', set: { extent: 'PARTIAL' } } },
+      payload: 'updateStatement',
+      field: ['input', 'set', 'extent'],
+      code: 'INVALID',
+    },
+  },
+  {
+    name: 'a control claim with an extent turned into another kind',
+    bundle: () => ({ nodes: [fromSample(STATEMENT, { kind: 'ASSESSMENT', extent: 'FULL' })], edges: [] }),
+    at: { kind: 'node', index: 0, field: ['properties', 'extent'] },
+    message: /only a CONTROL statement has an extent; this one's kind is ASSESSMENT/,
+    mutation: {
+      // The stored extent (FULL, the sample's) stays unless cleared: changing the kind alone is refused.
+      query: UPDATE_STATEMENT,
+      variables: { input: { id: STATEMENT, set: { kind: 'ASSESSMENT' } } },
+      payload: 'updateStatement',
+      field: ['input', 'set', 'extent'],
+      code: 'INVALID',
+    },
+  },
+  {
     name: 'a membership ending before it starts',
     bundle: () => ({ nodes: [], edges: [edge('MEMBER_OF', 'actor:amk-mapping', 'actor:afp', { role: 'analyst', from: month('05'), to: month('01') })] }),
     at: { kind: 'edge', index: 0, field: ['properties', 'to'] },

@@ -118,17 +118,17 @@ describe('the aspect of a stance', () => {
     expect(data.b.contradicts.edges).toEqual([{ aspect: 'TIMING', node: { id: A } }]);
   });
 
-  it('filters stance connections and statements, an edge without an aspect matching no aspect filter', async () => {
+  it('filters stance connections, and statements through them, by aspect', async () => {
     const data = await h.data(`{
       outcome: statement(id: "${A}") { supports(where: { aspect: { eq: OUTCOME } }) { totalCount } }
       timing: statement(id: "${A}") { supports(where: { aspect: { in: [TIMING, EXTENT] } }) { totalCount } }
       byAspect: statements(where: { contradicts: { some: { aspect: { eq: TIMING } } } }) { edges { node { id } } }
-      noAspect: statements(where: { supports: { some: { aspect: { eq: OUTCOME } } }, id: { in: ["${A}", "statement:wgf-full-control-2024-12-16"] } }) { edges { node { id } } }
+      otherAspect: statements(where: { supports: { some: { aspect: { eq: OUTCOME } } }, id: { in: ["${A}", "statement:report-kupyansk-strategic-role"] } }) { edges { node { id } } }
     }`);
     expect(data.outcome.supports.totalCount).toBe(1);
     expect(data.timing.supports.totalCount).toBe(0);
     expect(data.byAspect.edges).toEqual([{ node: { id: B } }]);
-    expect(data.noAspect.edges).toEqual([{ node: { id: A } }]);
+    expect(data.otherAspect.edges).toEqual([{ node: { id: A } }]);
   });
 
   it('a pair that supports on one aspect and contradicts on another is contested by the contradiction, and sides differ', async () => {
@@ -177,5 +177,77 @@ describe('the aspect of a stance', () => {
     await importBundle(h.db, model, bundle([], [edge('DISPUTES', A, B, { aspect: 'ATTRIBUTION', note: 'Losses differ.' })]));
     data = await read();
     expect(data.a.disputes.edges).toEqual([{ aspect: 'ATTRIBUTION', note: 'Losses differ.', node: { id: B } }]);
+  });
+});
+
+describe('the extent of a control claim', () => {
+  const UPSERT = `mutation ($input: UpsertStatementInput!) { upsertStatement(input: $input) { statement { id kind extent } ${ERRORS} } }`;
+  const UPDATE = `mutation ($input: UpdateStatementInput!) { updateStatement(input: $input) { statement { id kind extent } ${ERRORS} } }`;
+  const input = (id: string, kind: string, extent?: string) => ({
+    id,
+    text: `Extent test ${id}.`,
+    kind,
+    ...(extent ? { extent } : {}),
+    statedAt: day('2024-12-18'),
+    speakerId: 'actor:ukraine',
+    sources: [{ sourceId: 'source:report-kupyansk' }],
+    about: [{ id: 'place:kupyansk', role: 'LOCATION' }],
+  });
+
+  it('is written by upsertStatement and updateStatement, cleared by unset, and filtered on', async () => {
+    const created = await h.data(UPSERT, { input: input('statement:extent-partial', 'CONTROL', 'PARTIAL') });
+    expect(created.upsertStatement).toEqual({ statement: { id: 'statement:extent-partial', kind: 'CONTROL', extent: 'PARTIAL' }, userErrors: [] });
+    await h.data(UPSERT, { input: input('statement:extent-none', 'CONTROL') });
+    const updated = await h.data(UPDATE, { input: { id: 'statement:extent-none', set: { extent: 'CONTESTED' } } });
+    expect(updated.updateStatement.statement).toEqual({ id: 'statement:extent-none', kind: 'CONTROL', extent: 'CONTESTED' });
+
+    const filter = async (where: string) =>
+      (await h.data(`{ statements(first: 100, where: { AND: [{ id: { in: ["statement:extent-partial", "statement:extent-none"] } }, ${where}] }) { edges { node { id } } } }`)).statements.edges.map(
+        (e: any) => e.node.id,
+      );
+    expect(await filter('{ extent: { eq: PARTIAL } }')).toEqual(['statement:extent-partial']);
+    expect(await filter('{ extent: { in: [CONTESTED, LOST] } }')).toEqual(['statement:extent-none']);
+    // Without an extent: matches no extent filter, and is found by NOT.
+    const cleared = await h.data(UPDATE, { input: { id: 'statement:extent-none', unset: ['EXTENT'] } });
+    expect(cleared.updateStatement.statement.extent).toBeNull();
+    expect(await filter('{ extent: { in: [FULL, PARTIAL, CONTESTED, LOST] } }')).toEqual(['statement:extent-partial']);
+    expect(await filter('{ NOT: { extent: { in: [FULL, PARTIAL, CONTESTED, LOST] } } }')).toEqual(['statement:extent-none']);
+    // Changing the kind away from CONTROL is allowed once the extent is gone.
+    const kind = await h.data(UPDATE, { input: { id: 'statement:extent-none', set: { kind: 'ASSESSMENT' } } });
+    expect(kind.updateStatement).toEqual({ statement: { id: 'statement:extent-none', kind: 'ASSESSMENT', extent: null }, userErrors: [] });
+  });
+
+  it('is refused on another kind of statement, by upsert and by import, and nothing is written', async () => {
+    const refused = await h.data(UPSERT, { input: input('statement:extent-attack', 'ATTACK', 'FULL') });
+    expect(refused.upsertStatement).toEqual({
+      statement: null,
+      userErrors: [{ field: ['input', 'extent'], code: 'INVALID', message: "only a CONTROL statement has an extent; this one's kind is ATTACK" }],
+    });
+    const both = await h.data(UPDATE, { input: { id: 'statement:extent-partial', set: { kind: 'MOVEMENT', extent: 'LOST' } } });
+    expect(both.updateStatement.userErrors).toEqual([{ field: ['input', 'set', 'extent'], code: 'INVALID', message: "only a CONTROL statement has an extent; this one's kind is MOVEMENT" }]);
+    const bad = claim('statement:extent-import', { speaker: 'actor:russia', kind: 'CASUALTIES', props: { extent: 'FULL' } });
+    const issues = await refusedImport(bundle(bad.nodes, bad.edges));
+    expect(issues).toMatchObject([{ path: 'nodes[0].properties.extent', message: expect.stringContaining('CASUALTIES') }]);
+    const data = await h.data(`{ a: statement(id: "statement:extent-attack") { id } b: statement(id: "statement:extent-import") { id } c: statement(id: "statement:extent-partial") { kind extent } }`);
+    expect(data).toEqual({ a: null, b: null, c: { kind: 'CONTROL', extent: 'PARTIAL' } });
+  });
+
+  it('an unknown extent is a malformed request; by import, an issue naming the values', async () => {
+    const result = await h.run(UPSERT, { input: input('statement:extent-bad', 'CONTROL', 'MOSTLY') });
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const bad = claim('statement:extent-bad', { speaker: 'actor:russia', props: { extent: 'MOSTLY' } });
+    const issues = await refusedImport(bundle(bad.nodes, bad.edges));
+    expect(issues).toMatchObject([{ path: 'nodes[0].properties.extent', message: 'must be one of FULL, PARTIAL, CONTESTED, LOST' }]);
+  });
+
+  it('is written by import, and a control claim without one imports as null', async () => {
+    const both = claims(
+      claim('statement:extent-lost', { speaker: 'actor:ukraine', props: { extent: 'LOST' } }),
+      claim('statement:extent-absent', { speaker: 'actor:ukraine' }),
+    );
+    await importBundle(h.db, model, bundle(both.nodes, both.edges));
+    const data = await h.data(`{ a: statement(id: "statement:extent-lost") { extent } b: statement(id: "statement:extent-absent") { extent } }`);
+    expect(data).toEqual({ a: { extent: 'LOST' }, b: { extent: null } });
   });
 });

@@ -24,7 +24,7 @@ export type Scalars = {
  * A person, organisation, state, media outlet or online account that speaks, publishes or is spoken about.
  * `side` is the ISO 3166-1 alpha-2 code of the belligerent it sides with (RU, UA), NEUTRAL or UNKNOWN.
  */
-export type Actor = Node & {
+export type Actor = Node & Speaker & {
   __typename?: 'Actor';
   /** Every other spelling and name it goes by. */
   aliases: Array<Scalars['String']['output']>;
@@ -337,7 +337,7 @@ export type ContestReason =
   | 'CONTRADICTS'
   /** One statement DISPUTES the other (either direction). */
   | 'DISPUTES'
-  /** The speakers' sides differ, both being a belligerent (neither NEUTRAL, UNKNOWN nor missing). */
+  /** The speakers' sides differ, both being a belligerent (neither NEUTRAL, UNKNOWN nor missing), and no SUPPORTS edge on the whole claim joins them. */
   | 'SIDES_DIFFER';
 
 /** An opposing stance edge (CONTRADICTS or DISPUTES) between the two statements of a contested pair. */
@@ -1658,8 +1658,8 @@ export type Provenance = {
   reports: Array<ProvenanceReport>;
   /** How many sources carry the statement (REPORTED_IN), relays included. */
   sourceCount: Scalars['Int']['output'];
-  /** The original speaker (MADE_BY). */
-  speaker?: Maybe<Actor>;
+  /** The original speaker (MADE_BY): an actor, or a formation speaking for itself. */
+  speaker?: Maybe<Speaker>;
   statement: Statement;
   /** True when the statement has more relay chains than are listed (at most 500 are followed). */
   truncated: Scalars['Boolean']['output'];
@@ -1691,8 +1691,10 @@ export type Query = {
   /**
    * Pairs of rival claims about the same subject (DESIGN question 1). A pair qualifies when one statement
    * CONTRADICTS or DISPUTES the other (in either direction; an analyst's edge counts whatever the dates), or
-   * when the speakers' sides differ and the periods the claims speak of overlap (an explicit SUPPORTS edge
-   * between them rules this inference out). Each pair appears once, ordered by (a.id, b.id).
+   * when the speakers' sides differ (an actor's or a unit's side) and the periods the claims speak of overlap
+   * (an explicit SUPPORTS edge between them on the whole claim, with no aspect, rules this inference out;
+   * support on one aspect does not). Subjects in the role ADDRESSEE are not shared subjects. Each pair
+   * appears once, ordered by (a.id, b.id).
    *
    * `about`: an actor, unit or place id; both claims must be about it, or, with `within`, about a place inside
    * it or a sub-unit of it (PART_OF, any depth). Without `about`, pairs share at least one subject directly.
@@ -2287,6 +2289,92 @@ export type SourceWhere = {
   url?: InputMaybe<StringFilter>;
 };
 
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type Speaker = {
+  aliases: Array<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  /** The name to show for it: its name, on one line, at most 80 characters. */
+  displayName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Actors that are members of it. */
+  members: MemberConnection;
+  /** Statements about it, with the role it plays in each. */
+  mentionedIn: MentionConnection;
+  name: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 code of the belligerent it sides with (RU, UA), NEUTRAL or UNKNOWN. */
+  side?: Maybe<Scalars['String']['output']>;
+  /** Statements it made (it is their speaker). */
+  statements: StatementConnection;
+  /** Statements made on its behalf. */
+  statementsOnBehalf: StatementConnection;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ActorOrder>>;
+  where?: InputMaybe<MemberMatch>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerMentionedInArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<MentionMatch>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerStatementsOnBehalfArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
+};
+
+/**
+ * Filters on a speaker. The fields every speaker has apply to actors and units alike; `actor` and `unit` apply
+ * to speakers of their type, and when either is given, a speaker of a type without its branch does not match.
+ */
+export type SpeakerWhere = {
+  actor?: InputMaybe<ActorWhere>;
+  aliases?: InputMaybe<StringListFilter>;
+  id?: InputMaybe<IdFilter>;
+  name?: InputMaybe<StringFilter>;
+  side?: InputMaybe<StringFilter>;
+  unit?: InputMaybe<UnitWhere>;
+};
+
 /** A stance of one statement on another. */
 export type Stance =
   | 'CONTRADICTS'
@@ -2393,8 +2481,8 @@ export type Statement = Node & {
   retractionReason?: Maybe<Scalars['String']['output']>;
   /** Where it was reported, with the quoted words and where they stand in the source. */
   sources: StatementSourceConnection;
-  /** The speaker. */
-  speaker?: Maybe<Actor>;
+  /** The speaker: an actor, or a formation speaking for itself. */
+  speaker?: Maybe<Speaker>;
   /** When the claim was made. */
   statedAt: PartialDate;
   /** Statements that support this one. */
@@ -2578,7 +2666,7 @@ export type StatementPatch = {
   note?: InputMaybe<Scalars['String']['input']>;
   /** A new onBehalfOf (replaces the old one). */
   onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
-  /** A new speaker (replaces the old one). */
+  /** A new speaker, an actor or a unit (replaces the old one). */
   speakerId?: InputMaybe<Scalars['ID']['input']>;
   statedAt?: InputMaybe<PartialDateInput>;
   text?: InputMaybe<Scalars['String']['input']>;
@@ -2698,7 +2786,7 @@ export type StatementWhere = {
   note?: InputMaybe<StringFilter>;
   onBehalfOf?: InputMaybe<AgentWhere>;
   sources?: InputMaybe<StatementSourceRelationFilter>;
-  speaker?: InputMaybe<ActorWhere>;
+  speaker?: InputMaybe<SpeakerWhere>;
   statedAt?: InputMaybe<PartialDateFilter>;
   supportedBy?: InputMaybe<StanceRelationFilter>;
   supports?: InputMaybe<StanceRelationFilter>;
@@ -2802,13 +2890,13 @@ export type TimelineLink =
   | 'ABOUT'
   /** It is about a place within the place, or a sub-unit of the unit, at any depth. */
   | 'ABOUT_CONTAINED'
-  /** The entity is its speaker (actors). */
+  /** The entity is its speaker (actors, and units speaking for themselves). */
   | 'MADE_BY'
   /** It was made on the entity's behalf (actors and units). */
   | 'ON_BEHALF_OF';
 
 /** A military formation: a group of forces, an army, a corps, a brigade, an assault group. */
-export type Unit = Node & {
+export type Unit = Node & Speaker & {
   __typename?: 'Unit';
   aliases: Array<Scalars['String']['output']>;
   /** The state or organisation whose forces this formation belongs to. */
@@ -2828,6 +2916,8 @@ export type Unit = Node & {
   parent?: Maybe<Unit>;
   /** ISO 3166-1 alpha-2 code of the belligerent (RU, UA), NEUTRAL or UNKNOWN. */
   side?: Maybe<Scalars['String']['output']>;
+  /** Statements this formation made itself (it is their speaker). */
+  statements: StatementConnection;
   /** Statements made on this formation's behalf. */
   statementsOnBehalf: StatementConnection;
   /** Formations directly part of this one. */
@@ -2851,6 +2941,15 @@ export type UnitMentionedInArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StatementOrder>>;
   where?: InputMaybe<MentionMatch>;
+};
+
+
+/** A military formation: a group of forces, an army, a corps, a brigade, an assault group. */
+export type UnitStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
 };
 
 
@@ -3049,7 +3148,7 @@ export type UpsertStatementInput = {
   onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
   /** Where it was reported: at least one source, each at most once. */
   sources: Array<StatementSourceInput>;
-  /** The actor who made it. */
+  /** The actor, or the unit speaking for itself, who made it. */
   speakerId: Scalars['ID']['input'];
   statedAt: PartialDateInput;
   text: Scalars['String']['input'];
@@ -3318,6 +3417,8 @@ export type ResolversTypes = {
   SourceStatementMatch: ResolverTypeWrapper<Row>;
   SourceStatementRelationFilter: ResolverTypeWrapper<Row>;
   SourceWhere: ResolverTypeWrapper<Row>;
+  Speaker: ResolverTypeWrapper<Row>;
+  SpeakerWhere: ResolverTypeWrapper<Row>;
   Stance: ResolverTypeWrapper<Row>;
   StanceAspect: ResolverTypeWrapper<Row>;
   StanceAspectFilter: ResolverTypeWrapper<Row>;
@@ -3508,6 +3609,8 @@ export type ResolversParentTypes = {
   SourceStatementMatch: Row;
   SourceStatementRelationFilter: Row;
   SourceWhere: Row;
+  Speaker: Row;
+  SpeakerWhere: Row;
   StanceAspectFilter: Row;
   StanceConnection: Row;
   StanceEdge: Row;
@@ -3936,7 +4039,7 @@ export type ProvenanceResolvers<ContextType = Context, ParentType extends Resolv
   origins?: Resolver<Array<ResolversTypes['IndependentOrigin']>, ParentType, ContextType>;
   reports?: Resolver<Array<ResolversTypes['ProvenanceReport']>, ParentType, ContextType>;
   sourceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  speaker?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  speaker?: Resolver<Maybe<ResolversTypes['Speaker']>, ParentType, ContextType>;
   statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
   truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -4055,6 +4158,10 @@ export type SourceStatementEdgeResolvers<ContextType = Context, ParentType exten
   quote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SpeakerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Speaker'] = ResolversParentTypes['Speaker']> = {
+  __resolveType: TypeResolveFn<'Actor' | 'Unit', ParentType, ContextType>;
+};
+
 export type StanceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StanceConnection'] = ResolversParentTypes['StanceConnection']> = {
   edges?: Resolver<Array<ResolversTypes['StanceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -4086,7 +4193,7 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   retractedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   retractionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<ResolversTypes['StatementSourceConnection'], ParentType, ContextType, RequireFields<StatementSourcesArgs, 'first'>>;
-  speaker?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  speaker?: Resolver<Maybe<ResolversTypes['Speaker']>, ParentType, ContextType>;
   statedAt?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
   supportedBy?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementSupportedByArgs, 'first'>>;
   supports?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementSupportsArgs, 'first'>>;
@@ -4178,6 +4285,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   side?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statements?: Resolver<ResolversTypes['StatementConnection'], ParentType, ContextType, RequireFields<UnitStatementsArgs, 'first'>>;
   statementsOnBehalf?: Resolver<ResolversTypes['StatementConnection'], ParentType, ContextType, RequireFields<UnitStatementsOnBehalfArgs, 'first'>>;
   subUnits?: Resolver<ResolversTypes['UnitConnection'], ParentType, ContextType, RequireFields<UnitSubUnitsArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4266,6 +4374,7 @@ export type Resolvers<ContextType = Context> = {
   SourcePayload?: SourcePayloadResolvers<ContextType>;
   SourceStatementConnection?: SourceStatementConnectionResolvers<ContextType>;
   SourceStatementEdge?: SourceStatementEdgeResolvers<ContextType>;
+  Speaker?: SpeakerResolvers<ContextType>;
   StanceConnection?: StanceConnectionResolvers<ContextType>;
   StanceEdge?: StanceEdgeResolvers<ContextType>;
   Statement?: StatementResolvers<ContextType>;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, model, type Harness } from '../harness.js';
 import { BundleValidationError, type BundleIssue } from '../../src/bundle/bundleSchema.js';
-import { importBundle } from '../../src/bundle/importBundle.js';
+import { importBundle, importRecords } from '../../src/bundle/importBundle.js';
+import { openImportSource } from '../../src/bundle/importSources.js';
+import { exportCsv, exportString, wipe } from '../exchange.js';
 
 /**
  * The model as refined for a second report: an ADDRESSEE role, the aspect of a stance, the extent of a
@@ -249,5 +251,135 @@ describe('the extent of a control claim', () => {
     await importBundle(h.db, model, bundle(both.nodes, both.edges));
     const data = await h.data(`{ a: statement(id: "statement:extent-lost") { extent } b: statement(id: "statement:extent-absent") { extent } }`);
     expect(data).toEqual({ a: { extent: 'LOST' }, b: { extent: null } });
+  });
+});
+
+describe('a formation speaking for itself: a Unit as speaker', () => {
+  const NGC2 = 'unit:2nd-national-guard-corps';
+  const OWN = 'statement:ngc2-own-announcement';
+  const UPSERT = `mutation ($input: UpsertStatementInput!) { upsertStatement(input: $input) { statement { id speaker { __typename id name side ... on Unit { echelon } } } ${ERRORS} } }`;
+  const UPDATE = `mutation ($input: UpdateStatementInput!) { updateStatement(input: $input) { statement { speaker { __typename id } } ${ERRORS} } }`;
+
+  it('is written by upsertStatement and read through speaker, with the fields every speaker shares', async () => {
+    const { upsertStatement } = await h.data(UPSERT, {
+      input: {
+        id: OWN,
+        text: 'The 2nd National Guard Corps holds the northern districts of Kupyansk.',
+        kind: 'CONTROL',
+        extent: 'PARTIAL',
+        statedAt: day('2024-12-16'),
+        speakerId: NGC2,
+        sources: [{ sourceId: 'source:ngc2-announcement-2024-w50' }],
+        about: [{ id: 'place:kupyansk-northern-districts', role: 'LOCATION' }],
+      },
+    });
+    expect(upsertStatement).toEqual({
+      statement: { id: OWN, speaker: { __typename: 'Unit', id: NGC2, name: '2nd National Guard Corps', side: 'UA', echelon: 'CORPS' } },
+      userErrors: [],
+    });
+    const data = await h.data(`{
+      unit(id: "${NGC2}") { statements { edges { node { id } } } }
+      statement(id: "${OWN}") { speaker { id displayName aliases statements { totalCount } statementsOnBehalf { totalCount } ... on Actor { kind } } }
+      actorSpoken: statement(id: "statement:wgf-full-control-2024-12-16") { speaker { __typename id ... on Actor { kind } } }
+    }`);
+    expect(data.unit.statements.edges).toEqual([{ node: { id: OWN } }]);
+    expect(data.statement.speaker).toMatchObject({ id: NGC2, displayName: '2nd National Guard Corps', statements: { totalCount: 1 } });
+    expect(data.statement.speaker.statementsOnBehalf.totalCount).toBeGreaterThan(0);
+    expect(data.statement.speaker.kind).toBeUndefined();
+    expect(data.actorSpoken.speaker).toEqual({ __typename: 'Actor', id: 'actor:leonid-sharov', kind: 'PERSON' });
+  });
+
+  it('filters: the shared fields match actors and units alike; a branch narrows to its type', async () => {
+    const ids = async (where: string) =>
+      (await h.data(`{ statements(first: 100, where: ${where}) { edges { node { id } } } }`)).statements.edges.map((e: any) => e.node.id);
+    expect(await ids(`{ speaker: { unit: { id: { eq: "${NGC2}" } } } }`)).toEqual([OWN]);
+    expect(await ids(`{ speaker: { id: { eq: "${NGC2}" } } }`)).toEqual([OWN]);
+    const ua = await ids(`{ speaker: { side: { eq: "UA" } } }`);
+    expect(ua).toContain(OWN);
+    expect(ua).toContain('statement:zelensky-at-kupyansk-entrance-2024-12-12');
+    const uaActors = await ids(`{ speaker: { side: { eq: "UA" }, actor: { kind: { in: [PERSON, ORGANISATION, STATE, GROUP] } } } }`);
+    expect(uaActors).not.toContain(OWN);
+    expect(uaActors).toContain('statement:zelensky-at-kupyansk-entrance-2024-12-12');
+    expect(await ids(`{ speaker: { unit: { echelon: { eq: CORPS } } }, kind: { eq: CONTROL } }`)).toEqual([OWN]);
+  });
+
+  it('is in provenance, on the unit\'s timeline (MADE_BY) and on the unit\'s side in contested claims', async () => {
+    const data = await h.data(`{
+      provenance(id: "${OWN}") { speaker { __typename id side } sourceCount }
+      timeline(id: "${NGC2}", first: 100) { edges { links node { id } } }
+      contestedClaims(about: "place:kupyansk", first: 100) { edges { node { a { id } b { id } reasons } } }
+    }`);
+    expect(data.provenance).toEqual({ speaker: { __typename: 'Unit', id: NGC2, side: 'UA' }, sourceCount: 1 });
+    expect(data.timeline.edges.find((e: any) => e.node.id === OWN)).toEqual({ links: ['MADE_BY'], node: { id: OWN } });
+    // Against the Russian claim of full control (16 Dec, speaker RU): the sides differ and the periods overlap.
+    const pairs = data.contestedClaims.edges.map((e: any) => e.node);
+    expect(pairs).toContainEqual({ a: { id: OWN }, b: { id: 'statement:wgf-full-control-2024-12-16' }, reasons: ['SIDES_DIFFER'] });
+  });
+
+  it('updateStatement moves the speaker between an actor and a unit; a place is WRONG_TYPE', async () => {
+    let result = await h.data(UPDATE, { input: { id: OWN, set: { speakerId: 'actor:ngc2-press-service', onBehalfOfId: NGC2 } } });
+    expect(result.updateStatement).toEqual({ statement: { speaker: { __typename: 'Actor', id: 'actor:ngc2-press-service' } }, userErrors: [] });
+    result = await h.data(UPDATE, { input: { id: OWN, set: { speakerId: NGC2 }, unset: ['ON_BEHALF_OF'] } });
+    expect(result.updateStatement).toEqual({ statement: { speaker: { __typename: 'Unit', id: NGC2 } }, userErrors: [] });
+    result = await h.data(UPDATE, { input: { id: OWN, set: { speakerId: 'place:kupyansk' } } });
+    expect(result.updateStatement.userErrors).toEqual([
+      { field: ['input', 'set', 'speakerId'], code: 'WRONG_TYPE', message: expect.stringMatching(/MADE_BY .*Actor or a?n? ?Unit, not a Place/) },
+    ]);
+  });
+
+  it('the unit cannot be deleted while it is a speaker', async () => {
+    const { deleteUnit } = await h.data(`mutation { deleteUnit(input: { id: "${NGC2}" }) { deletedId dependents { relationship nodeId } ${ERRORS} } }`);
+    expect(deleteUnit.deletedId).toBeNull();
+    expect(deleteUnit.dependents).toContainEqual({ relationship: 'MADE_BY', nodeId: OWN });
+  });
+
+  it('is written by import; an import may not give a statement an actor and a unit as speakers', async () => {
+    const imported = claim('statement:ngc2-imported', { speaker: NGC2 });
+    await importBundle(h.db, model, bundle(imported.nodes, imported.edges));
+    const data = await h.data(`{ statement(id: "statement:ngc2-imported") { speaker { __typename id } } }`);
+    expect(data.statement.speaker).toEqual({ __typename: 'Unit', id: NGC2 });
+    const twice = claim('statement:two-speakers', { speaker: NGC2 });
+    const issues = await refusedImport(bundle(twice.nodes, [...twice.edges, edge('MADE_BY', 'statement:two-speakers', 'actor:ngc2-press-service')]));
+    expect(issues).toMatchObject([{ path: 'edges[3].to', message: expect.stringContaining('can have only one') }]);
+    const place = claim('statement:place-speaker', { speaker: 'place:kupyansk' });
+    expect(await refusedImport(bundle(place.nodes, place.edges))).toContainEqual(expect.objectContaining({ path: 'edges[0].to', message: expect.stringContaining('not a Place') }));
+  });
+});
+
+describe('export and import again keep aspects, extents and unit speakers', () => {
+  it('json, ndjson, graphml and gexf carry them; json, ndjson and csv round trip byte for byte', async () => {
+    const json = await exportString(h.db, model, 'json');
+    const parsed = JSON.parse(json);
+    expect(parsed.edges).toContainEqual(edge('MADE_BY', 'statement:ngc2-imported', 'unit:2nd-national-guard-corps'));
+    expect(parsed.edges).toContainEqual({ type: 'DISPUTES', from: 'statement:aspect-a', to: 'statement:aspect-b', properties: { aspect: 'ATTRIBUTION', note: 'Losses differ.' } });
+    expect(parsed.nodes.find((n: any) => n.id === 'statement:extent-lost').properties.extent).toBe('LOST');
+    for (const format of ['graphml', 'gexf'] as const) {
+      const text = await exportString(h.db, model, format);
+      expect(text, format).toContain('ATTRIBUTION');
+      expect(text, format).toContain('LOST');
+    }
+    const ndjson = await exportString(h.db, model, 'ndjson');
+    const csv = await exportCsv(h.db, model);
+    expect(csv.files['relationships_DISPUTES.csv'].split('\n')[0]).toContain('aspect');
+    expect(csv.files['nodes_Statement.csv'].split('\n')[0]).toContain('extent');
+
+    for (const [format, target, expected] of [
+      ['json', 'bundle.json', json],
+      ['ndjson', 'bundle.ndjson', ndjson],
+      ['csv', csv.dir, null],
+    ] as const) {
+      await wipe(h.db);
+      let file = target as string;
+      if (format !== 'csv') {
+        file = `${csv.dir}-${target}`;
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(file, expected!);
+      }
+      await importRecords(h.db, model, await openImportSource(file, model));
+      if (format === 'csv') expect((await exportCsv(h.db, model)).files, format).toEqual(csv.files);
+      else expect(await exportString(h.db, model, format), format).toBe(expected);
+    }
+    const data = await h.data(`{ statement(id: "statement:ngc2-imported") { speaker { __typename id } } }`);
+    expect(data.statement.speaker).toEqual({ __typename: 'Unit', id: 'unit:2nd-national-guard-corps' });
   });
 });

@@ -43,7 +43,7 @@ const periodStart = (s: string) => `coalesce(${s}.validFromStart, ${s}.statedAtS
 const periodEnd = (s: string) =>
   `coalesce(${s}.validToEnd, CASE WHEN ${s}.validFromEnd > ${s}.statedAtEnd THEN ${s}.validFromEnd ELSE ${s}.statedAtEnd END)`;
 const sideOf = (s: string) =>
-  `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
+  `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor|Unit) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
 
 /**
  * An ABOUT edge naming what the claim is about, not whom it is addressed to: two reports to the same

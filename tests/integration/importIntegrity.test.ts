@@ -218,7 +218,7 @@ const RULES: Rule[] = [
     name: 'a relationship between the wrong labels',
     bundle: () => ({ nodes: [], edges: [edge('MADE_BY', STATEMENT, 'place:kupyansk')] }),
     at: { kind: 'edge', index: 0, field: ['to'] },
-    message: /MADE_BY from a Statement points to an Actor, not a Place/,
+    message: /MADE_BY from a Statement points to an Actor or Unit, not a Place/,
     mutation: { query: LINK, variables: { input: { type: 'MADE_BY', from: STATEMENT, to: 'place:kupyansk' } }, payload: 'link', field: ['input', 'to'], code: 'WRONG_TYPE' },
   },
   {

@@ -877,7 +877,11 @@ export type Mutation = {
   linkMembership: LinkPayload;
   /** Evidence for a statement (REPORTED_IN): the source, the words quoted and where they stand in it. */
   linkStatementSource: LinkPayload;
-  /** A stance of one statement on another: CONTRADICTS, SUPPORTS or DISPUTES, with a note on why. */
+  /**
+   * A stance of one statement on another: CONTRADICTS, SUPPORTS or DISPUTES, with a note on why and the aspect
+   * it is about. Refused (CONFLICT) when the two statements would both support and oppose each other on the
+   * same aspect, or be supported on the whole claim beside an opposition.
+   */
   linkStatementStance: LinkPayload;
   /** What a statement is about (ABOUT): an actor, unit or place, with its role. */
   linkStatementSubject: LinkPayload;

@@ -305,6 +305,18 @@ const RULES: Rule[] = [
     },
   },
   {
+    name: 'a contradiction on the aspect the pair already supports each other on',
+    bundle: () => ({ nodes: [], edges: [edge('CONTRADICTS', 'statement:ru-kupyansk-captured-2024-11', STATEMENT, { aspect: 'OUTCOME' })] }),
+    at: { kind: 'edge', index: 0, field: ['to'] },
+    message: /SUPPORTS statement:ru-kupyansk-captured-2024-11 on OUTCOME in the database; one statement cannot both support and oppose another on the same aspect \(OUTCOME\)/,
+    mutation: {
+      query: `mutation { linkStatementStance(input: {fromStatementId: "statement:ru-kupyansk-captured-2024-11", toStatementId: "${STATEMENT}", stance: CONTRADICTS, aspect: OUTCOME}) { ${ERRORS} } }`,
+      payload: 'linkStatementStance',
+      field: ['input', 'aspect'],
+      code: 'CONFLICT',
+    },
+  },
+  {
     name: 'a membership ending before it starts',
     bundle: () => ({ nodes: [], edges: [edge('MEMBER_OF', 'actor:amk-mapping', 'actor:afp', { role: 'analyst', from: month('05'), to: month('01') })] }),
     at: { kind: 'edge', index: 0, field: ['properties', 'to'] },

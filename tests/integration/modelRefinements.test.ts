@@ -182,6 +182,55 @@ describe('the aspect of a stance', () => {
   });
 });
 
+describe('support and opposition between the same pair', () => {
+  const A = 'statement:aspect-a';
+  const B = 'statement:aspect-b';
+
+  it('are refused on the same aspect, or when the support is on the whole claim (CONFLICT), by link', async () => {
+    const typed = await h.data(STANCE, { input: { fromStatementId: A, toStatementId: B, stance: 'CONTRADICTS', aspect: 'OUTCOME' } });
+    expect(typed.linkStatementStance).toEqual({
+      edge: null,
+      userErrors: [
+        {
+          field: ['input', 'aspect'],
+          code: 'CONFLICT',
+          message: `${A} SUPPORTS ${B} on OUTCOME already; one statement cannot both support and oppose another on the same aspect (OUTCOME)`,
+        },
+      ],
+    });
+    // B contradicts A on TIMING: support for the whole of A would cover TIMING too.
+    const whole = await h.data(LINK, { input: { type: 'SUPPORTS', from: B, to: A, properties: {} } });
+    expect(whole.link.userErrors).toEqual([
+      { field: ['input', 'properties', 'aspect'], code: 'CONFLICT', message: `${B} CONTRADICTS ${A} on TIMING already; one statement cannot both support and oppose another on the whole claim` },
+    ]);
+    // On another aspect it stands beside the others.
+    const other = await h.data(LINK, { input: { type: 'SUPPORTS', from: B, to: A, properties: { aspect: 'LOCATION' } } });
+    expect(other.link.userErrors).toEqual([]);
+    await h.data(`mutation { unlink(input: { type: SUPPORTS, from: "${B}", to: "${A}" }) { ${ERRORS} } }`);
+  });
+
+  it('are refused by import, against the database and within the input; an edge the input gives again is judged as given', async () => {
+    let issues = await refusedImport(bundle([], [edge('CONTRADICTS', B, A, { aspect: 'TIMING' }), edge('DISPUTES', A, B, { aspect: 'OUTCOME' })]));
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'edges[1].to', message: `${A} SUPPORTS ${B} on OUTCOME in the database; one statement cannot both support and oppose another on the same aspect (OUTCOME)` }),
+    ]);
+    const pair = claims(claim('statement:aspect-e', { speaker: 'actor:russia' }), claim('statement:aspect-f', { speaker: 'actor:ukraine' }));
+    issues = await refusedImport(
+      bundle(pair.nodes, [...pair.edges, edge('SUPPORTS', 'statement:aspect-e', 'statement:aspect-f', { aspect: 'TIMING' }), edge('DISPUTES', 'statement:aspect-f', 'statement:aspect-e', { aspect: 'TIMING' })]),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: `edges[${pair.edges.length + 1}].to`,
+        message: 'statement:aspect-e SUPPORTS statement:aspect-f on TIMING in this input; one statement cannot both support and oppose another on the same aspect (TIMING)',
+      }),
+    ]);
+    // The stored SUPPORTS A→B (OUTCOME) is given again on EXTENT: a contradiction on OUTCOME is then no clash.
+    await importBundle(h.db, model, bundle([], [edge('SUPPORTS', A, B, { aspect: 'EXTENT' }), edge('CONTRADICTS', A, B, { aspect: 'OUTCOME' })]));
+    const data = await h.data(`{ statement(id: "${A}") { supports { edges { aspect } } contradicts { edges { aspect } } } }`);
+    expect(data.statement).toEqual({ supports: { edges: [{ aspect: 'EXTENT' }] }, contradicts: { edges: [{ aspect: 'OUTCOME' }] } });
+  });
+});
+
 describe('the extent of a control claim', () => {
   const UPSERT = `mutation ($input: UpsertStatementInput!) { upsertStatement(input: $input) { statement { id kind extent } ${ERRORS} } }`;
   const UPDATE = `mutation ($input: UpdateStatementInput!) { updateStatement(input: $input) { statement { id kind extent } ${ERRORS} } }`;

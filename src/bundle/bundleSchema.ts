@@ -197,7 +197,7 @@ export class BundleValidator {
     for (const id of [from, to]) {
       if (!this.nodeIndex.has(id) && !this.pending.has(id)) this.pending.set(id, { ...this.where(loc, [id === from ? 'from' : 'to']), message: '' });
     }
-    this.graph?.edge(type, from, to, this.where(loc, ['to']));
+    this.graph?.edge(type, from, to, this.where(loc, ['to']), checked.props);
     return { type, from, to, properties: checked.props };
   }
 

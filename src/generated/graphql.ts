@@ -24,7 +24,7 @@ export type Scalars = {
  * A person, organisation, state, media outlet or online account that speaks, publishes or is spoken about.
  * `side` is the ISO 3166-1 alpha-2 code of the belligerent it sides with (RU, UA), NEUTRAL or UNKNOWN.
  */
-export type Actor = Node & {
+export type Actor = Node & Speaker & {
   __typename?: 'Actor';
   /** Every other spelling and name it goes by. */
   aliases: Array<Scalars['String']['output']>;
@@ -337,12 +337,14 @@ export type ContestReason =
   | 'CONTRADICTS'
   /** One statement DISPUTES the other (either direction). */
   | 'DISPUTES'
-  /** The speakers' sides differ, both being a belligerent (neither NEUTRAL, UNKNOWN nor missing). */
+  /** The speakers' sides differ, both being a belligerent (neither NEUTRAL, UNKNOWN nor missing), and no SUPPORTS edge on the whole claim joins them. */
   | 'SIDES_DIFFER';
 
 /** An opposing stance edge (CONTRADICTS or DISPUTES) between the two statements of a contested pair. */
 export type ContestStance = {
   __typename?: 'ContestStance';
+  /** The aspect the stance is about; null: the claim as a whole. */
+  aspect?: Maybe<StanceAspect>;
   direction: StanceDirection;
   kind: ContestReason;
   /** The analyst's note on the edge. */
@@ -382,6 +384,21 @@ export type ContestedClaimEdge = {
   /** Keyset cursor on (a.id, b.id). */
   cursor: Scalars['String']['output'];
   node: ContestedClaim;
+};
+
+/**
+ * How much of a place a control claim (kind CONTROL) says a side holds: "full control" is FULL, "recaptured
+ * some districts" PARTIAL, "fighting for the centre" CONTESTED, "withdrew from" LOST.
+ */
+export type ControlExtent =
+  | 'CONTESTED'
+  | 'FULL'
+  | 'LOST'
+  | 'PARTIAL';
+
+export type ControlExtentFilter = {
+  eq?: InputMaybe<ControlExtent>;
+  in?: InputMaybe<Array<ControlExtent>>;
 };
 
 export type CorroborationConnection = {
@@ -686,6 +703,8 @@ export type LinkStatementSourceInput = {
 };
 
 export type LinkStatementStanceInput = {
+  /** The aspect of the claim the stance is about (OUTCOME, TIMING, …); none: the claim as a whole. */
+  aspect?: InputMaybe<StanceAspect>;
   /** The statement taking the stance. */
   fromStatementId: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -879,7 +898,7 @@ export type Mutation = {
    * Creates a relationship, or sets the properties of an existing one (the same type between the same two
    * nodes, and for ABOUT and MEMBER_OF the same role). `properties` is a JSON object of the type's properties,
    * validated like a bundle edge's: ABOUT {role}; REPORTED_IN {quote, charStart, charEnd}; CONTRADICTS,
-   * SUPPORTS, DISPUTES {note}; GEOLOCATED_AT {by, offsetM, bearing}; MEMBER_OF {role, from, to} with partial
+   * SUPPORTS, DISPUTES {note, aspect}; GEOLOCATED_AT {by, offsetM, bearing}; MEMBER_OF {role, from, to} with partial
    * dates as {start, end, precision, raw, relativeTo}; none for the others. Properties not given are removed.
    * Relationships a node has at most one of (a statement's speaker and onBehalfOf, a place's or unit's
    * parent, a unit's belongsTo, a source's publisher and author) are replaced: the old one is unlinked.
@@ -892,7 +911,11 @@ export type Mutation = {
   linkMembership: LinkPayload;
   /** Evidence for a statement (REPORTED_IN): the source, the words quoted and where they stand in it. */
   linkStatementSource: LinkPayload;
-  /** A stance of one statement on another: CONTRADICTS, SUPPORTS or DISPUTES, with a note on why. */
+  /**
+   * A stance of one statement on another: CONTRADICTS, SUPPORTS or DISPUTES, with a note on why and the aspect
+   * it is about. Refused (CONFLICT) when the two statements would both support and oppose each other on the
+   * same aspect, or be supported on the whole claim beside an opposition.
+   */
   linkStatementStance: LinkPayload;
   /** What a statement is about (ABOUT): an actor, unit or place, with its role. */
   linkStatementSubject: LinkPayload;
@@ -1673,8 +1696,8 @@ export type Provenance = {
   reports: Array<ProvenanceReport>;
   /** How many sources carry the statement (REPORTED_IN), relays included. */
   sourceCount: Scalars['Int']['output'];
-  /** The original speaker (MADE_BY). */
-  speaker?: Maybe<Actor>;
+  /** The original speaker (MADE_BY): an actor, or a formation speaking for itself. */
+  speaker?: Maybe<Speaker>;
   statement: Statement;
   /** True when the statement has more relay chains than are listed (at most 500 are followed). */
   truncated: Scalars['Boolean']['output'];
@@ -1706,8 +1729,10 @@ export type Query = {
   /**
    * Pairs of rival claims about the same subject (DESIGN question 1). A pair qualifies when one statement
    * CONTRADICTS or DISPUTES the other (in either direction; an analyst's edge counts whatever the dates), or
-   * when the speakers' sides differ and the periods the claims speak of overlap (an explicit SUPPORTS edge
-   * between them rules this inference out). Each pair appears once, ordered by (a.id, b.id).
+   * when the speakers' sides differ (an actor's or a unit's side) and the periods the claims speak of overlap
+   * (an explicit SUPPORTS edge between them on the whole claim, with no aspect, rules this inference out;
+   * support on one aspect does not). Subjects in the role ADDRESSEE are not shared subjects. Each pair
+   * appears once, ordered by (a.id, b.id).
    *
    * `about`: an actor, unit or place id; both claims must be about it, or, with `within`, about a place inside
    * it or a sub-unit of it (PART_OF, any depth). Without `about`, pairs share at least one subject directly.
@@ -2302,11 +2327,121 @@ export type SourceWhere = {
   url?: InputMaybe<StringFilter>;
 };
 
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type Speaker = {
+  aliases: Array<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  /** The name to show for it: its name, on one line, at most 80 characters. */
+  displayName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Actors that are members of it. */
+  members: MemberConnection;
+  /** Statements about it, with the role it plays in each. */
+  mentionedIn: MentionConnection;
+  name: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 code of the belligerent it sides with (RU, UA), NEUTRAL or UNKNOWN. */
+  side?: Maybe<Scalars['String']['output']>;
+  /** Statements it made (it is their speaker). */
+  statements: StatementConnection;
+  /** Statements made on its behalf. */
+  statementsOnBehalf: StatementConnection;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ActorOrder>>;
+  where?: InputMaybe<MemberMatch>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerMentionedInArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<MentionMatch>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
+};
+
+
+/**
+ * Who makes a statement (MADE_BY): a person, organisation, state or account (Actor), or a formation speaking
+ * for itself (Unit). The fields both have are selected without a fragment; `... on Actor { kind }` for the rest.
+ */
+export type SpeakerStatementsOnBehalfArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
+};
+
+/**
+ * Filters on a speaker. The fields every speaker has apply to actors and units alike; `actor` and `unit` apply
+ * to speakers of their type, and when either is given, a speaker of a type without its branch does not match.
+ */
+export type SpeakerWhere = {
+  actor?: InputMaybe<ActorWhere>;
+  aliases?: InputMaybe<StringListFilter>;
+  id?: InputMaybe<IdFilter>;
+  name?: InputMaybe<StringFilter>;
+  side?: InputMaybe<StringFilter>;
+  unit?: InputMaybe<UnitWhere>;
+};
+
 /** A stance of one statement on another. */
 export type Stance =
   | 'CONTRADICTS'
   | 'DISPUTES'
   | 'SUPPORTS';
+
+/**
+ * Which aspect of a claim a stance is about: a claim may support another's outcome yet dispute its timing, as
+ * two edges of different types between the same pair. No aspect: the stance is on the claim as a whole.
+ */
+export type StanceAspect =
+  /** Who did it, or who said it. */
+  | 'ATTRIBUTION'
+  /** The losses claimed. */
+  | 'CASUALTIES'
+  /** How far it goes: full or partial control, how many districts. */
+  | 'EXTENT'
+  /** Where it happened. */
+  | 'LOCATION'
+  | 'OTHER'
+  /** What happened: who holds a place, whether an attack took place. */
+  | 'OUTCOME'
+  /** When it happened. */
+  | 'TIMING';
+
+export type StanceAspectFilter = {
+  eq?: InputMaybe<StanceAspect>;
+  in?: InputMaybe<Array<StanceAspect>>;
+};
 
 export type StanceConnection = {
   __typename?: 'StanceConnection';
@@ -2325,6 +2460,8 @@ export type StanceDirection =
 /** A stance between two statements: the other statement and the analyst's note on why. */
 export type StanceEdge = {
   __typename?: 'StanceEdge';
+  /** The aspect of the claim the stance is about; null: the claim as a whole. */
+  aspect?: Maybe<StanceAspect>;
   cursor: Scalars['String']['output'];
   node: Statement;
   note?: Maybe<Scalars['String']['output']>;
@@ -2332,6 +2469,8 @@ export type StanceEdge = {
 
 /** Matches one edge of a Stance relationship: its properties and the node at its far end. */
 export type StanceMatch = {
+  /** The edge's aspect (an edge without one matches neither eq nor in). */
+  aspect?: InputMaybe<StanceAspectFilter>;
   node?: InputMaybe<StatementWhere>;
   note?: InputMaybe<StringFilter>;
 };
@@ -2364,6 +2503,8 @@ export type Statement = Node & {
   disputedBy: StanceConnection;
   /** Statements this one disputes. */
   disputes: StanceConnection;
+  /** For a control claim (kind CONTROL) only: how much it says is held; null when the claim does not say. */
+  extent?: Maybe<ControlExtent>;
   id: Scalars['ID']['output'];
   kind: StatementKind;
   /** Who may see this statement (TLP 2.0); CLEAR unless marked. */
@@ -2378,8 +2519,8 @@ export type Statement = Node & {
   retractionReason?: Maybe<Scalars['String']['output']>;
   /** Where it was reported, with the quoted words and where they stand in the source. */
   sources: StatementSourceConnection;
-  /** The speaker. */
-  speaker?: Maybe<Actor>;
+  /** The speaker: an actor, or a formation speaking for itself. */
+  speaker?: Maybe<Speaker>;
   /** When the claim was made. */
   statedAt: PartialDate;
   /** Statements that support this one. */
@@ -2506,6 +2647,7 @@ export type StatementEdge = {
 /** Statement properties (and ON_BEHALF_OF) that can be cleared. */
 export type StatementField =
   | 'CREDIBILITY'
+  | 'EXTENT'
   /** Back to CLEAR. */
   | 'MARKING'
   | 'NOTE'
@@ -2554,13 +2696,15 @@ export type StatementOrderField =
 /** Properties to change; those not given are kept. Null clears an optional property, like `unset`. */
 export type StatementPatch = {
   credibility?: InputMaybe<Scalars['Int']['input']>;
+  /** Only on a CONTROL statement (any other kind: INVALID); a statement whose kind changes from CONTROL must clear it. */
+  extent?: InputMaybe<ControlExtent>;
   kind?: InputMaybe<StatementKind>;
   /** A new marking, at most the writer's clearance (above it: FORBIDDEN). */
   marking?: InputMaybe<Marking>;
   note?: InputMaybe<Scalars['String']['input']>;
   /** A new onBehalfOf (replaces the old one). */
   onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
-  /** A new speaker (replaces the old one). */
+  /** A new speaker, an actor or a unit (replaces the old one). */
   speakerId?: InputMaybe<Scalars['ID']['input']>;
   statedAt?: InputMaybe<PartialDateInput>;
   text?: InputMaybe<Scalars['String']['input']>;
@@ -2685,13 +2829,15 @@ export type StatementWhere = {
   credibility?: InputMaybe<IntFilter>;
   disputedBy?: InputMaybe<StanceRelationFilter>;
   disputes?: InputMaybe<StanceRelationFilter>;
+  /** A statement without an extent matches neither eq nor in. */
+  extent?: InputMaybe<ControlExtentFilter>;
   id?: InputMaybe<IdFilter>;
   kind?: InputMaybe<StatementKindFilter>;
   marking?: InputMaybe<MarkingFilter>;
   note?: InputMaybe<StringFilter>;
   onBehalfOf?: InputMaybe<AgentWhere>;
   sources?: InputMaybe<StatementSourceRelationFilter>;
-  speaker?: InputMaybe<ActorWhere>;
+  speaker?: InputMaybe<SpeakerWhere>;
   statedAt?: InputMaybe<PartialDateFilter>;
   supportedBy?: InputMaybe<StanceRelationFilter>;
   supports?: InputMaybe<StanceRelationFilter>;
@@ -2753,6 +2899,8 @@ export type Subject = Actor | Place | Unit;
 
 /** The role of a subject in a statement. */
 export type SubjectRole =
+  /** Who the statement is addressed to: "X reported to Y" is ABOUT Y with this role. */
+  | 'ADDRESSEE'
   | 'LOCATION'
   | 'OBJECT'
   | 'SUBJECT';
@@ -2796,13 +2944,13 @@ export type TimelineLink =
   | 'ABOUT'
   /** It is about a place within the place, or a sub-unit of the unit, at any depth. */
   | 'ABOUT_CONTAINED'
-  /** The entity is its speaker (actors). */
+  /** The entity is its speaker (actors, and units speaking for themselves). */
   | 'MADE_BY'
   /** It was made on the entity's behalf (actors and units). */
   | 'ON_BEHALF_OF';
 
 /** A military formation: a group of forces, an army, a corps, a brigade, an assault group. */
-export type Unit = Node & {
+export type Unit = Node & Speaker & {
   __typename?: 'Unit';
   aliases: Array<Scalars['String']['output']>;
   /** The state or organisation whose forces this formation belongs to. */
@@ -2822,6 +2970,8 @@ export type Unit = Node & {
   parent?: Maybe<Unit>;
   /** ISO 3166-1 alpha-2 code of the belligerent (RU, UA), NEUTRAL or UNKNOWN. */
   side?: Maybe<Scalars['String']['output']>;
+  /** Statements this formation made itself (it is their speaker). */
+  statements: StatementConnection;
   /** Statements made on this formation's behalf. */
   statementsOnBehalf: StatementConnection;
   /** Formations directly part of this one. */
@@ -2845,6 +2995,15 @@ export type UnitMentionedInArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StatementOrder>>;
   where?: InputMaybe<MentionMatch>;
+};
+
+
+/** A military formation: a group of forces, an army, a corps, a brigade, an assault group. */
+export type UnitStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StatementOrder>>;
+  where?: InputMaybe<StatementMatch>;
 };
 
 
@@ -3031,6 +3190,8 @@ export type UpsertStatementInput = {
   about?: InputMaybe<Array<StatementSubjectInput>>;
   /** 1 (confirmed) to 6 (cannot be judged). */
   credibility?: InputMaybe<Scalars['Int']['input']>;
+  /** Only with kind CONTROL (any other kind: INVALID). */
+  extent?: InputMaybe<ControlExtent>;
   /** statement:<slug>. Without it a new statement is created under a minted id. */
   id?: InputMaybe<Scalars['ID']['input']>;
   kind: StatementKind;
@@ -3041,7 +3202,7 @@ export type UpsertStatementInput = {
   onBehalfOfId?: InputMaybe<Scalars['ID']['input']>;
   /** Where it was reported: at least one source, each at most once. */
   sources: Array<StatementSourceInput>;
-  /** The actor who made it. */
+  /** The actor, or the unit speaking for itself, who made it. */
   speakerId: Scalars['ID']['input'];
   statedAt: PartialDateInput;
   text: Scalars['String']['input'];
@@ -3197,6 +3358,8 @@ export type ResolversTypes = {
   ContestedClaim: ResolverTypeWrapper<Row>;
   ContestedClaimConnection: ResolverTypeWrapper<Row>;
   ContestedClaimEdge: ResolverTypeWrapper<Row>;
+  ControlExtent: ResolverTypeWrapper<Row>;
+  ControlExtentFilter: ResolverTypeWrapper<Row>;
   CorroborationConnection: ResolverTypeWrapper<Row>;
   CorroborationEdge: ResolverTypeWrapper<Row>;
   CypherResult: ResolverTypeWrapper<Row>;
@@ -3309,7 +3472,11 @@ export type ResolversTypes = {
   SourceStatementMatch: ResolverTypeWrapper<Row>;
   SourceStatementRelationFilter: ResolverTypeWrapper<Row>;
   SourceWhere: ResolverTypeWrapper<Row>;
+  Speaker: ResolverTypeWrapper<Row>;
+  SpeakerWhere: ResolverTypeWrapper<Row>;
   Stance: ResolverTypeWrapper<Row>;
+  StanceAspect: ResolverTypeWrapper<Row>;
+  StanceAspectFilter: ResolverTypeWrapper<Row>;
   StanceConnection: ResolverTypeWrapper<Row>;
   StanceDirection: ResolverTypeWrapper<Row>;
   StanceEdge: ResolverTypeWrapper<Row>;
@@ -3402,6 +3569,7 @@ export type ResolversParentTypes = {
   ContestedClaim: Row;
   ContestedClaimConnection: Row;
   ContestedClaimEdge: Row;
+  ControlExtentFilter: Row;
   CorroborationConnection: Row;
   CorroborationEdge: Row;
   CypherResult: Row;
@@ -3496,6 +3664,9 @@ export type ResolversParentTypes = {
   SourceStatementMatch: Row;
   SourceStatementRelationFilter: Row;
   SourceWhere: Row;
+  Speaker: Row;
+  SpeakerWhere: Row;
+  StanceAspectFilter: Row;
   StanceConnection: Row;
   StanceEdge: Row;
   StanceMatch: Row;
@@ -3657,6 +3828,7 @@ export type ChangedEdgeResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type ContestStanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContestStance'] = ResolversParentTypes['ContestStance']> = {
+  aspect?: Resolver<Maybe<ResolversTypes['StanceAspect']>, ParentType, ContextType>;
   direction?: Resolver<ResolversTypes['StanceDirection'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ContestReason'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3923,7 +4095,7 @@ export type ProvenanceResolvers<ContextType = Context, ParentType extends Resolv
   origins?: Resolver<Array<ResolversTypes['IndependentOrigin']>, ParentType, ContextType>;
   reports?: Resolver<Array<ResolversTypes['ProvenanceReport']>, ParentType, ContextType>;
   sourceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  speaker?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  speaker?: Resolver<Maybe<ResolversTypes['Speaker']>, ParentType, ContextType>;
   statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
   truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -4042,6 +4214,10 @@ export type SourceStatementEdgeResolvers<ContextType = Context, ParentType exten
   quote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SpeakerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Speaker'] = ResolversParentTypes['Speaker']> = {
+  __resolveType: TypeResolveFn<'Actor' | 'Unit', ParentType, ContextType>;
+};
+
 export type StanceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StanceConnection'] = ResolversParentTypes['StanceConnection']> = {
   edges?: Resolver<Array<ResolversTypes['StanceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -4049,6 +4225,7 @@ export type StanceConnectionResolvers<ContextType = Context, ParentType extends 
 };
 
 export type StanceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StanceEdge'] = ResolversParentTypes['StanceEdge']> = {
+  aspect?: Resolver<Maybe<ResolversTypes['StanceAspect']>, ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Statement'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4063,6 +4240,7 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputedBy?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputedByArgs, 'first'>>;
   disputes?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementDisputesArgs, 'first'>>;
+  extent?: Resolver<Maybe<ResolversTypes['ControlExtent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StatementKind'], ParentType, ContextType>;
   marking?: Resolver<ResolversTypes['Marking'], ParentType, ContextType>;
@@ -4071,7 +4249,7 @@ export type StatementResolvers<ContextType = Context, ParentType extends Resolve
   retractedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   retractionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<ResolversTypes['StatementSourceConnection'], ParentType, ContextType, RequireFields<StatementSourcesArgs, 'first'>>;
-  speaker?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  speaker?: Resolver<Maybe<ResolversTypes['Speaker']>, ParentType, ContextType>;
   statedAt?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
   supportedBy?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementSupportedByArgs, 'first'>>;
   supports?: Resolver<ResolversTypes['StanceConnection'], ParentType, ContextType, RequireFields<StatementSupportsArgs, 'first'>>;
@@ -4164,6 +4342,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   side?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statements?: Resolver<ResolversTypes['StatementConnection'], ParentType, ContextType, RequireFields<UnitStatementsArgs, 'first'>>;
   statementsOnBehalf?: Resolver<ResolversTypes['StatementConnection'], ParentType, ContextType, RequireFields<UnitStatementsOnBehalfArgs, 'first'>>;
   subUnits?: Resolver<ResolversTypes['UnitConnection'], ParentType, ContextType, RequireFields<UnitSubUnitsArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4252,6 +4431,7 @@ export type Resolvers<ContextType = Context> = {
   SourcePayload?: SourcePayloadResolvers<ContextType>;
   SourceStatementConnection?: SourceStatementConnectionResolvers<ContextType>;
   SourceStatementEdge?: SourceStatementEdgeResolvers<ContextType>;
+  Speaker?: SpeakerResolvers<ContextType>;
   StanceConnection?: StanceConnectionResolvers<ContextType>;
   StanceEdge?: StanceEdgeResolvers<ContextType>;
   Statement?: StatementResolvers<ContextType>;

@@ -51,11 +51,20 @@ const entries = (where: Where) => Object.entries(where).filter(([, v]) => v !== 
 export function nodePredicate(where: Where | null | undefined, v: string, labels: readonly Label[], s: FilterScope): string | null {
   if (!where) return null;
   if (labels.length > 1) {
-    // Union filters have one branch per member type, keyed by the lowercased label.
-    const branches = labels
-      .filter((label) => where[label.toLowerCase()] != null)
-      .map((label) => and([`${v}:${q(label)}`, nodePredicate(where[label.toLowerCase()] as Where, v, [label], s)]));
-    return branches.length ? or(branches) : null;
+    // Union and interface filters have one branch per member type, keyed by the lowercased label; an
+    // interface's filter (SpeakerWhere) also has the fields every member shares, which apply to each.
+    const branchKeys = new Set(labels.map((label) => label.toLowerCase()));
+    const shared = Object.fromEntries(entries(where).filter(([key]) => !branchKeys.has(key)));
+    const given = labels.filter((label) => where[label.toLowerCase()] != null);
+    if (!given.length && !Object.keys(shared).length) return null;
+    const branches = (given.length ? given : labels).map((label) =>
+      and([
+        `${v}:${q(label)}`,
+        given.length ? nodePredicate(where[label.toLowerCase()] as Where, v, [label], s) : null,
+        nodePredicate(shared, v, [label], s),
+      ]),
+    );
+    return or(branches);
   }
   const label = labels[0];
   const nodeModel = s.model.nodes.get(label);

@@ -1,7 +1,7 @@
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { UserErrorCode } from '../generated/graphql.js';
-import { HIERARCHY_TYPES, loopMessage, REQUIRED_EDGES, singleValuedField } from './recordRules.js';
+import { HIERARCHY_TYPES, loopMessage, REQUIRED_EDGES, singleValuedField, stanceClash, STANCE_TYPES, type Stance } from './recordRules.js';
 
 /**
  * The rules that span records, applied over what a write brings AND what is already stored:
@@ -45,6 +45,21 @@ function* chunks<T>(items: Iterable<T>, size = LOOKUP_CHUNK): Generator<T[]> {
     }
   }
   if (chunk.length) yield chunk;
+}
+
+/** The stored stance edges between each pair of statements (either direction). */
+export async function storedStances(read: ReadQuery, pairs: Iterable<readonly [string, string]>): Promise<Stance[]> {
+  const out: Stance[] = [];
+  for (const chunk of chunks(pairs)) {
+    const rows = await read(
+      `UNWIND $pairs AS p
+       MATCH (a:Statement {id: p[0]})-[r:SUPPORTS|CONTRADICTS|DISPUTES]-(b:Statement {id: p[1]})
+       RETURN DISTINCT type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, r.aspect AS aspect ORDER BY type, from, to`,
+      { pairs: chunk.map(([a, b]) => [a, b]) },
+    );
+    for (const row of rows) out.push({ type: row.type as string, from: row.from as string, to: row.to as string, aspect: (row.aspect as string | null) ?? null });
+  }
+  return out;
 }
 
 /** True when linking `from` -[type]-> `to` would close a loop: `from` is already above `to` (stops at the first path found). */
@@ -161,6 +176,8 @@ export class GraphRules<W> {
   private readonly single = new Map<string, { type: string; from: string; to: string; field: string; at: W }>();
   /** Hierarchy relationships given, by `${type} ${label}`, then by child. */
   private readonly hierarchy = new Map<string, HierarchyGroup<W>>();
+  /** Stance edges given, by their unordered pair of statements. */
+  private readonly stances = new Map<string, Array<Stance & { at: W }>>();
   /** Nodes given whose label requires relationships, with where (their id). */
   private readonly needy = new Map<string, { label: Label; at: W }>();
   /** For each required relationship type: the nodes given one. */
@@ -174,8 +191,19 @@ export class GraphRules<W> {
     if (REQUIRED_EDGES[label]) this.needy.set(id, { label, at });
   }
 
-  /** A relationship record (valid, between well-formed ids); `at` points at its `to`. */
-  edge(type: string, from: string, to: string, at: W): void {
+  /** A relationship record (valid, between well-formed ids, with its properties); `at` points at its `to`. */
+  edge(type: string, from: string, to: string, at: W, props: Record<string, unknown> = {}): void {
+    if (STANCE_TYPES.has(type)) {
+      const key = [from, to].sort().join(' ');
+      const list = this.stances.get(key) ?? [];
+      const stance = { type, from, to, aspect: typeof props.aspect === 'string' ? props.aspect : null, at };
+      for (const other of list) {
+        const clash = stanceClash(stance, other);
+        if (clash) this.problems.push({ at, message: `${clash.replace(/ already;/, ' in this input;')}`, code: 'CONFLICT' });
+      }
+      list.push(stance);
+      this.stances.set(key, list);
+    }
     const fromLabel = labelOfId(from)!;
     if (REQUIRED_EDGES[fromLabel]?.some((r) => r.type === type)) {
       let set = this.givenFrom.get(type);
@@ -208,12 +236,28 @@ export class GraphRules<W> {
 
   /** Every problem, in the records given and against the stored graph (read with `read`). */
   async check(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
-    const problems = [...this.problems, ...(await this.storedTargets(read)), ...(await this.missingRequired(read))];
+    const problems = [...this.problems, ...(await this.storedTargets(read)), ...(await this.missingRequired(read)), ...(await this.storedStanceClashes(read))];
     for (const group of this.hierarchy.values()) {
       // Every stored relationship above the nodes given: with those given, the whole hierarchy a loop could run through.
       const ends = new Set(group.edges.keys());
       for (const list of group.edges.values()) for (const e of list) ends.add(e.to);
       problems.push(...this.loops(group, await storedAbove(read, group.type, group.label, ends)));
+    }
+    return problems;
+  }
+
+  /** Stance edges given that clash with one stored (one the input gives again, with new properties, does not count). */
+  private async storedStanceClashes(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
+    if (!this.stances.size) return [];
+    const pairs = [...this.stances.keys()].map((k) => k.split(' ') as [string, string]);
+    const problems: Array<GraphProblem<W>> = [];
+    for (const stored of await storedStances(read, pairs)) {
+      const given = this.stances.get([stored.from, stored.to].sort().join(' '))!;
+      if (given.some((g) => g.type === stored.type && g.from === stored.from && g.to === stored.to)) continue;
+      for (const g of given) {
+        const clash = stanceClash(g, stored);
+        if (clash) problems.push({ at: g.at, message: clash.replace(/ already;/, ' in the database;'), code: 'CONFLICT' });
+      }
     }
     return problems;
   }

@@ -149,6 +149,11 @@ function crossRules(props: Record<string, unknown>): Problem[] {
       problems.push(problem([to], `must not end before ${from} starts (${b.end} < ${a.start})`));
     }
   }
+  // A statement's extent says how much of a place is held: it means something on a control claim only.
+  const { extent, kind } = props;
+  if (extent !== undefined && extent !== null && typeof kind === 'string' && kind !== 'CONTROL') {
+    problems.push(problem(['extent'], `only a CONTROL statement has an extent; this one's kind is ${kind}`));
+  }
   // Where a quote stands in its source: both offsets or neither, in order, as long as the quote.
   const { charStart, charEnd, quote } = props;
   if ((charStart === undefined) !== (charEnd === undefined)) {

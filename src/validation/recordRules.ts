@@ -83,6 +83,34 @@ export function singleValuedField(model: GraphModel, type: string, fromLabel: La
   return null;
 }
 
+/** Stance types: SUPPORTS agrees, CONTRADICTS and DISPUTES oppose. */
+export const STANCE_TYPES: ReadonlySet<string> = new Set(['SUPPORTS', 'CONTRADICTS', 'DISPUTES']);
+
+/** A stance edge between two statements, with its aspect (null: the whole claim). */
+export interface Stance {
+  type: string;
+  from: string;
+  to: string;
+  aspect: string | null;
+}
+
+/**
+ * Why two stance edges between the same pair (either direction) cannot both stand, or null when they can:
+ * one supports and the other opposes on the same aspect, or the support is on the whole claim (no aspect)
+ * and so covers every aspect the other opposes. Support on OUTCOME beside a contradiction on TIMING is fine.
+ */
+export function stanceClash(given: Stance, other: Stance): string | null {
+  const pair = new Set([given.from, given.to]);
+  if (!STANCE_TYPES.has(given.type) || !STANCE_TYPES.has(other.type) || !pair.has(other.from) || !pair.has(other.to)) return null;
+  const supports = [given, other].filter((s) => s.type === 'SUPPORTS');
+  if (supports.length !== 1) return null;
+  const [support] = supports;
+  const opposing = support === given ? other : given;
+  if (support.aspect !== null && support.aspect !== opposing.aspect) return null;
+  const on = support.aspect === null ? 'the whole claim' : `the same aspect (${support.aspect})`;
+  return `${other.from} ${other.type} ${other.to}${other.aspect ? ` on ${other.aspect}` : ''} already; one statement cannot both support and oppose another on ${on}`;
+}
+
 /** Relationship types that form a hierarchy and must not loop. */
 export const HIERARCHY_TYPES: ReadonlySet<string> = new Set(['PART_OF']);
 

@@ -218,7 +218,7 @@ const RULES: Rule[] = [
     name: 'a relationship between the wrong labels',
     bundle: () => ({ nodes: [], edges: [edge('MADE_BY', STATEMENT, 'place:kupyansk')] }),
     at: { kind: 'edge', index: 0, field: ['to'] },
-    message: /MADE_BY from a Statement points to an Actor, not a Place/,
+    message: /MADE_BY from a Statement points to an Actor or Unit, not a Place/,
     mutation: { query: LINK, variables: { input: { type: 'MADE_BY', from: STATEMENT, to: 'place:kupyansk' } }, payload: 'link', field: ['input', 'to'], code: 'WRONG_TYPE' },
   },
   {
@@ -275,6 +275,45 @@ const RULES: Rule[] = [
       payload: 'updateStatement',
       field: ['input', 'set', 'validTo'],
       code: 'INVALID',
+    },
+  },
+  {
+    name: 'an extent on a statement that is not a control claim',
+    bundle: () => ({ nodes: [fromSample('statement:wgf-cemetery-assault-groups-2024-12-16', { extent: 'PARTIAL' })], edges: [] }),
+    at: { kind: 'node', index: 0, field: ['properties', 'extent'] },
+    message: /only a CONTROL statement has an extent; this one's kind is MOVEMENT/,
+    mutation: {
+      query: UPDATE_STATEMENT,
+      variables: { input: { id: 'statement:wgf-cemetery-assault-groups-2024-12-16', set: { extent: 'PARTIAL' } } },
+      payload: 'updateStatement',
+      field: ['input', 'set', 'extent'],
+      code: 'INVALID',
+    },
+  },
+  {
+    name: 'a control claim with an extent turned into another kind',
+    bundle: () => ({ nodes: [fromSample(STATEMENT, { kind: 'ASSESSMENT', extent: 'FULL' })], edges: [] }),
+    at: { kind: 'node', index: 0, field: ['properties', 'extent'] },
+    message: /only a CONTROL statement has an extent; this one's kind is ASSESSMENT/,
+    mutation: {
+      // The stored extent (FULL, the sample's) stays unless cleared: changing the kind alone is refused.
+      query: UPDATE_STATEMENT,
+      variables: { input: { id: STATEMENT, set: { kind: 'ASSESSMENT' } } },
+      payload: 'updateStatement',
+      field: ['input', 'set', 'extent'],
+      code: 'INVALID',
+    },
+  },
+  {
+    name: 'a contradiction on the aspect the pair already supports each other on',
+    bundle: () => ({ nodes: [], edges: [edge('CONTRADICTS', 'statement:ru-kupyansk-captured-2024-11', STATEMENT, { aspect: 'OUTCOME' })] }),
+    at: { kind: 'edge', index: 0, field: ['to'] },
+    message: /SUPPORTS statement:ru-kupyansk-captured-2024-11 on OUTCOME in the database; one statement cannot both support and oppose another on the same aspect \(OUTCOME\)/,
+    mutation: {
+      query: `mutation { linkStatementStance(input: {fromStatementId: "statement:ru-kupyansk-captured-2024-11", toStatementId: "${STATEMENT}", stance: CONTRADICTS, aspect: OUTCOME}) { ${ERRORS} } }`,
+      payload: 'linkStatementStance',
+      field: ['input', 'aspect'],
+      code: 'CONFLICT',
     },
   },
   {

@@ -47,7 +47,7 @@ describe('a place page: Kupyansk with its statements, speakers, sources, quotes 
       const data = await h.data(`{
         places(first: 10) { edges { node {
           statements(first: 5) { edges { node {
-            speaker { memberships { edges { node { ... on Actor { name } ... on Unit { name } } } } }
+            speaker { ... on Actor { memberships { edges { node { ... on Actor { name } ... on Unit { name } } } } } }
             sources(first: 3) { edges { node { cites { edges { node { publisher { name } } } } } } }
           } } }
         } } }

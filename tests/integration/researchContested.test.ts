@@ -232,7 +232,7 @@ describe('paging and nesting', () => {
       data = await h.data(`{
         contestedClaims(about: "place:kupyansk", first: 3) { edges { node {
           reasons
-          a { text speaker { name side memberships { edges { role node { ... on Unit { name } ... on Actor { name } } } } }
+          a { text speaker { name side ... on Actor { memberships { edges { role node { ... on Unit { name } ... on Actor { name } } } } } }
               sources { edges { quote node { title cites { totalCount edges { node { title publisher { name } } } } } } } }
           b { text aliasOfText: text contradicts { edges { note node { id } } } }
           subjects { ... on Place { name parent { name } } }

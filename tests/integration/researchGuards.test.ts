@@ -87,7 +87,7 @@ describe('bad inputs', () => {
 
 describe('one round trip per root field', () => {
   const STATEMENT = `id text statedAt { start precision }
-    speaker { name side memberships { edges { role node { ... on Unit { name parent { name } } ... on Actor { name } } } } }
+    speaker { name side ... on Actor { memberships { edges { role node { ... on Unit { name parent { name } } ... on Actor { name } } } } } }
     about { edges { role node { ... on Place { name parent { name } } ... on Unit { name } ... on Actor { name } } } }
     sources(first: 3) { totalCount edges { quote node { title cites { edges { node { title publisher { name } } } } } } }
     disputedBy { edges { note node { id speaker { name } } } }`;

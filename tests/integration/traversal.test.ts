@@ -135,7 +135,7 @@ describe('neighbourhood', () => {
         neighbourhood(id: "statement:wgf-full-control-2024-12-16") {
           nodes {
             id
-            ... on Statement { speaker { name memberships { edges { node { ... on Actor { name } ... on Unit { name } } } } } }
+            ... on Statement { speaker { name ... on Actor { memberships { edges { node { ... on Actor { name } ... on Unit { name } } } } } } }
             ... on Place { location { latitude longitude } parent { name } }
             ... on Source { title publisher { name } }
           }

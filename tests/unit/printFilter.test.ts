@@ -162,11 +162,16 @@ describe('AND, OR, NOT', () => {
 describe('relationships', () => {
   it("a 'one' relation: EXISTS with the target's predicate", () =>
     expect(print({ speaker: { side: { eq: 'UA' } } })).toEqual({
-      cypher: 'EXISTS { MATCH (n)-[fr0:`MADE_BY`]->(ft1:`Actor`) WHERE ft1.`side` = $p2 }',
-      params: { p2: 'UA' },
+      cypher: 'EXISTS { MATCH (n)-[fr0:`MADE_BY`]->(ft1:`Actor`|`Unit`) WHERE ((ft1:`Actor`) AND (ft1.`side` = $p2)) OR ((ft1:`Unit`) AND (ft1.`side` = $p3)) }',
+      params: { p2: 'UA', p3: 'UA' },
+    }));
+  it("an interface's filter: a member's branch narrows to that member, the shared fields apply to it too", () =>
+    expect(print({ speaker: { side: { eq: 'UA' }, unit: { name: { eq: 'X' } } } })).toEqual({
+      cypher: 'EXISTS { MATCH (n)-[fr0:`MADE_BY`]->(ft1:`Actor`|`Unit`) WHERE ((ft1:`Unit`) AND (ft1.`name` = $p2) AND (ft1.`side` = $p3)) }',
+      params: { p2: 'X', p3: 'UA' },
     }));
   it("a 'one' relation with an empty filter: it exists", () =>
-    expect(print({ speaker: {} }).cypher).toBe('EXISTS { MATCH (n)-[fr0:`MADE_BY`]->(ft1:`Actor`) }'));
+    expect(print({ speaker: {} }).cypher).toBe('EXISTS { MATCH (n)-[fr0:`MADE_BY`]->(ft1:`Actor`|`Unit`) }'));
   it('some', () =>
     expect(print({ contradicts: { some: { node: { kind: { eq: 'CONTROL' } } } } }).cypher).toBe(
       'EXISTS { MATCH (n)-[fr0:`CONTRADICTS`]->(ft1:`Statement`) WHERE ft1.`kind` = $p2 }',

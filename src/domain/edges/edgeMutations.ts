@@ -20,7 +20,7 @@ import { existingIds, matchAndLock } from '../node/nodeCypher.js';
 import { inputProperties } from '../node/propertyInput.js';
 import { userError, UserInputProblems, userProblemsOf, type UserError } from '../node/userErrors.js';
 import { labelOfId } from '../../ids.js';
-import { checkEdge, checkNoLoop, edgeModelOf, putEdge, removeEdges, type EdgeInput, type EdgePaths } from './edgeWrites.js';
+import { checkEdge, checkNoLoop, checkNoStanceClash, edgeModelOf, putEdge, removeEdges, type EdgeInput, type EdgePaths } from './edgeWrites.js';
 
 /**
  * link / unlink and the typed link mutations of schema/mutation.graphql. Every typed input becomes the
@@ -56,6 +56,7 @@ async function linkEdge(ctx: Context, info: GraphQLResolveInfo, via: string, edg
     const { result, changes } = await runWrite(ctx, model, via, async (w) => {
       await lockEndpoints(w, edge, paths);
       await checkNoLoop(w, edge, paths);
+      await checkNoStanceClash(w, edge, paths);
       return putEdge(w, edge);
     });
     return { edge: { type: edge.type, from: edge.from, to: edge.to, properties: result.props }, fromId: edge.from, toId: edge.to, changes, userErrors: [] };

@@ -3,8 +3,8 @@ import type { EdgeTypeModel, GraphModel } from '../../model/graphModel.js';
 import { canonical, diffProperties, normalise, toStored, type Properties } from '../../changelog/propertyValues.js';
 import type { Writer } from '../../changelog/writeTransaction.js';
 import { userError, UserInputProblems, type Path, type UserError } from '../node/userErrors.js';
-import { checkEdge as edgeRules, isSingleValued, loopMessage, requiredEdge } from '../../validation/recordRules.js';
-import { readQueryOf, wouldLoop } from '../../validation/graphRules.js';
+import { checkEdge as edgeRules, isSingleValued, loopMessage, requiredEdge, stanceClash, STANCE_TYPES } from '../../validation/recordRules.js';
+import { readQueryOf, storedStances, wouldLoop } from '../../validation/graphRules.js';
 import { createEdge, deleteEdge, edgesFrom, setEdgeProperties, type EdgeRef } from './edgeCypher.js';
 
 /**
@@ -160,6 +160,19 @@ export async function removeEdges(w: Writer, type: string, from: string, to: str
   }
   for (const old of doomed) await unlinkOne(w, edgeModel, from, old);
   return doomed;
+}
+
+/**
+ * Refuses a stance that clashes with one stored between the same two statements (either direction): support
+ * and opposition on the same aspect, or support on the whole claim beside any opposition (CONFLICT).
+ */
+export async function checkNoStanceClash(w: Writer, edge: EdgeInput, paths: EdgePaths): Promise<void> {
+  if (!STANCE_TYPES.has(edge.type)) return;
+  const given = { type: edge.type, from: edge.from, to: edge.to, aspect: typeof edge.props.aspect === 'string' ? edge.props.aspect : null };
+  for (const stored of await storedStances(readQueryOf(w.tx), [[edge.from, edge.to]])) {
+    const clash = stanceClash(given, stored);
+    if (clash) throw new UserInputProblems([userError([...paths.properties, 'aspect'], clash, 'CONFLICT')]);
+  }
 }
 
 /** Refuses a hierarchy link that would loop (read in the write's transaction). */

@@ -24,6 +24,7 @@ export const nodeResolvers: Resolvers = {
   },
   Node: { __resolveType: byTypename },
   Agent: { __resolveType: byTypename },
+  Speaker: { __resolveType: byTypename },
   Subject: { __resolveType: byTypename },
   ...(Object.fromEntries(LABELS.map((label) => [label, { displayName }])) as Resolvers),
 };

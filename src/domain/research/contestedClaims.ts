@@ -43,7 +43,13 @@ const periodStart = (s: string) => `coalesce(${s}.validFromStart, ${s}.statedAtS
 const periodEnd = (s: string) =>
   `coalesce(${s}.validToEnd, CASE WHEN ${s}.validFromEnd > ${s}.statedAtEnd THEN ${s}.validFromEnd ELSE ${s}.statedAtEnd END)`;
 const sideOf = (s: string) =>
-  `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
+  `head(COLLECT { MATCH (${s})-[:MADE_BY]->(sp:Actor|Unit) RETURN toUpper(trim(coalesce(sp.side, ''))) AS side ORDER BY sp.id })`;
+
+/**
+ * An ABOUT edge naming what the claim is about, not whom it is addressed to: two reports to the same
+ * addressee are not rival claims about it.
+ */
+const notAddressee = (r: string) => `coalesce(${r}.role, '') <> 'ADDRESSEE'`;
 
 /** Checks the arguments, plans the selection and prints the query; runs once per distinct request. */
 function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveInfo, visibility: Visibility): PreparedQuery<PagedPlan> {
@@ -72,7 +78,7 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
         ? `CALL { WITH x OPTIONAL MATCH (d:${label})-[:PART_OF*1..]->(x) RETURN collect(DISTINCT d) AS below }`
         : `WITH x, [] AS below`,
       `WITH x, [x] + below AS scope`,
-      `MATCH (s:Statement)-[:ABOUT]->(y) WHERE y IN scope${visibleS ? ` AND ${visibleS}` : ''}`,
+      `MATCH (s:Statement)-[ra:ABOUT]->(y) WHERE y IN scope AND ${notAddressee('ra')}${visibleS ? ` AND ${visibleS}` : ''}`,
       `WITH x, s, collect(DISTINCT y) AS ys`,
       `WITH x, collect({s: s, ys: ys}) AS inScope`,
       `UNWIND inScope AS ea`,
@@ -83,7 +89,7 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
     );
   } else {
     pairs.push(
-      `MATCH (a:Statement)-[:ABOUT]->(y)<-[:ABOUT]-(b:Statement) WHERE a.id < b.id${visibleA ? ` AND ${visibleA} AND ${visibleB}` : ''}`,
+      `MATCH (a:Statement)-[ra:ABOUT]->(y)<-[rb:ABOUT]-(b:Statement) WHERE a.id < b.id AND ${notAddressee('ra')} AND ${notAddressee('rb')}${visibleA ? ` AND ${visibleA} AND ${visibleB}` : ''}`,
       `WITH a, b, collect(DISTINCT y) AS shared`,
     );
   }
@@ -102,13 +108,15 @@ function prepareContestedClaims(args: ContestedClaimsArgs, info: GraphQLResolveI
   const neutral = w.param(NON_BELLIGERENT_SIDES);
   const reasons = [
     `WITH a, b, shared,`,
-    `  [(a)-[r:CONTRADICTS|DISPUTES]->(b) | {kind: type(r), direction: 'A_TO_B', note: r.note}] +`,
-    `  [(b)-[r:CONTRADICTS|DISPUTES]->(a) | {kind: type(r), direction: 'B_TO_A', note: r.note}] AS stances,`,
-    `  EXISTS { MATCH (a)-[:SUPPORTS]-(b) } AS supported,`,
+    `  [(a)-[r:CONTRADICTS|DISPUTES]->(b) | {kind: type(r), direction: 'A_TO_B', note: r.note, aspect: r.aspect}] +`,
+    `  [(b)-[r:CONTRADICTS|DISPUTES]->(a) | {kind: type(r), direction: 'B_TO_A', note: r.note, aspect: r.aspect}] AS stances,`,
+    // Support on the claim as a whole (no aspect) settles the pair; support on one aspect (the same place,
+    // say) leaves the others open, so the sides inference still stands.
+    `  EXISTS { MATCH (a)-[r:SUPPORTS]-(b) WHERE r.aspect IS NULL } AS supported,`,
     `  ${sideOf('a')} AS sideA, ${sideOf('b')} AS sideB,`,
     `  coalesce(${periodStart('a')} <= ${periodEnd('b')} AND ${periodStart('b')} <= ${periodEnd('a')}, false) AS overlapping`,
     `WITH a, b, shared, stances, overlapping,`,
-    // SIDES_DIFFER holds only with overlapping periods and no SUPPORTS edge: a reason, not a hint.
+    // SIDES_DIFFER holds only with overlapping periods and no SUPPORTS edge on the whole claim: a reason, not a hint.
     `  (sideA IS NOT NULL AND sideB IS NOT NULL AND NOT sideA IN ${neutral} AND NOT sideB IN ${neutral} AND sideA <> sideB)`,
     `    AND overlapping AND NOT supported AS sidesDiffer`,
     `WHERE (size(stances) > 0 OR sidesDiffer)${window.map((c) => ` AND ${c}`).join('')}`,
@@ -156,7 +164,7 @@ export async function contestedClaims(args: ContestedClaimsArgs, ctx: Context, i
     a: string;
     b: string;
     subjects: string[];
-    stances: Array<{ kind: string; direction: string; note: string | null }>;
+    stances: Array<{ kind: string; direction: string; note: string | null; aspect: string | null }>;
     sidesDiffer: boolean;
     overlapping: boolean;
   }>(ctx, query);

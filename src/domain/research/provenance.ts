@@ -133,7 +133,7 @@ function prepareProvenance(args: { id: string }, info: GraphQLResolveInfo, visib
   const cypher = [
     `MATCH (st:Statement {id: ${w.param(args.id)}})${visibleSt ? ` WHERE ${visibleSt}` : ''}`,
     ...origins.lines,
-    `CALL { WITH st OPTIONAL MATCH (st)-[:MADE_BY]->(sp:Actor) WITH sp ORDER BY sp.id LIMIT 1 RETURN collect(sp) AS speakerNodes }`,
+    `CALL { WITH st OPTIONAL MATCH (st)-[:MADE_BY]->(sp:Actor|Unit) WITH sp ORDER BY sp.id LIMIT 1 RETURN collect(sp) AS speakerNodes }`,
     `WITH *, [st] AS statementNodes, [g IN ${origins.groups} WHERE g.publisher IS NOT NULL | g.publisher] AS publisherNodes`,
     ...projections.map((p) => p.subquery),
     `RETURN {`,

@@ -46,9 +46,10 @@ function candidateBranches(label: Label, includeContained: boolean, idParam: str
   // Statements the principal may not see are not on its timeline (nor in its total, nor behind a cursor).
   const where = visible ? ` WHERE ${visible}` : '';
   const branches = [];
-  if (label === 'Actor') branches.push(`MATCH ${entity}<-[:MADE_BY]-(s:Statement)${where} RETURN s, 'MADE_BY' AS link`);
-  if (label === 'Actor' || label === 'Unit')
+  if (label === 'Actor' || label === 'Unit') {
+    branches.push(`MATCH ${entity}<-[:MADE_BY]-(s:Statement)${where} RETURN s, 'MADE_BY' AS link`);
     branches.push(`MATCH ${entity}<-[:ON_BEHALF_OF]-(s:Statement)${where} RETURN s, 'ON_BEHALF_OF' AS link`);
+  }
   branches.push(`MATCH ${entity}<-[:ABOUT]-(s:Statement)${where} RETURN s, 'ABOUT' AS link`);
   if (includeContained && (label === 'Place' || label === 'Unit'))
     branches.push(`MATCH ${entity}<-[:PART_OF*1..]-(:${label})<-[:ABOUT]-(s:Statement)${where} RETURN s, 'ABOUT_CONTAINED' AS link`);
@@ -101,7 +102,7 @@ function prepareTimeline(args: TimelineArgs, info: GraphQLResolveInfo, visibilit
     `  RETURN collect({`,
     `    key: [toString(${START}), toString(${END}), s.id], id: s.id, links: links,`,
     `    statedAt: ${valueExpression('s', STATED_AT)},`,
-    `    side: head(COLLECT { MATCH (s)-[:MADE_BY]->(sp:Actor) RETURN sp.side ORDER BY sp.id })`,
+    `    side: head(COLLECT { MATCH (s)-[:MADE_BY]->(sp:Actor|Unit) RETURN sp.side ORDER BY sp.id })`,
     `  }) AS rows, collect(s) AS pageNodes`,
     `}`,
     ...pagedReturn(projections),

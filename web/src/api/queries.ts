@@ -176,7 +176,8 @@ export interface StatementData {
     note: string | null;
     retractedAt: string | null;
     retractionReason: string | null;
-    speaker: { id: string; name: string; side: string | null; kind: string } | null;
+    /** An actor, or a formation speaking for itself (no kind then). */
+    speaker: { id: string; name: string; side: string | null; kind?: string } | null;
     onBehalfOf: Ref | null;
     about: Connection<{ roles: string[]; node: Ref }>;
     contradicts: Stances;
@@ -199,7 +200,7 @@ const SOURCE_REF = 'id title kind publisher { id name }';
 export const STATEMENT = `query Statement($id: ID!) {
   statement(id: $id) {
     id text kind statedAt { ${DATE} } validFrom { ${DATE} } validTo { ${DATE} } credibility note retractedAt retractionReason
-    speaker { id name side kind }
+    speaker { id name side ... on Actor { kind } }
     onBehalfOf { ${refOf('Actor', 'Unit')} }
     about(first: 100) { ${PAGE} edges { roles node { ${SUBJECT} } } }
     contradicts(first: 100) { ${STANCE} } contradictedBy(first: 100) { ${STANCE} }

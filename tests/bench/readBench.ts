@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
@@ -47,10 +48,40 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
       const match = ready.exec(seen);
-      if (match) resolve({ child, match });
+      if (match) {
+        // Ready: what it prints from now on is read and dropped.
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ child, match });
+      }
     });
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready: ${seen.slice(-2000)}`)));
   });
+}
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `url` answers 200 (the server is up and has Neo4j), or the process exits. */
+async function untilHealthy(url: string, child: ChildProcess): Promise<void> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let i = 0; i < 600; i++) {
+    if (exited) throw new Error(`the server exited before it was ready (${url})`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} was not ready after two minutes`);
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
@@ -149,6 +180,7 @@ async function main() {
     await tunedImport(db, graphModelOf(buildSchema()), file);
     await db.write('CALL db.awaitIndexes(600)', {}, { deadline: 'migration' });
     await refreshPlannerStatistics(db);
+    console.error('read bench: loaded; statistics refreshed');
 
     // Inputs: ids, and the rows deep pages start after (found once, by SKIP, here only).
     const ordered = 'ORDER BY t.statedAtStart DESC, t.statedAtEnd DESC, t.id DESC';
@@ -181,12 +213,16 @@ async function main() {
     const { key } = await createApiKey(db, { name: 'bench', role: 'reader', clearance: 'RED' });
     const authorization = `Bearer ${key}`;
     const env = { NEO4J_URI: neo.target.uri, NEO4J_USER: neo.target.user, NEO4J_PASSWORD: neo.target.password };
-    const claimgraph = await startProcess(
-      ['dist/main.js'],
-      { ...env, HOST: '127.0.0.1', PORT: '0', CLAIMGRAPH_SEED: 'never', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-      /serving at (http:\/\/\S+)/,
-    );
-    processes.push(claimgraph.child);
+    // As it runs in production (its request log included), on a port chosen here; ready when /health says so.
+    const port = await freePort();
+    const claimgraphProcess = spawn(process.execPath, ['dist/main.js'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), CLAIMGRAPH_SEED: 'never', NODE_ENV: 'production' },
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+    processes.push(claimgraphProcess);
+    await untilHealthy(`http://127.0.0.1:${port}/health`, claimgraphProcess);
+    const claimgraph = { match: ['', `http://127.0.0.1:${port}/graphql`] };
     const floor = await startProcess(['dist-bench/floorServer.js'], env, /listening (\d+)/);
     processes.push(floor.child);
     const graphqlUrl = claimgraph.match[1];

@@ -5,6 +5,7 @@
  * so the two can be checked equal. Started as a process of its own by readBench.ts; prints `listening <port>`.
  */
 import http from 'node:http';
+import net from 'node:net';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { FLOOR_QUERIES } from './readWorkloads.js';
 
@@ -28,6 +29,14 @@ function params(raw: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(raw)) out[k] = typeof v === 'number' && Number.isInteger(v) ? neo4j.int(v) : v;
   return out;
 }
+
+// TCP_NODELAY on the driver's sockets, as claimgraph sets it (src/neo4j/boltNoDelay.ts): the floor must
+// not pay Nagle's 40 ms on its longer queries either.
+const setKeepAlive = net.Socket.prototype.setKeepAlive;
+net.Socket.prototype.setKeepAlive = function (this: net.Socket, ...args: Parameters<net.Socket['setKeepAlive']>) {
+  this.setNoDelay(true);
+  return setKeepAlive.apply(this, args);
+};
 
 const driver: Driver = neo4j.driver(process.env.NEO4J_URI!, neo4j.auth.basic(process.env.NEO4J_USER!, process.env.NEO4J_PASSWORD!), {
   disableLosslessIntegers: false,

@@ -86,6 +86,8 @@ export interface ExportSelection {
   from?: string;
   to?: string;
   within?: string;
+  /** 'none' exports exactly the selection; by default the server adds what makes it readable alone. */
+  closure?: 'context' | 'none';
 }
 
 /** POST /export: the subgraph as a file (CSV comes as a ZIP), with the name the server gives it. */

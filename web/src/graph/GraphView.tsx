@@ -156,7 +156,8 @@ export function GraphView() {
     setExporting(format);
     try {
       const seeds = graph.nodes.map((n) => n.id).slice(0, MAX_EXPORT_NODES);
-      const { blob, filename } = await exportSubgraph(format, { seeds, depth: 0 });
+      // Exactly what is shown: the user picked these nodes, and tools like Gephi should get the same picture.
+      const { blob, filename } = await exportSubgraph(format, { seeds, depth: 0, closure: 'none' });
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;

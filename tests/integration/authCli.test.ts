@@ -23,7 +23,8 @@ const name = (base: string) => `${base}-${suffix}`;
 
 beforeAll(async () => {
   h = await createHarness();
-  server = await startTestServer(h, 'anonymous');
+  // Keys checked on every request, so a revocation by the CLI shows on the server's very next one.
+  server = await startTestServer(h, 'anonymous', { CLAIMGRAPH_KEY_CACHE_SECONDS: 0 });
 });
 afterAll(async () => {
   await server?.stop();

@@ -29,6 +29,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/neo4j/database.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { pino } from 'pino';
+import { profileHits } from '../profileHits.js';
 import { refreshPlannerStatistics } from '../../src/neo4j/plannerStatistics.js';
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
@@ -120,18 +121,6 @@ async function throughput(url: string, body: (i: number) => string, authorizatio
   return done / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-/** The database hits of one query, by PROFILE: what Neo4j does for it, whatever the machine's load. */
-async function dbHits(db: Database, cypher: string, params: Record<string, unknown>): Promise<number> {
-  const profile = await db.read(`PROFILE ${cypher}`, params, { deadline: 'migration' });
-  let hits = 0;
-  const walk = (plan: { dbHits: number; children: unknown[] }) => {
-    hits += Number(plan.dbHits ?? 0);
-    for (const child of plan.children) walk(child as typeof plan);
-  };
-  walk(profile.summary.profile as unknown as { dbHits: number; children: unknown[] });
-  return hits;
-}
-
 /**
  * Each workload's database hits on both sides: claimgraph's Cypher is captured from an in-process server
  * (the same schema and planner as the one measured over HTTP) and PROFILEd beside the floor's.
@@ -153,9 +142,9 @@ async function workloadHits(db: Database, inputs: WorkloadInputs): Promise<Map<s
         off();
       }
       let ours = 0;
-      for (const q of sent) ours += await dbHits(db, q.cypher, q.params);
+      for (const q of sent) ours += await profileHits(db, q.cypher, q.params);
       const floorParams = Object.fromEntries(Object.entries(vars.floor).map(([k, v]) => [k, typeof v === 'number' && Number.isInteger(v) ? neo4j.int(v) : v]));
-      out.set(w.name, { ours, floor: await dbHits(db, FLOOR_QUERIES[w.name], floorParams), queries: sent.length });
+      out.set(w.name, { ours, floor: await profileHits(db, FLOOR_QUERIES[w.name], floorParams), queries: sent.length });
     }
   } finally {
     await apollo.stop();

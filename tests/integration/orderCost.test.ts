@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import neo4j from 'neo4j-driver';
+import { profileHits } from '../profileHits.js';
 import { createHarness, type Harness } from '../harness.js';
 import { refreshPlannerStatistics } from '../../src/neo4j/plannerStatistics.js';
 
@@ -82,13 +83,7 @@ async function profiled(query: string, variables: Record<string, unknown> = {}) 
   }
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
   expect(sent).toHaveLength(1);
-  const profile = await h.db.read(`PROFILE ${sent[0].cypher}`, sent[0].params);
-  let hits = 0;
-  const walk = (p: { dbHits: number; children: unknown[] }) => {
-    hits += Number(p.dbHits ?? 0);
-    for (const child of p.children) walk(child as typeof p);
-  };
-  walk(profile.summary.profile as unknown as { dbHits: number; children: unknown[] });
+  const hits = await profileHits(h.db, sent[0].cypher, sent[0].params);
   if (process.env.SHOW_COST) console.log(hits, sent[0].cypher, JSON.stringify(sent[0].params));
   return { data: result.data, hits, cypher: sent[0].cypher };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { profileHits } from '../profileHits.js';
 import { createHarness, model, type Harness } from '../harness.js';
 import { importBundle } from '../../src/bundle/importBundle.js';
 import { REFRESH_AFTER_RECORDS } from '../../src/neo4j/plannerStatistics.js';
@@ -38,13 +39,7 @@ async function pageHits(): Promise<number> {
     off();
   }
   expect(sent).toHaveLength(1);
-  const profile = await h.db.read(`PROFILE ${sent[0].cypher}`, sent[0].params);
-  let hits = 0;
-  const walk = (p: { dbHits: number; children: unknown[] }) => {
-    hits += Number(p.dbHits ?? 0);
-    for (const child of p.children) walk(child as typeof p);
-  };
-  walk(profile.summary.profile as unknown as { dbHits: number; children: unknown[] });
+  const hits = await profileHits(h.db, sent[0].cypher, sent[0].params);
   return hits;
 }
 

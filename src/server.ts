@@ -3,6 +3,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -150,6 +151,8 @@ export function createApolloServer(options: ServerOptions, httpServer?: http.Ser
     validationRules: guarded ? guardValidationRules(limits) : [],
     formatError,
     plugins: [
+      // No cache hints are used; Apollo's default cache-control plugin would wrap every resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       landingPagePlugin(options.config.CLAIMGRAPH_SANDBOX),
       requestLogging(options.log),
@@ -178,6 +181,8 @@ export async function startServer(options: ServerOptions & { host: string; port:
   await apollo.start();
 
   app.disable('x-powered-by');
+  // No ETag on API answers: each is computed fresh (a hash of every body for nothing); the explorer's files get theirs from express.static.
+  app.set('etag', false);
   app.use(requestId, uriTooLong);
   // Liveness: the process answers, whatever Neo4j does. Readiness: Neo4j answers, as the background
   // monitor last saw it (or as a check made now shows within a second); /health is readiness.

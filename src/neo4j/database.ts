@@ -143,6 +143,8 @@ const MIGRATION_TIMEOUT_MS = 10 * 60_000;
  * retry (the driver waits ~1 s first), short enough that a lost Neo4j answers in about a second.
  */
 const MAX_TRANSACTION_RETRY_MS = 1_000;
+/** Before the one retry of an auto-commit read (`read`), as long as the driver waits before its first. */
+const READ_RETRY_DELAY_MS = 1_000;
 /**
  * Neo4j stops a transaction at its deadline (checking every ~2 s); when no answer has come some time
  * after that, Neo4j is not answering at all (hung, or the network is), and the caller is told so.
@@ -327,9 +329,26 @@ export class Database {
     return () => this.shared.transactionListeners.delete(listener);
   }
 
-  /** One query in a managed read transaction. */
+  /**
+   * One query, read-only, in an auto-commit transaction: one message to Neo4j and one answer, where a
+   * managed transaction takes three (BEGIN, RUN, COMMIT), and most requests are one query. The same
+   * deadline, bookmarks, routing (a READ session goes to a reader) and translation of failures; a
+   * transient failure is retried once, as the driver retries managed transactions.
+   */
   async read<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}, options: TransactionOptions = {}): Promise<QueryResult<T>> {
-    return this.readTransaction((tx) => Promise.resolve(tx.run<T>(cypher, params)), options);
+    const timeoutMs = this.timeoutOf(options.deadline ?? 'query');
+    return this.inSession('READ', timeoutMs, options, async (session) => {
+      const config = this.transactionConfig(timeoutMs, options);
+      for (let attempt = 1; ; attempt++) {
+        this.notifyQuery(cypher, params);
+        try {
+          return await session.run<T>(cypher, params, config);
+        } catch (error) {
+          if (attempt > 1 || !neo4j.isRetriableError(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, READ_RETRY_DELAY_MS));
+        }
+      }
+    });
   }
 
   /** One query in a managed write transaction. */

@@ -11,6 +11,14 @@ export const PLANNED = Symbol('claimgraph.planned');
 /** neo4j-driver values as plain JSON-ready values: integers to numbers, temporals to ISO strings, points to lat/lon. */
 export function toPlain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  // Most values are strings, numbers and plain maps and lists (dates leave Neo4j as strings): settled first.
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const k in value) out[k] = toPlain((value as Record<string, unknown>)[k]);
+    return out;
+  }
   if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
   if (neo4j.isDate(value as object) || neo4j.isLocalDateTime(value as object) || neo4j.isLocalTime(value as object))
     return String(value);
@@ -19,13 +27,9 @@ export function toPlain(value: unknown): unknown {
     const p = value as { x: number; y: number };
     return { latitude: p.y, longitude: p.x };
   }
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toPlain(v);
-    return out;
-  }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toPlain(v);
+  return out;
 }
 
 function planned<T extends object>(object: T): T {

@@ -9,7 +9,7 @@ import { Database, type Neo4jTarget } from '../../src/neo4j/database.js';
  * The Neo4j a benchmark runs on: the one NEO4J_URI names (which the benchmark wipes), or a throwaway one of
  * claimgraph's own with room for a graph of a few hundred thousand records.
  */
-export async function benchNeo4j(): Promise<{ db: Database; target: Neo4jTarget; close(): Promise<void> }> {
+export async function benchNeo4j(): Promise<{ db: Database; target: Neo4jTarget; pid(): number | undefined; close(): Promise<void> }> {
   let own: OwnNeo4j | null = null;
   let dataDir: string | null = null;
   let target: Neo4jTarget;
@@ -29,6 +29,8 @@ export async function benchNeo4j(): Promise<{ db: Database; target: Neo4jTarget;
   return {
     db,
     target,
+    /** The process id of the Neo4j started here (none for one NEO4J_URI names). */
+    pid: () => own?.pid,
     async close() {
       await db.close();
       await own?.stop();

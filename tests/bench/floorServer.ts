@@ -72,3 +72,5 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
+// A normal exit on SIGTERM, so that a profile asked for with BENCH_NODE_ARGS is written.
+process.on('SIGTERM', () => process.exit(0));

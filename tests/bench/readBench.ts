@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,11 +104,36 @@ function post(url: string, body: string, authorization?: string): Promise<string
   });
 }
 
-/** Requests per second that CONNECTIONS loops reach for SECONDS, request i built by `body(i)`. */
-async function throughput(url: string, body: (i: number) => string, authorization?: string): Promise<number> {
+/** CPU time (user and system) a process has used so far, in milliseconds; NaN when it cannot be read. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+interface Measured {
+  /** Requests per second. */
+  rps: number;
+  /** CPU milliseconds per request of the server measured, and of Neo4j meanwhile. */
+  serverCpu: number;
+  neo4jCpu: number;
+}
+
+/**
+ * Requests per second that CONNECTIONS loops reach for SECONDS, request i built by `body(i)`, with the CPU
+ * time per request of the server and of Neo4j: on a machine where they share the CPUs, that is where a
+ * difference in throughput comes from.
+ */
+async function throughput(url: string, body: (i: number) => string, pids: { server?: number; neo4j?: number }, authorization?: string): Promise<Measured> {
   const end = Date.now() + SECONDS * 1000;
   let next = 0;
   let done = 0;
+  const [server0, neo0] = [cpuMs(pids.server), cpuMs(pids.neo4j)];
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -118,7 +143,8 @@ async function throughput(url: string, body: (i: number) => string, authorizatio
       }
     }),
   );
-  return done / (Number(process.hrtime.bigint() - started) / 1e9);
+  const rps = done / (Number(process.hrtime.bigint() - started) / 1e9);
+  return { rps, serverCpu: (cpuMs(pids.server) - server0) / done, neo4jCpu: (cpuMs(pids.neo4j) - neo0) / done };
 }
 
 /**
@@ -204,7 +230,9 @@ async function main() {
     const env = { NEO4J_URI: neo.target.uri, NEO4J_USER: neo.target.user, NEO4J_PASSWORD: neo.target.password };
     // As it runs in production (its request log included), on a port chosen here; ready when /health says so.
     const port = await freePort();
-    const claimgraphProcess = spawn(process.execPath, ['dist/main.js'], {
+    // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to both servers' node, to see where its time goes.
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const claimgraphProcess = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
       cwd: ROOT,
       env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), CLAIMGRAPH_SEED: 'never', NODE_ENV: 'production' },
       stdio: ['pipe', 'ignore', 'inherit'],
@@ -212,7 +240,7 @@ async function main() {
     processes.push(claimgraphProcess);
     await untilHealthy(`http://127.0.0.1:${port}/health`, claimgraphProcess);
     const claimgraph = { match: ['', `http://127.0.0.1:${port}/graphql`] };
-    const floor = await startProcess(['dist-bench/floorServer.js'], env, /listening (\d+)/);
+    const floor = await startProcess([...nodeArgs, 'dist-bench/floorServer.js'], env, /listening (\d+)/);
     processes.push(floor.child);
     const graphqlUrl = claimgraph.match[1];
     const floorUrl = `http://127.0.0.1:${floor.match[1]}`;
@@ -238,14 +266,17 @@ async function main() {
     console.error('answers equal on every workload; measuring…');
     const hits = await workloadHits(db, inputs);
 
-    const ours = new Map<string, number[]>();
-    const theirs = new Map<string, number[]>();
+    const ours = new Map<string, Measured[]>();
+    const theirs = new Map<string, Measured[]>();
+    const neo4jPid = neo.pid();
     for (let round = 0; round < ROUNDS; round++) {
       for (const r of requests) {
         // Interleaved, and which side goes first alternates by round.
         const pair = [
-          async () => ours.set(r.w.name, [...(ours.get(r.w.name) ?? []), await throughput(graphqlUrl, r.ours, authorization)]),
-          async () => theirs.set(r.w.name, [...(theirs.get(r.w.name) ?? []), await throughput(`${floorUrl}/${r.w.name}`, r.floor)]),
+          async () =>
+            ours.set(r.w.name, [...(ours.get(r.w.name) ?? []), await throughput(graphqlUrl, r.ours, { server: claimgraphProcess.pid, neo4j: neo4jPid }, authorization)]),
+          async () =>
+            theirs.set(r.w.name, [...(theirs.get(r.w.name) ?? []), await throughput(`${floorUrl}/${r.w.name}`, r.floor, { server: floor.child.pid, neo4j: neo4jPid })]),
         ];
         if (round % 2) pair.reverse();
         for (const run of pair) await run();
@@ -254,13 +285,18 @@ async function main() {
     }
 
     console.log(`\nreads: ${STATEMENTS} statements (${graph.nodes} nodes, ${graph.edges} relationships), ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}`);
-    console.log('| workload | claimgraph req/s | floor req/s | claimgraph ÷ floor | db hits: claimgraph / floor |');
-    console.log('|---|---:|---:|---:|---:|');
+    console.log('| workload | claimgraph req/s | floor req/s | claimgraph ÷ floor | db hits: claimgraph / floor | CPU ms per request, server: claimgraph / floor | Neo4j: claimgraph / floor |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    const ms = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
     for (const { w } of requests) {
-      const [o, f] = [median(ours.get(w.name)!), median(theirs.get(w.name)!)];
+      const [a, b] = [ours.get(w.name)!, theirs.get(w.name)!];
+      const [o, f] = [median(a.map((m) => m.rps)), median(b.map((m) => m.rps))];
       const hit = hits.get(w.name)!;
       const queries = hit.queries === 1 ? '' : ` (${hit.queries} queries)`;
-      console.log(`| ${w.title} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} | ${hit.ours} / ${hit.floor}${queries} |`);
+      const cpu = (xs: Measured[], k: 'serverCpu' | 'neo4jCpu') => ms(median(xs.map((m) => m[k])));
+      console.log(
+        `| ${w.title} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} | ${hit.ours} / ${hit.floor}${queries} | ${cpu(a, 'serverCpu')} / ${cpu(b, 'serverCpu')} | ${cpu(a, 'neo4jCpu')} / ${cpu(b, 'neo4jCpu')} |`,
+      );
     }
   } finally {
     for (const child of processes) child.kill('SIGTERM');

@@ -108,14 +108,18 @@ describe('the write pass keeps no index of the records', () => {
 });
 
 describe('problems found after the last record are located by reading the input again', () => {
-  it('a missing endpoint and a loop name their records; the input is read once more for them, and no more', async () => {
+  it('a missing endpoint, a second parent and a loop name their records; the input is read once more for them, and no more', async () => {
     let reads = 0;
     const input = bundle([place('a'), place('b')], [partOf('a', 'b'), partOf('b', 'a'), partOf('a', 'nowhere')]);
     const source = { read: () => (reads++, readBundleObject(input)) };
     const error = await importRecords(db, model, source).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BundleValidationError);
     const issues = (error as BundleValidationError).issues;
-    expect(issues).toEqual([]);
+    expect(issues).toEqual([
+      { path: 'edges[2].to', message: 'endpoint place:pass-nowhere is neither in the input nor in the database' },
+      { path: 'edges[2].to', message: 'place:pass-a already has its parent (PART_OF place:pass-b) in this input; it can have only one' },
+      { path: 'edges[1].to', message: 'place:pass-a is already part of place:pass-b: PART_OF would loop (place:pass-b → place:pass-a → place:pass-b)' },
+    ]);
     expect(reads).toBe(2);
     expect(await stored()).toEqual({});
   });

@@ -8,6 +8,7 @@ import { checkEdge, idProblem } from '../validation/recordRules.js';
 import { forbiddenKeyMessage, forbiddenKeyPath } from '../validation/textRules.js';
 import { GraphRules, type ReadQuery } from '../validation/graphRules.js';
 import { formatPath, issuePath, type BundleIssue, type RecordItem, type RecordLocation } from './records.js';
+import { DIGEST_BYTES, DigestIndex } from './digestIndex.js';
 
 export type { BundleIssue } from './records.js';
 
@@ -62,50 +63,63 @@ export class BundleValidationError extends Error {
 
 export type ValidRecord = { kind: 'node'; node: BundleNode } | { kind: 'edge'; edge: BundleEdge };
 
-const digest = (value: unknown) => createHash('sha1').update(JSON.stringify(value)).digest('base64');
+/** A record checked: its normalised form, what identifies it, and a digest of its properties (DIGEST_BYTES each). */
+export type CheckedRecord = ValidRecord & { key: Buffer; digest: Buffer };
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest().subarray(0, DIGEST_BYTES);
+const digest = (value: unknown) => hashOf(JSON.stringify(value));
 
 /** Where a problem is, before its message. */
-type IssueAt = Omit<BundleIssue, 'message'>;
+export type IssueAt = Omit<BundleIssue, 'message'>;
 
 /**
- * Validates a bundle one record at a time, whatever format it came in: every rule of a record (shapes,
- * ids, labels, edge types and the labels at their ends, properties, text), keys that must never be used,
- * duplicate ids (or edges) with different properties. With `graph`, it also collects what the rules that
- * span records need (src/validation/graphRules.ts) for `graphIssues`. It keeps an index of ids and edge
- * identities (with a digest of their properties), not the records, so its memory grows with the number of
- * records but not with their size. A record given twice with the same properties is accepted once; `add`
- * returns null for the repeat.
+ * Where a record's field is, as a number: the record's ordinal in its input (every item a reader gives
+ * counts, problems too) and the field. Cheap to keep for every record; `locateAll` turns it into a file,
+ * line and path by reading the input again, which only a refusal needs.
  */
-export class BundleValidator {
+export type LocationCode = number;
+const FIELDS = [['id'], ['from'], ['to']] as const;
+type Field = 0 | 1 | 2;
+const codeOf = (ordinal: number, field: Field): LocationCode => ordinal * FIELDS.length + field;
+/** The LocationCode of a record's id, from or to. */
+export const locationCode = (ordinal: number, field: 'id' | 'from' | 'to'): LocationCode => codeOf(ordinal, FIELDS.findIndex((f) => f[0] === field) as Field);
+
+const whereOf = (loc: RecordLocation, inner: ReadonlyArray<string | number>): IssueAt => ({
+  ...(loc.file !== undefined ? { file: loc.file } : {}),
+  ...(loc.line !== undefined ? { line: loc.line } : {}),
+  path: issuePath(loc, inner),
+});
+
+/** A problem found after the last record, with where as a LocationCode. */
+export interface CodedProblem {
+  at: LocationCode;
+  message: string;
+}
+
+/**
+ * Checks one record at a time, whatever format it came in, without remembering any: every rule of a record
+ * (shapes, ids, labels, edge types and the labels at their ends, properties, text) and keys that must never
+ * be used. It keeps a running fingerprint of the records (their identities and properties, in order), so a
+ * second read of the input can tell it is the input the first read checked.
+ */
+export class RecordChecker {
   readonly issues: BundleIssue[] = [];
   total = 0;
   nodes = 0;
   edges = 0;
-  /** False once an edge came before a node it points at (then nodes must all be written first). */
-  ordered = true;
-  private readonly nodeIndex = new Map<string, string>();
-  private readonly edgeIndex = new Map<string, string>();
-  /** Endpoints not (yet) seen as nodes, with where they were first used. */
-  private readonly pending = new Map<string, BundleIssue>();
-  private readonly graph: GraphRules<IssueAt> | null;
+  /** Items given so far (records, and problems a reader found): the next item's ordinal. */
+  items = 0;
+  private readonly running = createHash('sha256');
 
-  constructor(
-    private readonly model: GraphModel,
-    options: { graph?: boolean } = { graph: true },
-  ) {
-    this.graph = options.graph === false ? null : new GraphRules<IssueAt>(model);
-  }
-
-  /** Distinct nodes and edges accepted so far. */
-  get distinctNodes(): number {
-    return this.nodeIndex.size;
-  }
-  get distinctEdges(): number {
-    return this.edgeIndex.size;
-  }
+  constructor(protected readonly model: GraphModel) {}
 
   get valid(): boolean {
     return this.total === 0;
+  }
+
+  /** The fingerprint of every record so far. */
+  fingerprint(): string {
+    return this.running.copy().digest('base64');
   }
 
   report(issue: BundleIssue): void {
@@ -115,32 +129,31 @@ export class BundleValidator {
     }
   }
 
-  private where(loc: RecordLocation, inner: ReadonlyArray<string | number>): IssueAt {
-    return { ...(loc.file !== undefined ? { file: loc.file } : {}), ...(loc.line !== undefined ? { line: loc.line } : {}), path: issuePath(loc, inner) };
-  }
-
-  private at(loc: RecordLocation, inner: ReadonlyArray<string | number>, message: string) {
-    this.report({ ...this.where(loc, inner), message });
+  protected at(loc: RecordLocation, inner: ReadonlyArray<string | number>, message: string) {
+    this.report({ ...whereOf(loc, inner), message });
   }
 
   private problems(loc: RecordLocation, problems: readonly Problem[]) {
     for (const p of problems) this.at(loc, p.path, p.message);
   }
 
-  /** Checks one item from a reader; returns the record in normalised form, or null when it is invalid or a repeat. */
-  add(item: RecordItem): ValidRecord | null {
+  /** Checks one item from a reader; returns the record in normalised form, or null when it is invalid. */
+  check(item: RecordItem): CheckedRecord | null {
+    this.items++;
     if (item.kind === 'issue') {
       this.report(item.issue);
       return null;
     }
+    let checked: CheckedRecord | null;
     if (item.kind === 'node') {
       this.nodes++;
-      const node = this.node(item.value, item.loc);
-      return node ? { kind: 'node', node } : null;
+      checked = this.node(item.value, item.loc);
+    } else {
+      this.edges++;
+      checked = this.edge(item.value, item.loc);
     }
-    this.edges++;
-    const edge = this.edge(item.value, item.loc);
-    return edge ? { kind: 'edge', edge } : null;
+    if (checked) this.running.update(checked.kind === 'node' ? 'n' : 'e').update(checked.key).update(checked.digest);
+    return checked;
   }
 
   /** Refuses a record holding a forbidden key (`__proto__`, …) by name, before anything copies it. */
@@ -150,7 +163,7 @@ export class BundleValidator {
     return path !== null;
   }
 
-  private node(raw: unknown, loc: RecordLocation): BundleNode | null {
+  private node(raw: unknown, loc: RecordLocation): CheckedRecord | null {
     if (this.forbidden(raw, loc)) return null;
     const parsed = nodeShape.safeParse(raw);
     if (!parsed.success) {
@@ -162,19 +175,11 @@ export class BundleValidator {
     const props = checkProperties(this.model.nodes.get(label)!.properties, parsed.data.properties ?? {});
     this.problems(loc, [...(idWrong ? [{ ...idWrong, path: ['id'] }] : []), ...props.problems.map((p) => ({ ...p, path: ['properties', ...p.path] }))]);
     if (idWrong || !props.data) return null;
-    const node: BundleNode = { label, id, properties: props.data };
-    const hash = digest(node.properties);
-    const seen = this.nodeIndex.get(node.id);
-    if (seen !== undefined) {
-      if (seen !== hash) this.at(loc, ['id'], `duplicate id ${node.id} with different properties`);
-      return null;
-    }
-    this.nodeIndex.set(node.id, hash);
-    this.graph?.node(label, id, this.where(loc, ['id']));
-    return node;
+    // the id says the label (idProblem), so the id alone identifies the node
+    return { kind: 'node', node: { label, id, properties: props.data }, key: hashOf(id), digest: digest(props.data) };
   }
 
-  private edge(raw: unknown, loc: RecordLocation): BundleEdge | null {
+  private edge(raw: unknown, loc: RecordLocation): CheckedRecord | null {
     if (this.forbidden(raw, loc)) return null;
     const parsed = edgeShape.safeParse(raw);
     if (!parsed.success) {
@@ -187,42 +192,148 @@ export class BundleValidator {
     if (!checked.props) return null;
     const edgeModel = this.model.edges.get(type)!;
     const identity = edgeIdentity(type, from, to, edgeModel.key ? checked.props[edgeModel.key] : undefined);
-    const hash = digest(checked.props);
-    const previous = this.edgeIndex.get(identity);
-    if (previous !== undefined) {
-      if (previous !== hash) this.at(loc, [], `duplicate ${type} edge ${from} → ${to} with different properties`);
+    return { kind: 'edge', edge: { type, from, to, properties: checked.props }, key: hashOf(identity), digest: digest(checked.props) };
+  }
+}
+
+/**
+ * Validates a bundle one record at a time (a RecordChecker) and across records: duplicate ids (or edges)
+ * with different properties, and, with `graph`, what the rules that span records need
+ * (src/validation/graphRules.ts) for `graphProblems`. A record given twice with the same properties is
+ * accepted once; `add` returns null for the repeat, and `repeats` lists their ordinals.
+ *
+ * What it keeps per record is small and of fixed size: a digest of its identity and one of its properties
+ * in a DigestIndex (32 bytes), and where a record is as a LocationCode (a number) where a later problem may
+ * need it. Strings are kept only for edge endpoints not (yet) seen as nodes (the importer looks them up in
+ * the database) and what GraphRules needs of the few relationship types it checks.
+ */
+export class BundleValidator extends RecordChecker {
+  /** False once an edge came before a node it points at (then nodes must all be written first). */
+  ordered = true;
+  /** Ordinals of the records that repeat one accepted before (usually none). */
+  readonly repeats: number[] = [];
+  private readonly nodeIndex = new DigestIndex();
+  private readonly edgeIndex = new DigestIndex();
+  /** Endpoints not (yet) seen as nodes, with where they were first used. */
+  private readonly pending = new Map<string, LocationCode>();
+  private readonly graph: GraphRules<LocationCode> | null;
+
+  constructor(model: GraphModel, options: { graph?: boolean } = { graph: true }) {
+    super(model);
+    this.graph = options.graph === false ? null : new GraphRules<LocationCode>(model, (id) => this.nodeIndex.has(hashOf(id)));
+  }
+
+  /** Distinct nodes and edges accepted so far. */
+  get distinctNodes(): number {
+    return this.nodeIndex.size;
+  }
+  get distinctEdges(): number {
+    return this.edgeIndex.size;
+  }
+
+  /** Bytes the indexes of ids and edge identities hold. */
+  get indexBytes(): number {
+    return this.nodeIndex.bytes + this.edgeIndex.bytes;
+  }
+
+  /** Checks one item from a reader; returns the record in normalised form, or null when it is invalid or a repeat. */
+  add(item: RecordItem): ValidRecord | null {
+    const ordinal = this.items;
+    const checked = this.check(item);
+    if (!checked || item.kind === 'issue') return null;
+    if (checked.kind === 'node') {
+      const { id, label } = checked.node;
+      const added = this.nodeIndex.add(checked.key, checked.digest);
+      if (added !== 'added') {
+        if (added === 'different') this.at(item.loc, ['id'], `duplicate id ${id} with different properties`);
+        else this.repeats.push(ordinal);
+        return null;
+      }
+      if (this.pending.delete(id)) this.ordered = false;
+      this.graph?.node(label, id, codeOf(ordinal, 0));
+      return { kind: 'node', node: checked.node };
+    }
+    const { type, from, to, properties } = checked.edge;
+    const added = this.edgeIndex.add(checked.key, checked.digest);
+    if (added !== 'added') {
+      if (added === 'different') this.at(item.loc, [], `duplicate ${type} edge ${from} → ${to} with different properties`);
+      else this.repeats.push(ordinal);
       return null;
     }
-    this.edgeIndex.set(identity, hash);
-    for (const id of [from, to]) {
-      if (!this.nodeIndex.has(id) && !this.pending.has(id)) this.pending.set(id, { ...this.where(loc, [id === from ? 'from' : 'to']), message: '' });
+    for (const [id, field] of [[from, 1], [to, 2]] as const) {
+      if (!this.pending.has(id) && !this.nodeIndex.has(hashOf(id))) this.pending.set(id, codeOf(ordinal, field));
     }
-    this.graph?.edge(type, from, to, this.where(loc, ['to']), checked.props);
-    return { type, from, to, properties: checked.props };
+    this.graph?.edge(type, from, to, codeOf(ordinal, 2), properties);
+    return { kind: 'edge', edge: checked.edge };
   }
 
   /**
    * After the last record: the endpoints that are not in the bundle (the importer looks them up in the
-   * database), each with where it was first used. Also settles `ordered`.
+   * database), each with where it was first used.
    */
-  externalEndpoints(): Map<string, BundleIssue> {
-    const external = new Map<string, BundleIssue>();
-    for (const [id, loc] of this.pending) {
-      if (this.nodeIndex.has(id)) this.ordered = false;
-      else external.set(id, loc);
-    }
-    return external;
+  externalEndpoints(): Map<string, LocationCode> {
+    return this.pending;
   }
 
   /** After the last record: what the rules spanning records find, over the bundle and the stored graph. */
-  async graphIssues(read: ReadQuery): Promise<BundleIssue[]> {
-    return this.graph ? (await this.graph.check(read)).map((p) => ({ ...p.at, message: p.message })) : [];
+  async graphProblems(read: ReadQuery): Promise<CodedProblem[]> {
+    return this.graph ? (await this.graph.check(read)).map((p) => ({ at: p.at, message: p.message })) : [];
   }
 
   /** What the rules spanning records find in the bundle alone, for a bundle checked on its own. */
-  givenGraphIssues(): BundleIssue[] {
-    return this.graph ? this.graph.given().map((p) => ({ ...p.at, message: p.message })) : [];
+  givenGraphProblems(): CodedProblem[] {
+    return this.graph ? this.graph.given().map((p) => ({ at: p.at, message: p.message })) : [];
   }
+}
+
+/** Finds where LocationCodes are while the input is read again. */
+class Locator {
+  private readonly wanted = new Map<number, Field[]>();
+  private remaining: number;
+  readonly found = new Map<LocationCode, IssueAt>();
+  private ordinal = 0;
+
+  constructor(codes: Iterable<LocationCode>) {
+    for (const code of codes) {
+      const ordinal = Math.floor(code / FIELDS.length);
+      const fields = this.wanted.get(ordinal) ?? [];
+      fields.push((code % FIELDS.length) as Field);
+      this.wanted.set(ordinal, fields);
+    }
+    this.remaining = this.wanted.size;
+  }
+
+  /** Feeds the next item; false once every code is found. */
+  feed(item: RecordItem): boolean {
+    const fields = this.wanted.get(this.ordinal);
+    if (fields && item.kind !== 'issue') {
+      for (const field of fields) this.found.set(codeOf(this.ordinal, field), whereOf(item.loc, FIELDS[field]));
+      this.remaining--;
+    }
+    this.ordinal++;
+    return this.remaining > 0;
+  }
+}
+
+const issuesOf = (problems: readonly CodedProblem[], found: ReadonlyMap<LocationCode, IssueAt>): BundleIssue[] =>
+  problems.map((p) => ({ ...(found.get(p.at) ?? { path: '(record)' }), message: p.message }));
+
+/** The problems with their file, line and path, read from `items` (the input the codes were made from, read again). */
+export async function locateAll(problems: readonly CodedProblem[], items: AsyncIterable<RecordItem> | Iterable<RecordItem>): Promise<BundleIssue[]> {
+  const locator = new Locator(problems.map((p) => p.at));
+  if (problems.length) {
+    for await (const item of items) if (!locator.feed(item)) break;
+  }
+  return issuesOf(problems, locator.found);
+}
+
+/** locateAll for an input held in memory. */
+export function locateAllSync(problems: readonly CodedProblem[], items: Iterable<RecordItem>): BundleIssue[] {
+  const locator = new Locator(problems.map((p) => p.at));
+  if (problems.length) {
+    for (const item of items) if (!locator.feed(item)) break;
+  }
+  return issuesOf(problems, locator.found);
 }
 
 /** What identifies one edge: its type, endpoints and (for keyed types) the key property's value. */
@@ -260,7 +371,7 @@ export function validateBundle(input: unknown, model: GraphModel): { bundle: Bun
     else if (record?.kind === 'edge') edges.push(record.edge);
   }
   const external = validator.externalEndpoints();
-  if (validator.valid) for (const issue of validator.givenGraphIssues()) validator.report(issue);
+  if (validator.valid) for (const issue of locateAllSync(validator.givenGraphProblems(), readBundleObject(input))) validator.report(issue);
   if (!validator.valid) throw new BundleValidationError(validator.issues, validator.total);
   return { bundle: { format: 'claimgraph-bundle', version: 1, nodes, edges }, externalIds: [...external.keys()] };
 }

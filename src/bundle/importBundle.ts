@@ -6,11 +6,16 @@ import type { Database } from '../neo4j/database.js';
 import {
   BundleValidationError,
   BundleValidator,
+  locateAll,
+  locationCode,
   MAX_REPORTED_ISSUES,
+  RecordChecker,
   readBundleObject,
   type BundleEdge,
   type BundleIssue,
   type BundleNode,
+  type CodedProblem,
+  type LocationCode,
   type PartialDateInput,
 } from './bundleSchema.js';
 import { issuePath, type RecordItem } from './records.js';
@@ -245,33 +250,34 @@ export class ImportForbiddenError extends Error {
 }
 
 /** Ids of statements and sources in the input that a stored node the importer may not see already has. */
-async function hiddenIds(db: Database, visibility: Visibility, ids: Map<Label, string[]>): Promise<Set<string>> {
+async function hiddenIds(db: Database, visibility: Visibility, label: Label, ids: string[]): Promise<Set<string>> {
   const hidden = new Set<string>();
-  for (const [label, list] of ids) {
-    for (let i = 0; i < list.length; i += 10_000) {
-      const result = await db.read(
-        `UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) WHERE NOT ${visibility.require('n', [label])} RETURN n.id AS id`,
-        { ids: list.slice(i, i + 10_000), ...visibility.params() },
-        { deadline: 'importBatch' },
-      );
-      for (const record of result.records) hidden.add(record.get('id') as string);
-    }
-  }
+  const result = await db.read(
+    `UNWIND $ids AS id MATCH (n:${q(label)} {id: id}) WHERE NOT ${visibility.require('n', [label])} RETURN n.id AS id`,
+    { ids, ...visibility.params() },
+    { deadline: 'importBatch' },
+  );
+  for (const record of result.records) hidden.add(record.get('id') as string);
   return hidden;
 }
 
-/** Looks up (read-only) the edge endpoints that are not in the input; those missing, or hidden from the importer, are issues. */
-async function checkExternalEndpoints(db: Database, external: Map<string, BundleIssue>, visibility: Visibility): Promise<BundleIssue[]> {
+/** Ids per endpoint or hidden-id lookup. */
+const LOOKUP_IDS = 10_000;
+
+/** Looks up (read-only) the edge endpoints that are not in the input; those missing, or hidden from the importer, are problems. */
+async function checkExternalEndpoints(db: Database, external: Map<string, LocationCode>, visibility: Visibility): Promise<CodedProblem[]> {
   if (!external.size) return [];
   const byLabel = new Map<Label, string[]>();
   for (const id of external.keys()) {
     const label = labelOfId(id)!;
-    byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
+    const list = byLabel.get(label);
+    if (list) list.push(id);
+    else byLabel.set(label, [id]);
   }
   const present = new Set<string>();
   for (const [label, ids] of byLabel) {
-    for (let i = 0; i < ids.length; i += 10_000) {
-      const chunk = ids.slice(i, i + 10_000);
+    for (let i = 0; i < ids.length; i += LOOKUP_IDS) {
+      const chunk = ids.slice(i, i + LOOKUP_IDS);
       const visible = visibility.predicate('n', [label]);
       const result = await db.read(
         `UNWIND $ids AS id MATCH (n:${q(label)} {id: id})${visible ? ` WHERE ${visible}` : ''} RETURN n.id AS id`,
@@ -281,9 +287,9 @@ async function checkExternalEndpoints(db: Database, external: Map<string, Bundle
       for (const record of result.records) present.add(record.get('id') as string);
     }
   }
-  const missing: BundleIssue[] = [];
-  for (const [id, where] of external) {
-    if (!present.has(id)) missing.push({ ...where, message: `endpoint ${id} is neither in the input nor in the database` });
+  const missing: CodedProblem[] = [];
+  for (const [id, at] of external) {
+    if (!present.has(id)) missing.push({ at, message: `endpoint ${id} is neither in the input nor in the database` });
   }
   return missing;
 }
@@ -295,6 +301,9 @@ class InputChangedError extends Error {
   }
 }
 
+/** The fingerprint a rounded-down 53 bits of: enough to tell an edited input from the one validated. */
+const checkpointOf = (fingerprint: string) => Buffer.from(fingerprint, 'base64').readUIntLE(0, 6);
+
 /** Validates the whole input, then writes it in batches (see the top of this file). */
 export async function importRecords(db: Database, model: GraphModel, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
   const batchSize = Math.min(Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)), MAX_BATCH_SIZE);
@@ -302,29 +311,50 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   const who = options.who?.trim() || DEFAULT_IMPORTER;
   const visibility = options.visibility ?? Visibility.ALL;
 
-  // 1. validate everything
+  // 1. validate everything. What is kept per record is small and of fixed size (see BundleValidator);
+  // problems are located (file, line, path) by reading the input again, only when there are any.
   const validator = new BundleValidator(model);
   let distinct = 0;
-  // For an importer who may not see everything: records above its clearance, and the marked ids to look up.
+  let distinctNodes = 0;
+  let distinctEdges = 0;
+  // The fingerprint of the records up to each place where the write pass will end a batch (whichever
+  // order it writes in), so that it can tell the input has not changed before it commits the batch.
+  const checkpoints = new Map<number, number>();
+  // For an importer who may not see everything: records above its clearance, and the marked ids to look
+  // up (a chunk at a time, as they come): those a stored node it may not see already has.
   const forbidden: BundleIssue[] = [];
   let forbiddenTotal = 0;
-  const markedIds = new Map<Label, string[]>();
-  const where = new Map<string, BundleIssue>();
+  const marked = new Map<Label, Array<{ id: string; at: LocationCode }>>();
+  const hidden: Array<{ id: string; at: LocationCode }> = [];
+  const lookUpMarked = async (label: Label) => {
+    const list = marked.get(label);
+    if (!list?.length) return;
+    marked.set(label, []);
+    const found = await hiddenIds(db, visibility, label, list.map((m) => m.id));
+    for (const m of list) if (found.has(m.id)) hidden.push(m);
+  };
   for await (const item of source.read()) {
+    const ordinal = validator.items;
     const record = validator.add(item);
-    if (record) distinct++;
+    if (record) {
+      distinct++;
+      const ofKind = record.kind === 'node' ? ++distinctNodes : ++distinctEdges;
+      if (distinct % batchSize === 0 || ofKind % batchSize === 0) checkpoints.set(validator.items, checkpointOf(validator.fingerprint()));
+    }
     if (record?.kind === 'node' && !visibility.seesAll && MARKED_LABELS.includes(record.node.label) && item.kind === 'node') {
       const { label, id, properties } = record.node;
-      const at = { ...(item.loc.file !== undefined ? { file: item.loc.file } : {}), ...(item.loc.line !== undefined ? { line: item.loc.line } : {}) };
       const marking = typeof properties.marking === 'string' ? properties.marking : 'CLEAR';
       if (!visibility.sees(marking as Marking)) {
         forbiddenTotal++;
         if (forbidden.length < MAX_REPORTED_ISSUES) {
+          const at = { ...(item.loc.file !== undefined ? { file: item.loc.file } : {}), ...(item.loc.line !== undefined ? { line: item.loc.line } : {}) };
           forbidden.push({ ...at, path: issuePath(item.loc, ['properties', 'marking']), message: `${marking} is above the importer's clearance (${visibility.clearance})` });
         }
-      } else {
-        markedIds.set(label, [...(markedIds.get(label) ?? []), id]);
-        where.set(id, { ...at, path: issuePath(item.loc, ['id']), message: '' });
+      } else if (validator.valid && !forbiddenTotal) {
+        const list = marked.get(label) ?? [];
+        list.push({ id, at: locationCode(ordinal, 'id') });
+        marked.set(label, list);
+        if (list.length >= LOOKUP_IDS) await lookUpMarked(label);
       }
     }
     if ((validator.nodes + validator.edges) % 1000 === 0) {
@@ -336,30 +366,33 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   if (forbiddenTotal) throw new ImportForbiddenError(forbidden, forbiddenTotal);
   if (!validator.valid) throw new BundleValidationError(validator.issues, validator.total);
   // A record whose id a stored node the importer may not see already has would overwrite that node.
-  if (!visibility.seesAll && markedIds.size) {
-    const hidden = [...(await hiddenIds(db, visibility, markedIds))].sort();
-    if (hidden.length) {
-      const issues = hidden.slice(0, MAX_REPORTED_ISSUES).map((id) => ({ ...where.get(id)!, message: `${id} cannot be written by this principal` }));
-      throw new ImportForbiddenError(issues, hidden.length);
-    }
+  for (const label of marked.keys()) await lookUpMarked(label);
+  if (hidden.length) {
+    hidden.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const first = hidden.slice(0, MAX_REPORTED_ISSUES).map((h) => ({ at: h.at, message: `${h.id} cannot be written by this principal` }));
+    throw new ImportForbiddenError(await locateAll(first, source.read()), hidden.length);
   }
   // Then against the database (read-only): endpoints that must exist, and the rules spanning records
   // (parents, loops, a statement's speaker and sources) over the whole input and what is stored.
   const missing = await checkExternalEndpoints(db, external, visibility);
-  const graph = await validator.graphIssues(readQueryOf({ run: (cypher, params) => db.read(cypher, params) }));
+  const graph = await validator.graphProblems(readQueryOf({ run: (cypher, params) => db.read(cypher, params) }));
   const problems = [...missing, ...graph];
-  if (problems.length) throw new BundleValidationError(problems.slice(0, MAX_REPORTED_ISSUES), problems.length);
+  if (problems.length) throw new BundleValidationError(await locateAll(problems.slice(0, MAX_REPORTED_ISSUES), source.read()), problems.length);
   const ordered = validator.ordered;
   const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
   report.nodes = validator.distinctNodes;
   report.edges = validator.distinctEdges;
   if (options.dryRun) return report;
 
-  // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges
+  // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges. Each record
+  // is checked again (the rules of one record, which need no memory of the others); repeats are skipped by
+  // their place, and the fingerprint tells an input changed since it was validated before a batch commits.
+  const repeats = new Set(validator.repeats);
+  const fingerprint = validator.fingerprint();
   let written = 0;
   const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
   for (const pass of passes) {
-    const again = new BundleValidator(model, { graph: false });
+    const again = new RecordChecker(model);
     let batch = new Batch();
     let inflight: Promise<void> | null = null;
     const flush = async () => {
@@ -375,19 +408,23 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
     };
     try {
       for await (const item of source.read()) {
-        const record = again.add(item);
+        const ordinal = again.items;
+        const record = again.check(item);
         if (!again.valid) throw new InputChangedError();
-        if (!record) continue;
+        if (!record || repeats.has(ordinal)) continue;
         if (record.kind === 'node' && pass !== 'edge') batch.nodes.push(record.node);
         else if (record.kind === 'edge' && pass !== 'node') batch.edges.push(record.edge);
-        if (batch.size >= batchSize) await flush();
+        if (batch.size >= batchSize) {
+          if (checkpoints.get(again.items) !== checkpointOf(again.fingerprint())) throw new InputChangedError();
+          await flush();
+        }
       }
+      if (again.items !== validator.items || again.fingerprint() !== fingerprint) throw new InputChangedError();
       if (batch.size) await flush();
     } finally {
       // never leave a write running behind a failure; its own error, if any, is the one that counts
       if (inflight) await inflight;
     }
-    if (again.nodes !== validator.nodes || again.edges !== validator.edges) throw new InputChangedError();
   }
   // A load that grew the graph would otherwise be read with plans made for the graph before it.
   if (report.nodesCreated + report.edgesCreated >= REFRESH_AFTER_RECORDS) await refreshPlannerStatistics(db);

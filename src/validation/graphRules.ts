@@ -172,23 +172,36 @@ const MAX_LOOPS = 100;
  */
 export class GraphRules<W> {
   private readonly problems: Array<GraphProblem<W>> = [];
-  /** Single-valued relationships given: `${type} ${from}` → the target and where. */
-  private readonly single = new Map<string, { type: string; from: string; to: string; field: string; at: W }>();
+  /** Single-valued relationships given, by `${type} ${label of from}`, then by `from`: the target and where. */
+  private readonly single = new Map<string, Map<string, { to: string; at: W }>>();
   /** Hierarchy relationships given, by `${type} ${label}`, then by child. */
   private readonly hierarchy = new Map<string, HierarchyGroup<W>>();
   /** Stance edges given, by their unordered pair of statements. */
   private readonly stances = new Map<string, Array<Stance & { at: W }>>();
-  /** Nodes given whose label requires relationships, with where (their id). */
-  private readonly needy = new Map<string, { label: Label; at: W }>();
-  /** For each required relationship type: the nodes given one. */
-  private readonly givenFrom = new Map<string, Set<string>>();
+  /**
+   * Nodes whose label requires relationships: those given still lacking one (`needy`, with where their id
+   * is), and ids given a required relationship before their node came (or whose node is stored). `given`
+   * has bit i set once the label's i-th required relationship is given. A node given with all it requires
+   * is forgotten, so for an input that gives each node with its relationships this stays small.
+   */
+  private readonly required = new Map<string, { label: Label; given: number; needy: boolean; at?: W }>();
   private seq = 0;
 
-  constructor(private readonly model: GraphModel) {}
+  /** `isNodeGiven` says whether a node record with this id came already (a forgotten one is not needy again). */
+  constructor(
+    private readonly model: GraphModel,
+    private readonly isNodeGiven: (id: string) => boolean = () => false,
+  ) {}
 
   /** A node record; `at` points at its id. */
   node(label: Label, id: string, at: W): void {
-    if (REQUIRED_EDGES[label]) this.needy.set(id, { label, at });
+    const rules = REQUIRED_EDGES[label];
+    if (!rules) return;
+    const before = this.required.get(id);
+    // deleted and set again: the order of the needy is the order their nodes came in
+    if (before) this.required.delete(id);
+    const given = before?.given ?? 0;
+    if (given !== (1 << rules.length) - 1) this.required.set(id, { label, given, needy: true, at });
   }
 
   /** A relationship record (valid, between well-formed ids, with its properties); `at` points at its `to`. */
@@ -205,18 +218,24 @@ export class GraphRules<W> {
       this.stances.set(key, list);
     }
     const fromLabel = labelOfId(from)!;
-    if (REQUIRED_EDGES[fromLabel]?.some((r) => r.type === type)) {
-      let set = this.givenFrom.get(type);
-      if (!set) this.givenFrom.set(type, (set = new Set()));
-      set.add(from);
+    const rules = REQUIRED_EDGES[fromLabel];
+    const rule = rules?.findIndex((r) => r.type === type) ?? -1;
+    if (rules && rule >= 0) {
+      const entry = this.required.get(from);
+      if (entry) {
+        entry.given |= 1 << rule;
+        if (entry.needy && entry.given === (1 << rules.length) - 1) this.required.delete(from);
+      } else if (!this.isNodeGiven(from)) this.required.set(from, { label: fromLabel, given: 1 << rule, needy: false });
     }
     const field = singleValuedField(this.model, type, fromLabel);
     if (field) {
-      const key = `${type} ${from}`;
-      const first = this.single.get(key);
+      const groupKey = `${type} ${fromLabel}`;
+      let group = this.single.get(groupKey);
+      if (!group) this.single.set(groupKey, (group = new Map()));
+      const first = group.get(from);
       if (first && first.to !== to) {
         this.problems.push({ at, message: `${from} already has its ${field} (${type} ${first.to}) in this input; it can have only one`, code: 'INVALID' });
-      } else if (!first) this.single.set(key, { type, from, to, field, at });
+      } else if (!first) group.set(from, { to, at });
     }
     if (HIERARCHY_TYPES.has(type) && labelOfId(to) === fromLabel) {
       const groupKey = `${type} ${fromLabel}`;
@@ -265,29 +284,23 @@ export class GraphRules<W> {
   /** Single-valued relationships whose node already has another target stored. */
   private async storedTargets(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
     const problems: Array<GraphProblem<W>> = [];
-    const groups = new Map<string, Array<{ from: string; to: string; field: string; at: W }>>();
-    for (const s of this.single.values()) {
-      const key = `${s.type} ${labelOfId(s.from)}`;
-      const list = groups.get(key);
-      if (list) list.push(s);
-      else groups.set(key, [s]);
-    }
-    for (const [key, list] of groups) {
+    for (const [key, group] of this.single) {
       const [type, label] = key.split(' ');
-      for (const chunk of chunks(list)) {
-        const byFrom = new Map(chunk.map((s) => [s.from, s]));
+      const field = singleValuedField(this.model, type, label as Label)!;
+      for (const chunk of chunks(group)) {
+        const byFrom = new Map(chunk.map(([from, s]) => [from, { from, ...s }]));
         const rows = await read(
           `UNWIND $rows AS row
            MATCH (a:${q(label)} {id: row.from})-[:${q(type)}]->(b)
            WHERE b.id <> row.to
            RETURN row.from AS from, b.id AS other ORDER BY from, other`,
-          { rows: chunk.map((s) => ({ from: s.from, to: s.to })) },
+          { rows: chunk.map(([from, s]) => ({ from, to: s.to })) },
         );
         for (const row of rows) {
           const s = byFrom.get(row.from as string)!;
           problems.push({
             at: s.at,
-            message: `${s.from} already has its ${s.field} (${type} ${String(row.other)}) in the database; it can have only one (an import never removes a relationship: unlink that one first)`,
+            message: `${s.from} already has its ${field} (${type} ${String(row.other)}) in the database; it can have only one (an import never removes a relationship: unlink that one first)`,
             code: 'INVALID',
           });
         }
@@ -301,10 +314,10 @@ export class GraphRules<W> {
     const problems: Array<GraphProblem<W>> = [];
     for (const [label, rules] of Object.entries(REQUIRED_EDGES) as Array<[Label, NonNullable<(typeof REQUIRED_EDGES)[Label]>]>) {
       for (const rule of rules) {
-        const given = this.givenFrom.get(rule.type);
-        const lacking = (function* (needy: Map<string, { label: Label; at: W }>) {
-          for (const [id, n] of needy) if (n.label === label && !given?.has(id)) yield id;
-        })(this.needy);
+        const bit = 1 << rules.indexOf(rule);
+        const lacking = (function* (required: GraphRules<W>['required']) {
+          for (const [id, n] of required) if (n.needy && n.label === label && !(n.given & bit)) yield id;
+        })(this.required);
         for (const ids of chunks(lacking)) {
           const rows = await read(
             `UNWIND $ids AS id
@@ -316,7 +329,7 @@ export class GraphRules<W> {
             if (row.stored === true) continue;
             const id = row.id as string;
             problems.push({
-              at: this.needy.get(id)!.at,
+              at: this.required.get(id)!.at as W,
               message: `${id} has no ${rule.noun} (${rule.type}): ${rule.message}; give one in the input, or have it stored already`,
               code: 'REQUIRED',
             });

@@ -75,6 +75,8 @@ export interface ConnectionPlan {
   edgeFields: EdgeFieldPlan[];
   edgesKeys: string[];
   pageInfoKeys: string[];
+  /** Whether pageInfo's startCursor or endCursor is asked for: rows carry their sort keys only then (or for edge cursors). */
+  pageCursors: boolean;
   totalCountKeys: string[];
 }
 export interface SortKey {
@@ -305,6 +307,7 @@ export function planConnection(
     edgeFields: [],
     edgesKeys: [],
     pageInfoKeys: [],
+    pageCursors: false,
     totalCountKeys: [],
   };
 
@@ -314,7 +317,15 @@ export function planConnection(
     if (name === 'edges') {
       plan.edgesKeys.push(connKey);
       edgeSelections.push(...subSelections(connNodes));
-    } else if (name === 'pageInfo') plan.pageInfoKeys.push(connKey);
+    } else if (name === 'pageInfo') {
+      plan.pageInfoKeys.push(connKey);
+      const pageInfoType = getNamedType(connectionType.getFields().pageInfo.type);
+      if (isObjectType(pageInfoType)) {
+        for (const [, infoNodes] of collectFields(pageInfoType, subSelections(connNodes), scope)) {
+          if (infoNodes[0].name.value === 'startCursor' || infoNodes[0].name.value === 'endCursor') plan.pageCursors = true;
+        }
+      }
+    }
     else if (name === 'totalCount') plan.totalCountKeys.push(connKey);
   }
 

@@ -187,7 +187,7 @@ export function printConnectionRows(
   const visible = w.visible(t, plan.targetLabels);
   const n = w.param(neo4j.int(plan.first + 1));
   // Cursors are built only when asked for (an edge's cursor, or pageInfo).
-  const keyed = plan.pageInfoKeys.length > 0 || plan.edgeFields.some((f) => f.kind === 'cursor');
+  const keyed = plan.pageCursors || plan.edgeFields.some((f) => f.kind === 'cursor');
   // Read by far node (plan.byFarNode), a row is a far node: the edges it is reached by are read per row of
   // the page only (its keys), so neither the page nor the total counts it once per edge.
   const farNodes = !!relation && plan.byFarNode;

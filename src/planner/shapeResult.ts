@@ -92,8 +92,8 @@ export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
         hasNextPage: page.rows.length > plan.first,
         // Forward paging only: there is a previous page exactly when this one starts after a cursor.
         hasPreviousPage: plan.after !== null,
-        startCursor: rows.length ? encodeCursor(rows[0].__key, plan.ordering) : null,
-        endCursor: rows.length ? encodeCursor(rows[rows.length - 1].__key, plan.ordering) : null,
+        startCursor: plan.pageCursors && rows.length ? encodeCursor(rows[0].__key, plan.ordering) : null,
+        endCursor: plan.pageCursors && rows.length ? encodeCursor(rows[rows.length - 1].__key, plan.ordering) : null,
       }
     : null;
   const connection: Row = {};

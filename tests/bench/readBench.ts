@@ -151,14 +151,14 @@ async function throughput(url: string, body: (i: number) => string, pids: { serv
  * Each workload's database hits on both sides: claimgraph's Cypher is captured from an in-process server
  * (the same schema and planner as the one measured over HTTP) and PROFILEd beside the floor's.
  */
-async function workloadHits(db: Database, inputs: WorkloadInputs): Promise<Map<string, { ours: number; floor: number; queries: number }>> {
+async function workloadHits(db: Database, inputs: WorkloadInputs, workloads: typeof WORKLOADS): Promise<Map<string, { ours: number; floor: number; queries: number }>> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'production' });
   const apollo = createApolloServer({ db, log: pino({ level: 'silent' }), config, development: false, schema: buildSchema() });
   await apollo.start();
   const reader: Principal = { kind: 'key', name: 'key:bench', role: 'reader', clearance: 'RED' };
   const out = new Map<string, { ours: number; floor: number; queries: number }>();
   try {
-    for (const w of WORKLOADS) {
+    for (const w of workloads) {
       const vars = w.vars(inputs, 0);
       const sent: Array<{ cypher: string; params: Record<string, unknown> }> = [];
       const off = db.onQuery((cypher, params) => sent.push({ cypher, params: params ?? {} }));
@@ -245,7 +245,9 @@ async function main() {
     const graphqlUrl = claimgraph.match[1];
     const floorUrl = `http://127.0.0.1:${floor.match[1]}`;
 
-    const requests = WORKLOADS.map((w) => ({
+    // BENCH_ONLY=rootFirst,search runs only those workloads (to profile one).
+    const only = process.env.BENCH_ONLY?.split(',');
+    const requests = WORKLOADS.filter((w) => !only || only.includes(w.name)).map((w) => ({
       w,
       ours: (i: number) => JSON.stringify({ query: w.graphql, variables: w.vars(inputs, i).graphql }),
       floor: (i: number) => JSON.stringify(w.vars(inputs, i).floor),
@@ -264,7 +266,7 @@ async function main() {
       }
     }
     console.error('answers equal on every workload; measuring…');
-    const hits = await workloadHits(db, inputs);
+    const hits = await workloadHits(db, inputs, requests.map((r) => r.w));
 
     const ours = new Map<string, Measured[]>();
     const theirs = new Map<string, Measured[]>();

@@ -266,6 +266,20 @@ describe('pages: LIMIT first + 1, collected after the LIMIT', () => {
   });
 });
 
+describe('rows carry their sort keys only when a cursor is asked for', () => {
+  const keyed = (selection: string) => /\bk: \[/.test(printList(`{ statements(first: 3, orderBy: [{field: STATED_AT, direction: DESC}]) { ${selection} } }`).cypher);
+
+  it('hasNextPage alone needs no keys', () => {
+    expect(keyed('edges { node { id } } pageInfo { hasNextPage hasPreviousPage }')).toBe(false);
+  });
+
+  it('an edge cursor, startCursor or endCursor (also through a fragment) needs them', () => {
+    expect(keyed('edges { cursor node { id } }')).toBe(true);
+    expect(keyed('pageInfo { endCursor }')).toBe(true);
+    expect(keyed('pageInfo { hasNextPage ... on PageInfo { startCursor } }')).toBe(true);
+  });
+});
+
 describe('keyset predicates', () => {
   /** The WHERE line of the root block, and the parameters by name. */
   function keyset(document: string, key: unknown[]) {

@@ -27,6 +27,8 @@ export async function tunedImport(db: Database, model: GraphModel, file: string)
     const rows = edges.get(key) ?? [];
     edges.set(key, []);
     if (!rows.length) return;
+    // Every node read so far is written before an edge batch, so its endpoints exist.
+    for (const label of nodes.keys()) await flushNodes(label);
     const [type, from, to] = key.split('|');
     const edgeKey = model.edges.get(type)?.key;
     const merge = edgeKey ? `MERGE (a)-[r:${q(type)} {${q(edgeKey)}: row.props.${q(edgeKey)}}]->(b)` : `MERGE (a)-[r:${q(type)}]->(b)`;
@@ -48,7 +50,6 @@ export async function tunedImport(db: Database, model: GraphModel, file: string)
       nodes.set(r.label, list);
       if (list.length >= BATCH) await flushNodes(r.label);
     } else if (r.kind === 'edge') {
-      for (const label of nodes.keys()) await flushNodes(label);
       const specs = model.edges.get(r.type)!.properties;
       const props = Object.fromEntries(Object.entries(storedValues(specs, r.properties)).filter(([, v]) => v !== null));
       const key = `${r.type}|${labelOfId(r.from)}|${labelOfId(r.to)}`;

@@ -137,40 +137,33 @@ export function storedValues(specs: PropertySpec[], props: Record<string, unknow
   return out;
 }
 
-/** True in Cypher when `row.props` differs from what `x` stores (nulls compare equal to absent). */
-const CHANGED = (x: string) =>
-  `any(k IN keys(row.props) WHERE NOT coalesce(${x}[k] = row.props[k], ${x}[k] IS NULL AND row.props[k] IS NULL))`;
-
-async function upsertNodes(tx: ManagedTransaction, label: Label, rows: unknown[], now: unknown) {
-  const result = await tx.run(
+/**
+ * Writes nodes the change log found new or changed (recordBundleChanges, same transaction): MERGE, so a
+ * node another writer made meanwhile is updated rather than refused.
+ */
+async function upsertNodes(tx: ManagedTransaction, label: Label, rows: unknown[], now: unknown): Promise<void> {
+  await tx.run(
     `UNWIND $rows AS row
-     OPTIONAL MATCH (existing:${q(label)} {id: row.id})
-     WITH row, existing IS NULL AS isNew, existing IS NOT NULL AND ${CHANGED('existing')} AS isChanged
      MERGE (n:${q(label)} {id: row.id})
      ON CREATE SET n.createdAt = $now
-     FOREACH (_ IN CASE WHEN isNew OR isChanged THEN [1] ELSE [] END | SET n += row.props, n.updatedAt = $now)
-     RETURN sum(CASE WHEN isNew THEN 1 ELSE 0 END) AS created, sum(CASE WHEN isChanged THEN 1 ELSE 0 END) AS updated`,
+     SET n += row.props, n.updatedAt = $now`,
     { rows, now },
   );
-  const record = result.records[0];
-  return { created: Number(record.get('created')), updated: Number(record.get('updated')) };
 }
 
-async function upsertEdges(tx: ManagedTransaction, type: string, from: Label, to: Label, key: string | undefined, rows: unknown[]) {
+/** Writes edges the change log found new or changed; returns how many found both their endpoints. */
+async function upsertEdges(tx: ManagedTransaction, type: string, from: Label, to: Label, key: string | undefined, rows: unknown[]): Promise<number> {
   const keyMatch = key ? ` {${q(key)}: row.key}` : '';
   const result = await tx.run(
     `UNWIND $rows AS row
      MATCH (a:${q(from)} {id: row.from})
      MATCH (b:${q(to)} {id: row.to})
-     OPTIONAL MATCH (a)-[existing:${q(type)}${keyMatch}]->(b)
-     WITH row, a, b, existing IS NULL AS isNew, existing IS NOT NULL AND ${CHANGED('existing')} AS isChanged
      MERGE (a)-[r:${q(type)}${keyMatch}]->(b)
-     FOREACH (_ IN CASE WHEN isNew OR isChanged THEN [1] ELSE [] END | SET r += row.props)
-     RETURN count(*) AS matched, sum(CASE WHEN isNew THEN 1 ELSE 0 END) AS created, sum(CASE WHEN isChanged THEN 1 ELSE 0 END) AS updated`,
+     SET r += row.props
+     RETURN count(*) AS matched`,
     { rows },
   );
-  const record = result.records[0];
-  return { matched: Number(record.get('matched')), created: Number(record.get('created')), updated: Number(record.get('updated')) };
+  return Number(result.records[0].get('matched'));
 }
 
 /** One write transaction's worth of records. */
@@ -189,21 +182,19 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
     const at = await timeOfRecord(tx);
     const now = neo4j.types.DateTime.fromStandardDate(at);
     // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
-    // read before the upserts overwrite it (records that change nothing log nothing).
-    await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at, via: 'import' });
+    // read before the upserts overwrite it. Records that change nothing are neither logged nor written.
+    const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at, via: 'import' });
     const byLabel = new Map<Label, unknown[]>();
-    for (const n of batch.nodes) {
+    for (const [n, change] of changes.nodes) {
       const rows = byLabel.get(n.label) ?? [];
       rows.push({ id: n.id, props: storedValues(model.nodes.get(n.label)!.properties, n.properties) });
       byLabel.set(n.label, rows);
+      if (change === 'new') c.nodesCreated++;
+      else c.nodesUpdated++;
     }
-    for (const [label, rows] of byLabel) {
-      const r = await upsertNodes(tx, label, rows, now);
-      c.nodesCreated += r.created;
-      c.nodesUpdated += r.updated;
-    }
+    for (const [label, rows] of byLabel) await upsertNodes(tx, label, rows, now);
     const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
-    for (const edge of batch.edges) {
+    for (const [edge, change] of changes.edges) {
       const edgeModel = model.edges.get(edge.type)!;
       const from = labelOfId(edge.from)!;
       const to = labelOfId(edge.to)!;
@@ -212,12 +203,12 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
       const props = storedValues(edgeModel.properties, edge.properties);
       group.rows.push({ from: edge.from, to: edge.to, key: edgeModel.key ? props[edgeModel.key] : null, props });
       groups.set(groupKey, group);
+      if (change === 'new') c.edgesCreated++;
+      else c.edgesUpdated++;
     }
     for (const group of groups.values()) {
-      const r = await upsertEdges(tx, group.type, group.from, group.to, model.edges.get(group.type)!.key, group.rows);
-      if (r.matched < group.rows.length) throw new Error(`${group.type}: an endpoint vanished during the import; run it again`);
-      c.edgesCreated += r.created;
-      c.edgesUpdated += r.updated;
+      const matched = await upsertEdges(tx, group.type, group.from, group.to, model.edges.get(group.type)!.key, group.rows);
+      if (matched < group.rows.length) throw new Error(`${group.type}: an endpoint vanished during the import; run it again`);
     }
     return c;
   }, { deadline: 'importBatch', metadata: { via: 'import' } });

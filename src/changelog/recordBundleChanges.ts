@@ -5,24 +5,35 @@ import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
 import { recordChanges, type ChangeEntry, type ChangeMeta, type RecordedChange } from './changeLog.js';
 import { canonical, diffProperties, normalise, type Properties } from './propertyValues.js';
 
+/** What a batch's records do to the stored graph: each record that changes it, new or updated. */
+export interface BundleChanges {
+  recorded: RecordedChange[];
+  nodes: Map<BundleNode, 'new' | 'updated'>;
+  edges: Map<BundleEdge, 'new' | 'updated'>;
+}
+
 /**
  * The change log of a bulk import. Call it inside the import's write transaction, BEFORE the batch's
  * upserts, with the batch's (validated) records: it reads what the records will overwrite, compares it
  * with what they say, and records a CREATE or UPDATE per node and a LINK or UPDATE_LINK per edge that the
  * upserts will change (the importer never removes anything, so no DELETE or UNLINK). Records that change
  * nothing are not logged, so importing the same input twice logs it once. One read per label and per
- * relationship type and endpoint labels, and one write, whatever the batch's size.
+ * relationship type and endpoint labels, and one write, whatever the batch's size. It returns the
+ * records that change something, so the upserts write those and nothing else: what is written and what
+ * is logged are decided by one comparison.
  *
- *   await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at: now, via: 'import' });
- *   // … then the batch's UNWIND … MERGE upserts, in the same transaction, with updatedAt = now
+ *   const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at: now, via: 'import' });
+ *   // … then the upserts of changes.nodes and changes.edges, in the same transaction, with updatedAt = now
  */
 export async function recordBundleChanges(
   tx: ManagedTransaction,
   model: GraphModel,
   batch: { nodes: readonly BundleNode[]; edges: readonly BundleEdge[] },
   meta: ChangeMeta,
-): Promise<RecordedChange[]> {
+): Promise<BundleChanges> {
   const entries: ChangeEntry[] = [];
+  const changedNodes = new Map<BundleNode, 'new' | 'updated'>();
+  const changedEdges = new Map<BundleEdge, 'new' | 'updated'>();
 
   const byLabel = new Map<Label, BundleNode[]>();
   for (const node of batch.nodes) {
@@ -40,6 +51,7 @@ export async function recordBundleChanges(
       const before = stored.has(node.id) ? canonical(specs, stored.get(node.id)!) : null;
       const changes = diffProperties(specs, before, normalise(specs, node.properties));
       if (before && !changes.length) continue;
+      changedNodes.set(node, before ? 'updated' : 'new');
       const marking = node.properties.marking;
       entries.push({ op: before ? 'UPDATE' : 'CREATE', entityId: node.id, entityLabel: label, changes, marking: typeof marking === 'string' ? marking : null });
     }
@@ -60,7 +72,7 @@ export async function recordBundleChanges(
     const rows = group.edges.map((edge, i) => {
       const after = normalise(specs, edge.properties);
       const key = edgeModel.key && after[edgeModel.key] != null ? String(after[edgeModel.key]) : null;
-      return { i, from: edge.from, to: edge.to, key, after };
+      return { i, edge, from: edge.from, to: edge.to, key, after };
     });
     const result = await tx.run(
       `UNWIND $rows AS row
@@ -74,6 +86,7 @@ export async function recordBundleChanges(
       const before = stored.has(row.i) ? canonical(specs, stored.get(row.i)!) : null;
       const changes = diffProperties(specs, before, row.after);
       if (before && !changes.length) continue;
+      changedEdges.set(row.edge, before ? 'updated' : 'new');
       entries.push({
         op: before ? 'UPDATE_LINK' : 'LINK',
         entityId: row.from,
@@ -83,5 +96,5 @@ export async function recordBundleChanges(
       });
     }
   }
-  return recordChanges(tx, entries, meta);
+  return { recorded: await recordChanges(tx, entries, meta), nodes: changedNodes, edges: changedEdges };
 }

@@ -22,7 +22,20 @@ export function checkVariablesShape(variables: unknown, limits: RequestLimits): 
   }
 }
 
+/** Documents up to this long that passed the text check are remembered, so a client's repeated query is not lexed again. */
+const REMEMBERED_DOCUMENT_CHARS = 16 * 1024;
+const REMEMBERED_DOCUMENTS = 1000;
+
 export function requestShapeGuard(limits: RequestLimits) {
+  // Per guard, so per set of limits: a text that passed them passes them again.
+  const passed = new Set<string>();
+  const checkText = (query: string) => {
+    if (passed.has(query)) return;
+    checkDocumentText(query, limits);
+    if (query.length > REMEMBERED_DOCUMENT_CHARS) return;
+    if (passed.size >= REMEMBERED_DOCUMENTS) passed.clear();
+    passed.add(query);
+  };
   return (req: express.Request, res: express.Response, next: express.NextFunction) => {
     const params = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
     if (!params || typeof params !== 'object' || Array.isArray(params)) return next();
@@ -36,7 +49,7 @@ export function requestShapeGuard(limits: RequestLimits) {
         }
       }
       if (variables !== undefined && variables !== null) checkVariablesShape(variables, limits);
-      if (typeof params.query === 'string') checkDocumentText(params.query, limits);
+      if (typeof params.query === 'string') checkText(params.query);
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;

@@ -124,3 +124,27 @@ describe('problems found after the last record are located by reading the input 
     expect(await stored()).toEqual({});
   });
 });
+
+describe('the write pass writes only what changes the stored graph', () => {
+  it('a record equal to what is stored is neither logged nor written; a changed one is both, alone', async () => {
+    const input = bundle([place('w1'), place('w2')], [partOf('w1', 'w2')]);
+    await importRecords(db, model, { read: () => readBundleObject(input) });
+    const sent: string[] = [];
+    const off = db.onQuery((cypher) => sent.push(cypher));
+    try {
+      const again = await importRecords(db, model, { read: () => readBundleObject(input) });
+      expect(again).toMatchObject({ nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 });
+      expect(sent.filter((c) => /\bMERGE\b|\bCREATE\b/.test(c))).toEqual([]);
+      sent.length = 0;
+      const edited = bundle([place('w1', { name: 'w1 renamed' }), place('w2')], [partOf('w1', 'w2')]);
+      const report = await importRecords(db, model, { read: () => readBundleObject(edited) });
+      expect(report).toMatchObject({ nodesCreated: 0, nodesUpdated: 1, edgesCreated: 0, edgesUpdated: 0 });
+      const merges = sent.filter((c) => /\bMERGE\b/.test(c));
+      expect(merges).toHaveLength(1);
+      expect(merges[0]).toContain('MERGE (n:`Place`');
+    } finally {
+      off();
+    }
+    expect(await stored()).toMatchObject({ 'place:pass-w1': 'w1 renamed', 'place:pass-w2': 'w2' });
+  });
+});

@@ -2,12 +2,11 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
-import { recordChanges, type ChangeEntry, type ChangeMeta, type RecordedChange } from './changeLog.js';
+import { recordChanges, type ChangeEntry, type ChangeMeta } from './changeLog.js';
 import { canonical, diffProperties, normalise, type Properties } from './propertyValues.js';
 
 /** What a batch's records do to the stored graph: each record that changes it, new or updated. */
 export interface BundleChanges {
-  recorded: RecordedChange[];
   nodes: Map<BundleNode, 'new' | 'updated'>;
   edges: Map<BundleEdge, 'new' | 'updated'>;
 }
@@ -96,5 +95,6 @@ export async function recordBundleChanges(
       });
     }
   }
-  return { recorded: await recordChanges(tx, entries, meta), nodes: changedNodes, edges: changedEdges };
+  await recordChanges(tx, entries, meta);
+  return { nodes: changedNodes, edges: changedEdges };
 }

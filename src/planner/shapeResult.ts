@@ -11,21 +11,18 @@ export const PLANNED = Symbol('claimgraph.planned');
 /** neo4j-driver values as plain JSON-ready values: integers to numbers, temporals to ISO strings, points to lat/lon. */
 export function toPlain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  // Most values are strings, numbers and plain maps and lists (dates leave Neo4j as strings): settled first.
+  // Most values are strings, numbers, plain maps and lists (dates leave Neo4j as strings): the driver's
+  // own types are looked for only on objects that are not plain.
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toPlain);
-  if (Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const k in value) out[k] = toPlain((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
-  if (neo4j.isDate(value as object) || neo4j.isLocalDateTime(value as object) || neo4j.isLocalTime(value as object))
-    return String(value);
-  if (neo4j.isDateTime(value as object)) return new Date(String(value)).toISOString();
-  if (neo4j.isPoint(value as object)) {
-    const p = value as { x: number; y: number };
-    return { latitude: p.y, longitude: p.x };
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
+    if (neo4j.isDate(value) || neo4j.isLocalDateTime(value) || neo4j.isLocalTime(value)) return String(value);
+    if (neo4j.isDateTime(value)) return new Date(String(value)).toISOString();
+    if (neo4j.isPoint(value)) {
+      const p = value as { x: number; y: number };
+      return { latitude: p.y, longitude: p.x };
+    }
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toPlain(v);

@@ -292,7 +292,7 @@ class InputChangedError extends Error {
   }
 }
 
-/** The fingerprint a rounded-down 53 bits of: enough to tell an edited input from the one validated. */
+/** The first 48 bits of the fingerprint: enough to tell an edited input from the one validated. */
 const checkpointOf = (fingerprint: string) => Buffer.from(fingerprint, 'base64').readUIntLE(0, 6);
 
 /** Validates the whole input, then writes it in batches (see the top of this file). */

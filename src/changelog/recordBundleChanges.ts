@@ -73,10 +73,14 @@ export async function recordBundleChanges(
       const key = edgeModel.key && after[edgeModel.key] != null ? String(after[edgeModel.key]) : null;
       return { i, edge, from: edge.from, to: edge.to, key, after };
     });
+    // A seek of the `from` node's id, then out along its relationships of the type; the far end is told by
+    // its id alone (an id names its label). Left to itself, with statistics of a smaller graph, the planner
+    // scanned a label's whole id index per row: 10 million db hits a batch at 10,000 statements.
     const result = await tx.run(
       `UNWIND $rows AS row
-       MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b:\`${group.to}\` {id: row.to})
-       ${edgeModel.key ? `WHERE r.\`${edgeModel.key}\` = row.key` : ''}
+       MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b)
+       USING INDEX SEEK a:\`${group.from}\`(id)
+       WHERE b.id = row.to${edgeModel.key ? ` AND r.\`${edgeModel.key}\` = row.key` : ''}
        RETURN row.i AS i, properties(r) AS p`,
       { rows: rows.map(({ i, from, to, key }) => ({ i, from, to, key })) },
     );

@@ -138,6 +138,19 @@ export function storedValues(specs: PropertySpec[], props: Record<string, unknow
 }
 
 /**
+ * What an upsert sets: for a record the change log found new, only the properties it has (there is
+ * nothing stored to remove, and every null is one more value to send); for one it found changed, every
+ * model property, nulls removing what the record no longer says.
+ */
+function upsertValues(specs: PropertySpec[], props: Record<string, unknown>, change: 'new' | 'updated'): Record<string, unknown> {
+  const values = storedValues(specs, props);
+  if (change === 'updated') return values;
+  const present: Record<string, unknown> = {};
+  for (const name in values) if (values[name] !== null) present[name] = values[name];
+  return present;
+}
+
+/**
  * Writes nodes the change log found new or changed (recordBundleChanges, same transaction): MERGE, so a
  * node another writer made meanwhile is updated rather than refused.
  */
@@ -187,7 +200,7 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
     const byLabel = new Map<Label, unknown[]>();
     for (const [n, change] of changes.nodes) {
       const rows = byLabel.get(n.label) ?? [];
-      rows.push({ id: n.id, props: storedValues(model.nodes.get(n.label)!.properties, n.properties) });
+      rows.push({ id: n.id, props: upsertValues(model.nodes.get(n.label)!.properties, n.properties, change) });
       byLabel.set(n.label, rows);
       if (change === 'new') c.nodesCreated++;
       else c.nodesUpdated++;
@@ -200,7 +213,7 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
       const to = labelOfId(edge.to)!;
       const groupKey = `${edge.type}|${from}|${to}`;
       const group = groups.get(groupKey) ?? { type: edge.type, from, to, rows: [] };
-      const props = storedValues(edgeModel.properties, edge.properties);
+      const props = upsertValues(edgeModel.properties, edge.properties, change);
       group.rows.push({ from: edge.from, to: edge.to, key: edgeModel.key ? props[edgeModel.key] : null, props });
       groups.set(groupKey, group);
       if (change === 'new') c.edgesCreated++;

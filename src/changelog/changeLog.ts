@@ -119,26 +119,29 @@ export async function recordChanges(tx: ManagedTransaction, entries: readonly Ch
     via: meta.via,
     transactionId,
   }));
-  const rows = recorded.map((c, i) => ({
-    id: c.id,
-    who: c.who,
-    op: c.op,
-    via: c.via,
-    transactionId,
-    entityId: c.entityId,
-    entityLabel: entries[i].entityLabel,
-    relatedId: c.edge ? c.edge.to : null,
-    edgeType: c.edge?.type ?? null,
-    edgeFrom: c.edge?.from ?? null,
-    edgeTo: c.edge?.to ?? null,
-    edgeKey: c.edge?.key ?? null,
-    marking: entries[i].edge || !entries[i].marking || entries[i].marking === 'CLEAR' ? null : entries[i].marking,
-    changes: JSON.stringify(c.changes),
-  }));
-  await tx.run('UNWIND $rows AS row CREATE (c:Change) SET c = row, c.at = $at', {
-    rows,
-    at: neo4j.types.DateTime.fromStandardDate(meta.at),
-  });
+  // What every entry of the write shares travels once, as parameters; each row is a short list (a bulk
+  // import sends tens of thousands a batch, and the driver packs every key and value of every map).
+  const rows = recorded.map((c, i) => [
+    c.id,
+    c.op,
+    c.entityId,
+    entries[i].entityLabel,
+    JSON.stringify(c.changes),
+    c.edge?.type ?? null,
+    c.edge?.to ?? null,
+    c.edge?.key ?? null,
+    entries[i].edge || !entries[i].marking || entries[i].marking === 'CLEAR' ? null : entries[i].marking,
+  ]);
+  // A null stores no property: relatedId, edgeType, edgeFrom, edgeTo and edgeKey are there only on a
+  // relationship's change, marking only above CLEAR.
+  await tx.run(
+    `UNWIND $rows AS row
+     CREATE (c:Change {id: row[0], at: $at, who: $who, op: row[1], via: $via, transactionId: $transactionId,
+                       entityId: row[2], entityLabel: row[3], changes: row[4], edgeType: row[5],
+                       edgeFrom: CASE WHEN row[5] IS NULL THEN null ELSE row[2] END, edgeTo: row[6],
+                       relatedId: row[6], edgeKey: row[7], marking: row[8]})`,
+    { rows, at: neo4j.types.DateTime.fromStandardDate(meta.at), who: meta.who, via: meta.via, transactionId },
+  );
   return recorded;
 }
 

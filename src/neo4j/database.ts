@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import { badUserInput, databaseUnavailable, queryTimeout } from '../errors.js';
 import { concurrencySlots, type ConcurrencySlots } from './concurrencySlots.js';
 import { Neo4jMonitor } from './neo4jMonitor.js';
-import { disableNagleForBolt } from './boltNoDelay.js';
+import { tuneBoltSockets } from './boltSockets.js';
 
 /** Where claimgraph's data lives: a driver and the database name to use on it. */
 export interface Neo4jTarget {
@@ -285,7 +285,7 @@ export class Database {
   ) {}
 
   static connect(target: Neo4jTarget, settings: DatabaseSettings = DEFAULT_DATABASE_SETTINGS): Database {
-    disableNagleForBolt();
+    tuneBoltSockets();
     const driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
       maxConnectionPoolSize: settings.maxPoolSize,
       connectionAcquisitionTimeout: settings.acquisitionTimeoutMs,

@@ -30,7 +30,7 @@ function params(raw: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-// TCP_NODELAY on the driver's sockets, as claimgraph sets it (src/neo4j/boltNoDelay.ts): the floor must
+// TCP_NODELAY on the driver's sockets, as claimgraph sets it (src/neo4j/boltSockets.ts): the floor must
 // not pay Nagle's 40 ms on its longer queries either.
 const setKeepAlive = net.Socket.prototype.setKeepAlive;
 net.Socket.prototype.setKeepAlive = function (this: net.Socket, ...args: Parameters<net.Socket['setKeepAlive']>) {

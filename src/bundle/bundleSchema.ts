@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LABELS, type Label } from '../ids.js';
@@ -66,7 +67,11 @@ export type ValidRecord = { kind: 'node'; node: BundleNode } | { kind: 'edge'; e
 /** A record checked: its normalised form, what identifies it, and a digest of its properties (DIGEST_BYTES each). */
 export type CheckedRecord = ValidRecord & { key: Buffer; digest: Buffer };
 
-const hashOf = (text: string) => createHash('sha256').update(text).digest().subarray(0, DIGEST_BYTES);
+// Node's one-shot hash (20.12 and later) makes no Hash object: about twice as fast for short texts, and
+// an import hashes every record's id and properties in both of its passes.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => createHash('sha256').update(text).digest();
+const hashOf = (text: string) => sha256(text).subarray(0, DIGEST_BYTES);
 const digest = (value: unknown) => hashOf(JSON.stringify(value));
 
 /** Where a problem is, before its message. */

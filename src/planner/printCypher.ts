@@ -89,7 +89,7 @@ export function printNode(plan: NodePlan, v: string, w: CypherWriter): PrintedNo
   const subqueries: string[] = [];
   const maps = plan.variants.map((variant) => {
     const entries = [`__typename: '${variant.label}'`];
-    for (const field of variant.fields) entries.push(`${q(field.key)}: ${printField(field, v, variant.label, w, subqueries)}`);
+    for (const field of variant.fields) entries.push(`${q(field.key)}: ${printField(field, v, variant.label, plan.variants.length > 1, w, subqueries)}`);
     return { label: variant.label, map: `{${entries.join(', ')}}` };
   });
   if (maps.length === 0) return { subqueries, projection: 'null' };
@@ -100,7 +100,7 @@ export function printNode(plan: NodePlan, v: string, w: CypherWriter): PrintedNo
   return { subqueries, projection };
 }
 
-function printField(field: FieldPlan, v: string, label: Label, w: CypherWriter, subqueries: string[]): string {
+function printField(field: FieldPlan, v: string, label: Label, ofOneVariant: boolean, w: CypherWriter, subqueries: string[]): string {
   if (field.kind === 'value') return valueExpression(v, field.spec, field.parts);
   if (field.kind === 'computed') return computedExpression(field.name, v, field.args, w);
   if (field.kind === 'one') {
@@ -129,7 +129,7 @@ function printField(field: FieldPlan, v: string, label: Label, w: CypherWriter, 
     );
     return out;
   }
-  const printed = printConnectionRows(field, { v, label }, w);
+  const printed = printConnectionRows(field, { v, label, ofOneVariant }, w);
   subqueries.push(printed.subquery);
   return `{rows: ${printed.rows}${field.totalCountKeys.length ? `, total: ${printed.total}` : ''}}`;
 }
@@ -169,7 +169,7 @@ const whereOf = (conditions: Array<string | null>) => {
  */
 export function printConnectionRows(
   plan: ConnectionPlan,
-  parent: { v: string; label: Label } | null,
+  parent: { v: string; label: Label; ofOneVariant?: boolean } | null,
   w: CypherWriter,
 ): { subquery: string; rows: string; total: string } {
   const t = w.variable('t');
@@ -291,6 +291,9 @@ export function printConnectionRows(
   const subquery = [
     `CALL {`,
     ...(parent ? [`  WITH ${parent.v}`] : []),
+    // A connection of one type of a union (a speaker's statements, when the speaker may be an actor or a
+    // unit) is read only for parents of that type: no rows, and the collect below gives an empty page.
+    ...(parent?.ofOneVariant ? [`  WITH ${parent.v} WHERE ${parent.v}:${q(parent.label)}`] : []),
     // The parent's degree (no label on the far end: read from the degree store) squared against the page
     // times the far label's count (the count store): walking the index reads about page × count / degree
     // rows, expanding reads degree rows.

@@ -182,6 +182,18 @@ describe('labels and relationship types come from the model', () => {
     expect(cypher).toMatch(/\(t\d+\)-\[:`MADE_BY`\]->\(t\d+:`Actor`\|`Unit`\)/);
   });
 
+  it("a connection of one type of a union is read only for parents of that type", () => {
+    // A speaker is an actor or a unit; each has its own statements connection, printed as its own block.
+    const { cypher } = printById(`{ place(id: "place:kupyansk") { statements { edges { node { speaker { name statements(first: 5) { edges { node { id } } } } } } } } }`);
+    const gates = [...cypher.matchAll(/^\s*WITH (t\d+) WHERE \1:`(\w+)`$/gm)].map((m) => m[2]);
+    expect(gates.sort()).toEqual(['Actor', 'Unit']);
+    // Each gate comes first in its block, before the degree is read or an index walked.
+    for (const block of cypher.split(/\bCALL \{\n/).filter((b) => /WHERE t\d+:`(Actor|Unit)`$/m.test(b.split('\n')[1] ?? ''))) {
+      expect(block.split('\n')[0]).toMatch(/^\s*WITH t\d+$/);
+    }
+    expect(cypher).toMatch(/WHEN t\d+:`Actor` THEN \{__typename: 'Actor', `name`: t\d+\.`name`, `statements`: \{rows: v\d+\}\}/);
+  });
+
   it('a union position matches any of its labels and projects each with its own __typename', () => {
     const { cypher } = printById(`{ place(id: "place:kupyansk") { statements { edges { node { about { edges { node { __typename ... on Place { name } } } } } } } } }`);
     expect(cypher).toMatch(/-\[r\d+:`ABOUT`\]->\(t\d+:`Actor`\|`Unit`\|`Place`\)/);

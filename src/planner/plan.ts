@@ -77,6 +77,8 @@ export interface ConnectionPlan {
   pageInfoKeys: string[];
   /** Whether pageInfo's startCursor or endCursor is asked for: rows carry their sort keys only then (or for edge cursors). */
   pageCursors: boolean;
+  /** Whether pageInfo's hasNextPage is asked for: only then is one row more than the page read, to tell. */
+  nextPage: boolean;
   totalCountKeys: string[];
 }
 export interface SortKey {
@@ -308,6 +310,7 @@ export function planConnection(
     edgesKeys: [],
     pageInfoKeys: [],
     pageCursors: false,
+    nextPage: false,
     totalCountKeys: [],
   };
 
@@ -323,6 +326,7 @@ export function planConnection(
       if (isObjectType(pageInfoType)) {
         for (const [, infoNodes] of collectFields(pageInfoType, subSelections(connNodes), scope)) {
           if (infoNodes[0].name.value === 'startCursor' || infoNodes[0].name.value === 'endCursor') plan.pageCursors = true;
+          if (infoNodes[0].name.value === 'hasNextPage') plan.nextPage = true;
         }
       }
     }

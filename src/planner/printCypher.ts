@@ -159,8 +159,8 @@ const whereOf = (conditions: Array<string | null>) => {
 };
 
 /**
- * Prints the subquery that fetches one page of a connection (first + 1 rows, to know whether there is a
- * next page). The order is read segment by segment (src/planner/orderSegments.ts), each from its index in
+ * Prints the subquery that fetches one page of a connection (first + 1 rows when hasNextPage is asked
+ * for, to know whether there is a next page). The order is read segment by segment (src/planner/orderSegments.ts), each from its index in
  * order and cut by the cursor's keyset, never by skipping rows; a later segment is read only while the page
  * is not full. Under a parent node, a segment Neo4j can read from an index is read either by expanding the
  * parent's relationships and sorting them, or, when the parent is dense (its degree squared exceeds the
@@ -185,7 +185,8 @@ export function printConnectionRows(
     : nodePredicate(plan.where, t, plan.targetLabels, filterScope);
   // What the principal may not see is not there: not on the page, not in the total, not behind a cursor.
   const visible = w.visible(t, plan.targetLabels);
-  const n = w.param(neo4j.int(plan.first + 1));
+  // The page, and one row more when hasNextPage is asked for (that row tells whether there is a next page).
+  const n = w.param(neo4j.int(plan.first + (plan.nextPage ? 1 : 0)));
   // Cursors are built only when asked for (an edge's cursor, or pageInfo).
   const keyed = plan.pageCursors || plan.edgeFields.some((f) => f.kind === 'cursor');
   // Read by far node (plan.byFarNode), a row is a far node: the edges it is reached by are read per row of

@@ -66,7 +66,7 @@ export function keysInOrder(raw: unknown, spec: PropertySpec): string[] {
   return keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Shapes a fetched page (first + 1 rows) into a Relay connection under the selection's response keys. */
+/** Shapes a fetched page (first rows, + 1 when hasNextPage is asked for) into a Relay connection under the selection's response keys. */
 export function shapeConnection(raw: unknown, plan: ConnectionPlan): Row {
   const page = raw as RawPage;
   const rows = page.rows.slice(0, plan.first);

@@ -201,23 +201,34 @@ describe('labels and relationship types come from the model', () => {
   });
 });
 
-describe('pages: LIMIT first + 1, collected after the LIMIT', () => {
+describe('pages: LIMIT first (+ 1 for hasNextPage), collected after the LIMIT', () => {
   const doc = `{
-    places(first: 2) { edges { node {
+    places(first: 2) { pageInfo { hasNextPage } edges { node {
       parent { name }
       statements(first: 5) { edges { node {
-        sources { edges { node { title } } }
-        about(first: 0) { edges { role } }
+        sources { pageInfo { hasNextPage } edges { node { title } } }
+        about(first: 0) { pageInfo { hasNextPage } edges { role } }
       } } }
     } } }
   }`;
+  const limitsOf = (document: string) => {
+    const { cypher, params } = printList(document);
+    const limits = [...cypher.matchAll(/LIMIT \$(p\d+)/g)].map((m) => (params[m[1]] as { toNumber(): number }).toNumber());
+    return [...new Set(limits)].sort((a, b) => a - b);
+  };
 
-  it('each connection fetches first + 1 rows', () => {
+  it('a connection whose hasNextPage is not asked for fetches first rows, and no more', () => {
+    expect(limitsOf(doc.replaceAll('pageInfo { hasNextPage } ', ''))).toEqual([0, 2, 5, 20]);
+    expect(limitsOf(doc.replaceAll('pageInfo { hasNextPage } ', 'pageInfo { endCursor } '))).toEqual([0, 2, 5, 20]);
+  });
+
+  it('each connection asked for hasNextPage fetches first + 1 rows', () => {
     const { cypher, params } = printList(doc);
     const limits = [...cypher.matchAll(/LIMIT \$(p\d+)/g)].map((m) => (params[m[1]] as { toNumber(): number }).toNumber());
     // Nested pages are printed inside their parent's block, so they come first in the text.
-    // (A nested connection under a parent may be read two ways, each with its LIMIT.)
-    expect([...new Set(limits)].sort((a, b) => a - b)).toEqual([1, 3, 6, 21]);
+    // (A nested connection under a parent may be read two ways, each with its LIMIT.) statements did
+    // not ask for hasNextPage: 5 rows.
+    expect([...new Set(limits)].sort((a, b) => a - b)).toEqual([1, 3, 5, 21]);
     for (const m of cypher.matchAll(/LIMIT \$(p\d+)/g)) expect(neo4j.isInt(params[m[1]]), 'an Integer, not a float').toBe(true);
     // A 'one' relation is read in place, by a pattern comprehension.
     expect(cypher).toMatch(/head\(\[\(t\d+\)-\[:`PART_OF`\]->\(t\d+:`Place`\) \| /);
@@ -271,7 +282,7 @@ describe('pages: LIMIT first + 1, collected after the LIMIT', () => {
         "p3": "CITY",
         "p4": Integer {
           "high": 0,
-          "low": 3,
+          "low": 2,
         },
       }
     `);

@@ -299,7 +299,9 @@ export function printConnectionRows(
     // times the far label's count (the count store): walking the index reads about page × count / degree
     // rows, expanding reads degree rows.
     ...(relation && plan.targetLabels.length === 1
-      ? [`  WITH ${parent!.v}, ${denseUsed ? `COUNT { ${degree} } * COUNT { ${degree} } > ${n} * COUNT { (:${q(plan.targetLabels[0])}) }` : 'false'} AS ${dense}`]
+      ? denseUsed
+        ? [`  WITH ${parent!.v}, COUNT { ${degree} } AS ${dense}`, `  WITH ${parent!.v}, ${dense} * ${dense} > ${n} * COUNT { (:${q(plan.targetLabels[0])}) } AS ${dense}`]
+        : [`  WITH ${parent!.v}, false AS ${dense}`]
       : []),
     ...indent(calls),
     `  UNWIND (${lists.join(' + ')})[0..${n}] AS ${rowVar}`,

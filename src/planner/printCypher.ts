@@ -201,7 +201,10 @@ export function printConnectionRows(
   const segmentRows = (seg: Segment): string[] => {
     const order = `WITH ${farNodes ? 'DISTINCT ' : ''}${carried} ORDER BY ${seg.order.join(', ')} LIMIT ${n}`;
     if (!parent || !relation) return [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
-    const expand = [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
+    // Expanding from the parent reads no index: `id IS NOT NULL`, there for index reads, would only cost
+    // a property read per relationship (every node has its id).
+    const expandNode = seg.node.filter((c) => c !== `${t}.id IS NOT NULL`);
+    const expand = [`MATCH ${pattern}${whereOf([...expandNode, visible, asked, ...seg.rest])}`, order];
     if (!seg.index || plan.targetLabels.length !== 1) return expand;
     // Without the hint Neo4j starts from the bound parent and sorts all its relationships.
     const hint = `USING INDEX ${t}:${q(plan.targetLabels[0])}(${seg.index.map(q).join(', ')})`;

@@ -1,5 +1,5 @@
+// A namespace import: a named import of `hash` would fail to load on a Node without it.
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LABELS, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
@@ -70,7 +70,7 @@ export type CheckedRecord = ValidRecord & { key: Buffer; digest: Buffer };
 // Node's one-shot hash (20.12 and later) makes no Hash object: about twice as fast for short texts, and
 // an import hashes every record's id and properties in both of its passes.
 const sha256: (text: string) => Buffer =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => createHash('sha256').update(text).digest();
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => crypto.createHash('sha256').update(text).digest();
 const hashOf = (text: string) => sha256(text).subarray(0, DIGEST_BYTES);
 const digest = (value: unknown) => hashOf(JSON.stringify(value));
 
@@ -114,7 +114,7 @@ export class RecordChecker {
   edges = 0;
   /** Items given so far (records, and problems a reader found): the next item's ordinal. */
   items = 0;
-  private readonly running = createHash('sha256');
+  private readonly running = crypto.createHash('sha256');
 
   constructor(protected readonly model: GraphModel) {}
 

@@ -2,6 +2,7 @@ import { getVariableValues, type DocumentNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
 import { measureOperation } from './operationGuard.js';
+import { PassedChecks } from './passedChecks.js';
 import type { RequestLimits } from './requestLimits.js';
 
 /**
@@ -18,34 +19,30 @@ import type { RequestLimits } from './requestLimits.js';
 export function guardsPlugin(limits: RequestLimits): ApolloServerPlugin<Context> {
   // Operations measured and let through, per parsed document (Apollo keeps one per query text): the same
   // operation with the same variables, asked with the same role, passes again without a second walk. What
-  // an operation costs and which arguments it has depend on nothing else; a refusal is never remembered.
-  const passed = new WeakMap<DocumentNode, Map<string, true>>();
+  // an operation costs and which arguments it has depend on nothing else.
+  const passed = new WeakMap<DocumentNode, PassedChecks>();
   return {
     async requestDidStart({ contextValue }) {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
           const key = `${contextValue.principal.role}\u0000${operation.name?.value ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
-          const known = passed.get(document);
-          if (known?.has(key)) return;
+          if (passed.get(document)?.has(key)) return;
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return;
           measureOperation(schema, document, operation, coerced.coerced, limits, contextValue.principal);
-          if (key.length > MAX_REMEMBERED_KEY) return;
-          const remembered = known ?? new Map<string, true>();
-          if (!known) passed.set(document, remembered);
-          // Oldest first out: a document asked with ever new variables keeps only its latest few.
-          if (remembered.size >= MAX_REMEMBERED_PER_DOCUMENT) remembered.delete(remembered.keys().next().value!);
-          remembered.set(key, true);
+          let remembered = passed.get(document);
+          if (!remembered) passed.set(document, (remembered = new PassedChecks(REMEMBERED_PER_DOCUMENT, REMEMBERED_KEY_CHARS)));
+          remembered.add(key);
         },
       };
     },
   };
 }
 
-/** Variable sets remembered per document, and the longest (role, operation, variables) remembered. */
-const MAX_REMEMBERED_PER_DOCUMENT = 64;
-const MAX_REMEMBERED_KEY = 4096;
+/** Variable sets remembered per document (a document asked with ever new variables keeps its latest), and the longest key. */
+const REMEMBERED_PER_DOCUMENT = 64;
+const REMEMBERED_KEY_CHARS = 4096;
 
 /** Limits that never refuse: with the guards off (to measure what they cost) roles are still checked. */
 export const NO_LIMITS: RequestLimits = {

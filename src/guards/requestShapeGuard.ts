@@ -3,6 +3,7 @@ import type express from 'express';
 import { checkDocumentText } from './documentGuard.js';
 import { inputShape } from './inputShape.js';
 import { tooComplex, type RequestLimits } from './requestLimits.js';
+import { PassedChecks } from './passedChecks.js';
 
 /**
  * The first guards, on the raw request before Apollo Server sees it: graphql-js coerces variables and
@@ -28,12 +29,10 @@ const REMEMBERED_DOCUMENTS = 1000;
 
 export function requestShapeGuard(limits: RequestLimits) {
   // Per guard, so per set of limits: a text that passed them passes them again.
-  const passed = new Set<string>();
+  const passed = new PassedChecks(REMEMBERED_DOCUMENTS, REMEMBERED_DOCUMENT_CHARS);
   const checkText = (query: string) => {
     if (passed.has(query)) return;
     checkDocumentText(query, limits);
-    if (query.length > REMEMBERED_DOCUMENT_CHARS) return;
-    if (passed.size >= REMEMBERED_DOCUMENTS) passed.clear();
     passed.add(query);
   };
   return (req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -19,6 +19,11 @@ import type { ConnectionPlan, SortKey } from './plan.js';
 export interface Segment {
   /** Conditions on the far node alone, where an index seek can use them. */
   node: string[];
+  /**
+   * Those of `node` that only an index read needs (`id IS NOT NULL`, so Neo4j reads the id index in order);
+   * expanding from a parent leaves them out, as every node has its id.
+   */
+  indexOnly: string[];
   /** Conditions that may read the edge too (the keyset, when an edge key is part of the order). */
   rest: string[];
   /** ORDER BY items, directions included. */
@@ -79,6 +84,7 @@ export function orderSegments(plan: ConnectionPlan, t: string, r: string, w: Cyp
       const own = after && i === 0;
       return {
         node: [v === enumKey.absentAs ? `(${p} = ${literal} OR ${p} IS NULL)` : `${p} = ${literal}`, ...(own ? [`${t}.id ${cmp}= ${tailAfter[0]}`] : [])],
+        indexOnly: [],
         rest: own ? [listAfter(tail, tailAfter)] : [],
         order: directed(tail),
         key: [ordinal ? String(keyOf(v)) : literal, ...tail],
@@ -95,11 +101,13 @@ export function orderSegments(plan: ConnectionPlan, t: string, r: string, w: Cyp
     if (nulls === m) inMissing = true;
     else if (nulls) throw badCursor(plan);
   }
+  const idPresent = `${t}.id IS NOT NULL`;
   const segments: Segment[] = [];
   if (!inMissing) {
     const params = after ? [...fieldKeys.map((k, i) => cursorParam(k, after[i], w)), ...tailAfter] : [];
     segments.push({
-      node: [...props.map((e) => `${e} IS NOT NULL`), `${t}.id IS NOT NULL`, ...(after ? [`${present[0]} ${cmp}= ${params[0]}`] : [])],
+      node: [...props.map((e) => `${e} IS NOT NULL`), idPresent, ...(after ? [`${present[0]} ${cmp}= ${params[0]}`] : [])],
+      indexOnly: [idPresent],
       rest: after ? [listAfter(present, params)] : [],
       order: directed(present),
       key: present,
@@ -109,7 +117,8 @@ export function orderSegments(plan: ConnectionPlan, t: string, r: string, w: Cyp
   if (fieldKeys.some((k) => !k.required)) {
     segments.push({
       // `id IS NOT NULL` lets Neo4j read the id index in order and stop after a page of missing values.
-      node: [props.map((e) => `${e} IS NULL`).join(' OR '), `${t}.id IS NOT NULL`, ...(inMissing ? [`${t}.id ${cmp}= ${tailAfter[0]}`] : [])],
+      node: [props.map((e) => `${e} IS NULL`).join(' OR '), idPresent, ...(inMissing ? [`${t}.id ${cmp}= ${tailAfter[0]}`] : [])],
+      indexOnly: [idPresent],
       rest: inMissing ? [listAfter(tail, tailAfter)] : [],
       order: directed(tail),
       key: [...props.map(() => 'null'), ...tail],
@@ -162,5 +171,5 @@ function generalSegment(plan: ConnectionPlan, t: string, r: string, w: CypherWri
     }
     rest.push(disjuncts.length ? disjuncts.map((c) => `(${c})`).join(' OR ') : 'false');
   }
-  return { node: [], rest, order, key: exprs, index: null };
+  return { node: [], indexOnly: [], rest, order, key: exprs, index: null };
 }

@@ -160,9 +160,9 @@ const whereOf = (conditions: Array<string | null>) => {
 
 /**
  * Prints the subquery that fetches one page of a connection (first + 1 rows when hasNextPage is asked
- * for, to know whether there is a next page). The order is read segment by segment (src/planner/orderSegments.ts), each from its index in
- * order and cut by the cursor's keyset, never by skipping rows; a later segment is read only while the page
- * is not full. Under a parent node, a segment Neo4j can read from an index is read either by expanding the
+ * for, to know whether there is a next page). The order is read segment by segment
+ * (src/planner/orderSegments.ts), each from its index in order and cut by the cursor's keyset, never by
+ * skipping rows; a later segment is read only while the page is not full. Under a parent node, a segment Neo4j can read from an index is read either by expanding the
  * parent's relationships and sorting them, or, when the parent is dense (its degree squared exceeds the
  * page times the far label's count, both read from count stores), by walking the far label's index in
  * order and keeping the rows related to the parent. Collects after LIMIT, so only the page is materialised.
@@ -201,9 +201,9 @@ export function printConnectionRows(
   const segmentRows = (seg: Segment): string[] => {
     const order = `WITH ${farNodes ? 'DISTINCT ' : ''}${carried} ORDER BY ${seg.order.join(', ')} LIMIT ${n}`;
     if (!parent || !relation) return [`MATCH ${pattern}${whereOf([...seg.node, visible, asked, ...seg.rest])}`, order];
-    // Expanding from the parent reads no index: `id IS NOT NULL`, there for index reads, would only cost
-    // a property read per relationship (every node has its id).
-    const expandNode = seg.node.filter((c) => c !== `${t}.id IS NOT NULL`);
+    // Expanding from the parent reads no index: what only an index read needs would cost a property read
+    // per relationship.
+    const expandNode = seg.node.filter((c) => !seg.indexOnly.includes(c));
     const expand = [`MATCH ${pattern}${whereOf([...expandNode, visible, asked, ...seg.rest])}`, order];
     if (!seg.index || plan.targetLabels.length !== 1) return expand;
     // Without the hint Neo4j starts from the bound parent and sorts all its relationships.

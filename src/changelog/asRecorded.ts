@@ -64,8 +64,8 @@ export async function fetchAsRecorded(ctx: Context, model: GraphModel, id: strin
     );
     const shown = changeShown ? ` AND ${changeShown}` : '';
     const changeResult = await tx.run(
-      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at${shown} RETURN collect(properties(c)) AS later }
-       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at${shown} WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(properties(c)) AS last }
+      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at${shown} RETURN collect(c) AS later }
+       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at${shown} WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(c) AS last }
        RETURN later, last[0] AS last`,
       { ...params, at: neo4j.types.DateTime.fromStandardDate(at) },
     );

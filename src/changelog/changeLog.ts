@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
-import type { Label } from '../ids.js';
+import { labelOfId, type Label } from '../ids.js';
 import type { PropertyChange } from './propertyValues.js';
 
 /**
@@ -19,6 +19,18 @@ import type { PropertyChange } from './propertyValues.js';
  * were made within a process (within one millisecond, writes by different servers sort by chance).
  * `marking`, on a change to a statement or source marked above CLEAR, is its marking after the change (for
  * a DELETE, before): who may see the history of a node that no longer exists (changeVisibility.ts).
+ *
+ * A bulk import logs the same entries in a compact form: one `:ChangeSet` node per CHANGE_SET_SIZE entries
+ * of a batch, the entries' fields as parallel lists ('' for none), and the ids they are about as one
+ * whitespace-separated string in a full-text index (change_set_ids), which finds the sets about a node.
+ * A node and three index entries per record cost an import more than writing the records themselves; a set
+ * costs one node and one index document. history.ts reads both forms as one log (same ids, same order).
+ *
+ *   (:ChangeSet {transactionId, at, who, via, first, ids, ops, entityIds, relatedIds, edgeTypes, edgeKeys,
+ *                markings, changes})
+ *
+ * `first` is the sequence number of the set's first entry in its transaction: entry i's id is
+ * `${transactionId}-${first + i, six digits}`, as a Change node's would be.
  */
 
 export type ChangeOp = 'CREATE' | 'UPDATE' | 'RETRACT' | 'DELETE' | 'LINK' | 'UPDATE_LINK' | 'UNLINK';
@@ -119,8 +131,7 @@ export async function recordChanges(tx: ManagedTransaction, entries: readonly Ch
     via: meta.via,
     transactionId,
   }));
-  // What every entry of the write shares travels once, as parameters; each row is a short list (a bulk
-  // import sends tens of thousands a batch, and the driver packs every key and value of every map).
+  // What every entry of the write shares travels once, as parameters; each row is a short list.
   const rows = recorded.map((c, i) => [
     c.id,
     c.op,
@@ -130,7 +141,7 @@ export async function recordChanges(tx: ManagedTransaction, entries: readonly Ch
     c.edge?.type ?? null,
     c.edge?.to ?? null,
     c.edge?.key ?? null,
-    entries[i].edge || !entries[i].marking || entries[i].marking === 'CLEAR' ? null : entries[i].marking,
+    storedMarking(entries[i]),
   ]);
   // A null stores no property: relatedId, edgeType, edgeFrom, edgeTo and edgeKey are there only on a
   // relationship's change, marking only above CLEAR.
@@ -145,7 +156,53 @@ export async function recordChanges(tx: ManagedTransaction, entries: readonly Ch
   return recorded;
 }
 
-/** A stored Change node's properties, back in the shape recordChanges returned. */
+/** The marking a log entry keeps: a node's, above CLEAR (relationships' entries keep none). */
+function storedMarking(entry: ChangeEntry): string | null {
+  return entry.edge || !entry.marking || entry.marking === 'CLEAR' ? null : entry.marking;
+}
+
+/** Entries per :ChangeSet node: what a history read of one set loads is bounded by it. */
+export const CHANGE_SET_SIZE = 5000;
+
+/**
+ * Records a bulk write's changes in the compact form (see the top of this file), inside the caller's write
+ * transaction: one CREATE per CHANGE_SET_SIZE entries, whatever their number. Returns how many it logged.
+ */
+export async function recordChangeSet(tx: ManagedTransaction, entries: readonly ChangeEntry[], meta: ChangeMeta): Promise<number> {
+  const transactionId = meta.transactionId ?? newTransactionId(meta.at.getTime());
+  const at = neo4j.types.DateTime.fromStandardDate(meta.at);
+  for (let first = 0; first < entries.length; first += CHANGE_SET_SIZE) {
+    const chunk = entries.slice(first, first + CHANGE_SET_SIZE);
+    const ids = new Set<string>();
+    for (const e of chunk) {
+      ids.add(e.entityId);
+      if (e.edge) ids.add(e.edge.to);
+    }
+    await tx.run(
+      `CREATE (:ChangeSet {transactionId: $transactionId, at: $at, who: $who, via: $via, first: $first, ids: $ids,
+                           ops: $ops, entityIds: $entityIds, relatedIds: $relatedIds, edgeTypes: $edgeTypes,
+                           edgeKeys: $edgeKeys, markings: $markings, changes: $changes})`,
+      {
+        transactionId,
+        at,
+        who: meta.who,
+        via: meta.via,
+        first: neo4j.int(first),
+        ids: [...ids].join(' '),
+        ops: chunk.map((e) => e.op),
+        entityIds: chunk.map((e) => e.entityId),
+        relatedIds: chunk.map((e) => e.edge?.to ?? ''),
+        edgeTypes: chunk.map((e) => e.edge?.type ?? ''),
+        edgeKeys: chunk.map((e) => e.edge?.key ?? ''),
+        markings: chunk.map((e) => storedMarking(e) ?? ''),
+        changes: chunk.map((e) => JSON.stringify(e.changes)),
+      },
+    );
+  }
+  return entries.length;
+}
+
+/** A stored change's properties (a Change node's, or an entry of a ChangeSet as history.ts reads it), back in the shape recordChanges returned. */
 export function changeFromStored(p: Record<string, unknown>): RecordedChange {
   return {
     id: p.id as string,
@@ -153,7 +210,7 @@ export function changeFromStored(p: Record<string, unknown>): RecordedChange {
     who: p.who as string,
     op: p.op as ChangeOp,
     entityId: p.entityId as string,
-    entityLabel: nodeLabelEnum(p.entityLabel as string),
+    entityLabel: nodeLabelEnum((p.entityLabel as string | undefined) ?? labelOfId(p.entityId as string) ?? ''),
     edge: p.edgeType
       ? { type: p.edgeType as string, from: p.edgeFrom as string, to: p.edgeTo as string, key: (p.edgeKey as string | undefined) ?? null }
       : null,

@@ -20,11 +20,30 @@ export interface HistoryArgs {
   direction?: 'ASC' | 'DESC' | null;
 }
 
-/** Every change about a node, as a subquery binding `c`. */
+/** Entry `i` of the ChangeSet `s` as a map of a Change node's properties ('' in its lists stands for none). */
+export function changeSetEntry(s: string, i: string): string {
+  const entry = (list: string) => `CASE ${s}.${list}[${i}] WHEN '' THEN null ELSE ${s}.${list}[${i}] END`;
+  return `{id: ${s}.transactionId + '-' + right('00000' + toString(${s}.first + ${i}), 6), at: ${s}.at, who: ${s}.who, via: ${s}.via,
+          transactionId: ${s}.transactionId, op: ${s}.ops[${i}], entityId: ${s}.entityIds[${i}], relatedId: ${entry('relatedIds')},
+          edgeType: ${entry('edgeTypes')}, edgeFrom: CASE ${s}.edgeTypes[${i}] WHEN '' THEN null ELSE ${s}.entityIds[${i}] END,
+          edgeTo: ${entry('relatedIds')}, edgeKey: ${entry('edgeKeys')}, marking: ${entry('markings')}, changes: ${s}.changes[${i}]}`;
+}
+
+/**
+ * Every change about a node, as a subquery binding `c` to a map of a stored change's properties: a Change
+ * node's, or an entry of an import's ChangeSet shaped like one (changeLog.ts). Change nodes are found by
+ * index seeks on entityId and relatedId; change sets by the full-text index of the ids they are about (one
+ * whitespace token per id; the quoted id is one term), then the set's entries about the node.
+ */
 export const CHANGES_OF = `CALL {
-  MATCH (c:Change) WHERE c.entityId = $id RETURN c
+  MATCH (c:Change) WHERE c.entityId = $id RETURN properties(c) AS c
   UNION
-  MATCH (c:Change) WHERE c.relatedId = $id RETURN c
+  MATCH (c:Change) WHERE c.relatedId = $id RETURN properties(c) AS c
+  UNION
+  CALL db.index.fulltext.queryNodes('change_set_ids', '"' + $id + '"') YIELD node AS s
+  WITH s, s.entityIds AS entityIds, s.relatedIds AS relatedIds
+  UNWIND [i IN range(0, size(entityIds) - 1) WHERE entityIds[i] = $id OR relatedIds[i] = $id] AS i
+  RETURN ${changeSetEntry('s', 'i')} AS c
 }`;
 
 export async function fetchHistory(ctx: Context, args: HistoryArgs) {
@@ -49,7 +68,7 @@ export async function fetchHistory(ctx: Context, args: HistoryArgs) {
        ${where([...shown, ...keyset])}
        WITH c ORDER BY c.at ${direction}, c.id ${direction}
        LIMIT $limit
-       RETURN collect(properties(c)) AS page
+       RETURN collect(c) AS page
      }
      RETURN total, page`,
     { id: args.id, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: neo4j.int(first + 1), ...visibility.params() },

@@ -2,7 +2,7 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
-import { recordChanges, type ChangeEntry, type ChangeMeta } from './changeLog.js';
+import { recordChangeSet, type ChangeEntry, type ChangeMeta } from './changeLog.js';
 import { canonical, diffProperties, normalise, type Properties } from './propertyValues.js';
 
 /** What a batch's records do to the stored graph: each record that changes it, new or updated. */
@@ -17,7 +17,7 @@ export interface BundleChanges {
  * with what they say, and records a CREATE or UPDATE per node and a LINK or UPDATE_LINK per edge that the
  * upserts will change (the importer never removes anything, so no DELETE or UNLINK). Records that change
  * nothing are not logged, so importing the same input twice logs it once. One read per label and per
- * relationship type and endpoint labels, and one write, whatever the batch's size. It returns the
+ * relationship type and endpoint labels, and one write (a change set: changeLog.ts), whatever the batch's size. It returns the
  * records that change something, so the upserts write those and nothing else: what is written and what
  * is logged are decided by one comparison.
  *
@@ -64,6 +64,10 @@ export async function recordBundleChanges(
     group.edges.push(edge);
     groups.set(`${edge.type}|${from}|${to}`, group);
   }
+  // An edge with an end this batch creates cannot be stored yet (that node was not, when it was read, and
+  // the input names each edge once): only the others are looked up.
+  const created = new Set<string>();
+  for (const [node, change] of changedNodes) if (change === 'new') created.add(node.id);
   for (const group of groups.values()) {
     // Type, labels and key name come from the model (validated records), as in the importer's own Cypher.
     const edgeModel = model.edges.get(group.type)!;
@@ -73,16 +77,17 @@ export async function recordBundleChanges(
       const key = edgeModel.key && after[edgeModel.key] != null ? String(after[edgeModel.key]) : null;
       return { i, edge, from: edge.from, to: edge.to, key, after };
     });
+    const lookUp = rows.filter((row) => !created.has(row.from) && !created.has(row.to));
     // A seek of the `from` node's id, then out along its relationships of the type; the far end is told by
     // its id alone (an id names its label). Left to itself, with statistics of a smaller graph, the planner
     // scanned a label's whole id index per row: 10 million db hits a batch at 10,000 statements.
-    const result = await tx.run(
+    const result = !lookUp.length ? { records: [] } : await tx.run(
       `UNWIND $rows AS row
        MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b)
        USING INDEX SEEK a:\`${group.from}\`(id)
        WHERE b.id = row.to${edgeModel.key ? ` AND r.\`${edgeModel.key}\` = row.key` : ''}
        RETURN row.i AS i, properties(r) AS p`,
-      { rows: rows.map(({ i, from, to, key }) => ({ i, from, to, key })) },
+      { rows: lookUp.map(({ i, from, to, key }) => ({ i, from, to, key })) },
     );
     const stored = new Map(result.records.map((r) => [Number(r.get('i')), r.get('p') as Properties]));
     for (const row of rows) {
@@ -99,6 +104,6 @@ export async function recordBundleChanges(
       });
     }
   }
-  await recordChanges(tx, entries, meta);
+  if (entries.length) await recordChangeSet(tx, entries, meta);
   return { nodes: changedNodes, edges: changedEdges };
 }

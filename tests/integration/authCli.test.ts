@@ -7,6 +7,7 @@ import { fingerprint } from '../fingerprint.js';
 import { tempDir } from '../exchange.js';
 import { API_KEY_PATTERN, hashApiKey } from '../../src/auth/apiKeys.js';
 import { osUserName } from '../../src/auth/cliPrincipal.js';
+import { changesAbout } from '../changeLogEntries.js';
 
 /**
  * The keys CLI end to end, as an operator runs it against the real Neo4j: a key printed once (the last
@@ -167,7 +168,7 @@ describe('the import and export CLIs act as a principal', () => {
     return file;
   };
   const lastWho = async () =>
-    (await h.db.read("MATCH (c:Change {entityId: 'place:cli-hamlet'}) RETURN c.who AS who ORDER BY c.at DESC LIMIT 1")).records[0]?.get('who') as string | undefined;
+    (await changesAbout(h.db, 'place:cli-hamlet')).at(-1)?.who;
 
   it('import without a key: the local operator, recorded as local:<OS user>', async () => {
     const run = await cli('import', [bundleFile(), '--quiet']);

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, silentLog, startTestServer, TEST_ADMIN, testConfig, type Harness, type TestServer } from '../harness.js';
+import { createHarness, model, silentLog, startTestServer, TEST_ADMIN, testConfig, type Harness, type TestServer } from '../harness.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
+import { countChanges } from '../changeLogEntries.js';
+import { importBundle } from '../../src/bundle/importBundle.js';
+import { CHANGE_SET_SIZE } from '../../src/changelog/changeLog.js';
 
 /**
  * The change log: every write records who, when (a time of record) and each changed property's before and
@@ -58,7 +61,7 @@ const LINK = `mutation ($input: LinkInput!) { link(input: $input) { edge { type 
 const history = async (id: string, args: Record<string, unknown> = {}) => (await ok(undefined, HISTORY, { id, first: 100, ...args })).history;
 /** A node's history without the sample's own import (which the importer may log). */
 const ownHistory = async (id: string) => (await history(id)).edges.map((e: any) => e.node).filter((c: any) => c.via !== 'import');
-const changeCount = async () => Number((await h.db.read('MATCH (c:Change) RETURN count(c) AS n')).records[0].get('n'));
+const changeCount = () => countChanges(h.db);
 const minus = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
 
 const SOURCE = 'source:wgf-press-briefing-2024-12-16';
@@ -157,6 +160,96 @@ describe('history', () => {
     const bad = await as(undefined, HISTORY, { id: 'not an id' });
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(bad.errors)).not.toMatch(/\.ts:\d+/);
+  });
+});
+
+describe("an import's log: one change set per batch, read as one log with the writes'", () => {
+  const place = (id: string, name: string) => ({ label: 'Place', id, properties: { kind: 'CITY', name } });
+  const bundle = (nodes: unknown[], edges: unknown[] = []) => ({ format: 'claimgraph-bundle', version: 1, nodes, edges });
+  const importAs = (who: string, input: unknown, batchSize?: number) => importBundle(h.db, model, input, { who, batchSize });
+
+  it('an imported node has its CREATE, its relationships in both histories, updates in order with the writes after it', async () => {
+    // Two ids where one is a prefix of the other: a set about one must not be read as about the other.
+    await importAs(
+      'key:loader',
+      bundle(
+        [place('place:set-village', 'Setville'), place('place:set-village-north', 'North Setville')],
+        [{ type: 'PART_OF', from: 'place:set-village-north', to: 'place:set-village', properties: {} }],
+      ),
+      2,
+    );
+    const created = (await history('place:set-village')).edges.map((e: any) => e.node);
+    expect(created).toMatchObject([
+      { op: 'CREATE', entityId: 'place:set-village', entityLabel: 'PLACE', who: 'key:loader', via: 'import', edge: null },
+      { op: 'LINK', entityId: 'place:set-village-north', entityLabel: 'PLACE', edge: { type: 'PART_OF', from: 'place:set-village-north', to: 'place:set-village', key: null } },
+    ]);
+    expect(created[0].changes).toEqual(
+      expect.arrayContaining([
+        { property: 'name', before: null, after: 'Setville' },
+        { property: 'kind', before: null, after: 'CITY' },
+      ]),
+    );
+    // batches of two: the nodes in one transaction, the edge in the next, each with its own time of record
+    expect(created[0].transactionId).not.toBe(created[1].transactionId);
+    const north = (await history('place:set-village-north')).edges.map((e: any) => e.node);
+    expect(north.map((c: any) => c.op)).toEqual(['CREATE', 'LINK']);
+    expect(north[1].id).toBe(created[1].id);
+
+    // A second import changes the name (UPDATE, before and after); a mutation then changes it again.
+    await importAs('key:loader', bundle([place('place:set-village', 'Setville-on-Oskil')]));
+    const { updatePlace } = await ok('alice', UPDATE_PLACE, { input: { id: 'place:set-village', set: { name: 'Setvillia' } } });
+    expect(updatePlace.userErrors).toEqual([]);
+    const all = (await history('place:set-village')).edges.map((e: any) => e.node);
+    expect(all.map((c: any) => [c.op, c.via])).toEqual([
+      ['CREATE', 'import'],
+      ['LINK', 'import'],
+      ['UPDATE', 'import'],
+      ['UPDATE', 'updatePlace'],
+    ]);
+    expect(all[2].changes).toEqual([{ property: 'name', before: 'Setville', after: 'Setville-on-Oskil' }]);
+    const ids = all.map((c: any) => c.id);
+    expect(new Set(ids).size).toBe(4);
+
+    // Paged one at a time, both ways, the cursors cross from one form of the log to the other.
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: any = await history('place:set-village', { first: 1, after, direction });
+        expect(page.totalCount).toBe(4);
+        seen.push(...page.edges.map((e: any) => e.node.id));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(direction === 'ASC' ? ids : [...ids].reverse());
+    }
+
+    // asRecorded undoes the mutation and the import's UPDATE, newest first.
+    const at = (c: any) => c.at;
+    const state = async (when: string) => (await ok(undefined, AS_RECORDED, { id: 'place:set-village', at: when })).asRecorded;
+    expect((await state(at(all[1]))).properties.name).toBe('Setville');
+    expect((await state(at(all[2]))).properties.name).toBe('Setville-on-Oskil');
+    expect((await state(at(all[3]))).properties.name).toBe('Setvillia');
+    expect((await state(at(all[1]))).edges).toEqual([{ type: 'PART_OF', from: 'place:set-village-north', to: 'place:set-village', properties: {} }]);
+    expect(await state(minus(at(all[0]), 1))).toMatchObject({ exists: false, properties: null, edges: [], lastChange: null });
+  });
+
+  it('a batch of more entries than a set holds is split over sets, its entries numbered on across them', async () => {
+    const count = CHANGE_SET_SIZE + 3;
+    const nodes = Array.from({ length: count }, (_, i) => place(`place:set-many-${i}`, `Many ${i}`));
+    const before = await countChanges(h.db);
+    await importAs('key:loader', bundle(nodes), count);
+    expect(await countChanges(h.db)).toBe(before + count);
+    const sets = await h.db.read("MATCH (s:ChangeSet) WHERE s.entityIds[0] STARTS WITH 'place:set-many-' RETURN s.first AS first, size(s.ops) AS size ORDER BY first");
+    expect(sets.records.map((r) => [Number(r.get('first')), Number(r.get('size'))])).toEqual([
+      [0, CHANGE_SET_SIZE],
+      [CHANGE_SET_SIZE, 3],
+    ]);
+    const first = (await history('place:set-many-0')).edges[0].node;
+    const last = (await history(`place:set-many-${count - 1}`)).edges[0].node;
+    expect(last.transactionId).toBe(first.transactionId);
+    expect(last.id).toBe(`${first.transactionId}-${String(count - 1).padStart(6, '0')}`);
+    expect(last).toMatchObject({ op: 'CREATE', entityId: `place:set-many-${count - 1}` });
   });
 });
 

@@ -9,6 +9,7 @@ import { resolveSelection, streamSubgraph } from '../../src/export/streamSubgrap
 import { readSampleBundle } from '../../src/sample/loadSample.js';
 import { authHeader, createHarness, model, schema, silentLog, TEST_ADMIN, testConfig, type Harness } from '../harness.js';
 import { graphCounts } from '../exchange.js';
+import { countChanges } from '../changeLogEntries.js';
 
 /**
  * Every Cypher transaction runs under a Neo4j transaction deadline, against the real Neo4j: a typed-API
@@ -107,7 +108,7 @@ async function kupyanskName(): Promise<string> {
 }
 
 async function changeCount(): Promise<number> {
-  return Number((await h.db.read('MATCH (c:Change) RETURN count(c) AS n')).records[0].get('n'));
+  return countChanges(h.db);
 }
 
 const RENAME = `mutation ($name: String!) { updatePlace(input: {id: "place:kupyansk", set: {name: $name}}) { place { id name } userErrors { message } } }`;

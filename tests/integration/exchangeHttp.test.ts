@@ -11,6 +11,7 @@ import { createHarness, model, resetToSample, silentLog, startTestServer, testCo
 import { exportCsv, exportString, graphCounts, tempDir, wipe } from '../exchange.js';
 import { importRecords } from '../../src/bundle/importBundle.js';
 import { openImportSource } from '../../src/bundle/importSources.js';
+import { changesAbout, countChanges } from '../changeLogEntries.js';
 
 /**
  * POST /import and GET|POST /export over real HTTP: every format streamed chunked with its content type,
@@ -232,7 +233,7 @@ describe('POST /import', () => {
 
   it('re-importing the same bundle changes nothing and logs nothing', async () => {
     const bundle = await exportString(h.db, model, 'json');
-    const changes = async () => Number((await h.db.read('MATCH (c:Change) RETURN count(c) AS n')).records[0].get('n'));
+    const changes = () => countChanges(h.db);
     const before = { counts: await graphCounts(h.db), changes: await changes() };
     const res = await post(bundle, 'application/json');
     expect(await res.json()).toMatchObject({ nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 });
@@ -245,8 +246,7 @@ describe('POST /import', () => {
     bundle.nodes[0].properties.description = 'Edited by a bulk import.';
     const res = await post(JSON.stringify(bundle), 'application/json', '', { 'x-claimgraph-user': 'data-team' });
     expect(await res.json()).toMatchObject({ nodesUpdated: 1 });
-    const log = await h.db.read("MATCH (c:Change {entityId: 'place:kupyansk'}) RETURN c.op AS op, c.who AS who, c.via AS via, c.changes AS changes ORDER BY c.at DESC, c.id DESC LIMIT 1");
-    const entry = log.records[0].toObject();
+    const entry = (await changesAbout(h.db, 'place:kupyansk')).filter((c) => c.entityId === 'place:kupyansk' && !c.edgeType).at(-1)!;
     expect(entry).toMatchObject({ op: 'UPDATE', who: server.principal, via: 'import' });
     expect(JSON.parse(entry.changes)).toContainEqual(expect.objectContaining({ property: 'description', after: 'Edited by a bulk import.' }));
   });

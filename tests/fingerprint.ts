@@ -4,7 +4,7 @@ import type { Database } from '../src/neo4j/database.js';
 
 /**
  * "Is the database exactly as it was?": every node (its labels and properties, change-log entries
- * included, as they are :Change nodes) and every relationship (type, ends, properties), in a canonical
+ * included, as they are :Change and :ChangeSet nodes) and every relationship (type, ends, properties), in a canonical
  * text, sorted. `fingerprint` hashes it; `snapshot` gives the lines, to show what differs when two do.
  * It reads the whole graph: for test databases, not for the large generated ones.
  */

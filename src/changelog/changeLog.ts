@@ -171,6 +171,7 @@ export const CHANGE_SET_SIZE = 5000;
 export async function recordChangeSet(tx: ManagedTransaction, entries: readonly ChangeEntry[], meta: ChangeMeta): Promise<number> {
   const transactionId = meta.transactionId ?? newTransactionId(meta.at.getTime());
   const at = neo4j.types.DateTime.fromStandardDate(meta.at);
+  const writes = [];
   for (let first = 0; first < entries.length; first += CHANGE_SET_SIZE) {
     const chunk = entries.slice(first, first + CHANGE_SET_SIZE);
     const ids = new Set<string>();
@@ -178,7 +179,7 @@ export async function recordChangeSet(tx: ManagedTransaction, entries: readonly 
       ids.add(e.entityId);
       if (e.edge) ids.add(e.edge.to);
     }
-    await tx.run(
+    writes.push(tx.run(
       `CREATE (:ChangeSet {transactionId: $transactionId, at: $at, who: $who, via: $via, first: $first, ids: $ids,
                            ops: $ops, entityIds: $entityIds, relatedIds: $relatedIds, edgeTypes: $edgeTypes,
                            edgeKeys: $edgeKeys, markings: $markings, changes: $changes})`,
@@ -197,8 +198,9 @@ export async function recordChangeSet(tx: ManagedTransaction, entries: readonly 
         markings: chunk.map((e) => storedMarking(e) ?? ''),
         changes: chunk.map((e) => JSON.stringify(e.changes)),
       },
-    );
+    ));
   }
+  await Promise.all(writes);
   return entries.length;
 }
 

@@ -9,6 +9,8 @@ import { canonical, diffProperties, normalise, type Properties } from './propert
 export interface BundleChanges {
   nodes: Map<BundleNode, 'new' | 'updated'>;
   edges: Map<BundleEdge, 'new' | 'updated'>;
+  /** The batch's change set, being written: await it with the upserts (a failure fails the transaction). */
+  logged: Promise<void>;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface BundleChanges {
  * is logged are decided by one comparison.
  *
  *   const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at: now, via: 'import' });
- *   // … then the upserts of changes.nodes and changes.edges, in the same transaction, with updatedAt = now
+ *   // … then the upserts of changes.nodes and changes.edges, in the same transaction, with updatedAt = now,
+ *   // awaited together with changes.logged
  */
 export async function recordBundleChanges(
   tx: ManagedTransaction,
@@ -40,11 +43,14 @@ export async function recordBundleChanges(
     if (nodes) nodes.push(node);
     else byLabel.set(node.label, [node]);
   }
-  for (const [label, nodes] of byLabel) {
+  // The reads of a batch are sent together (Bolt pipelines them in one transaction), then read in turn:
+  // one round trip, not one per label.
+  const nodeReads = [...byLabel].map(([label, nodes]) =>
+    tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, { ids: nodes.map((n) => n.id) }),
+  );
+  for (const [index, [label, nodes]] of [...byLabel].entries()) {
     const specs = model.nodes.get(label)!.properties;
-    const result = await tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, {
-      ids: nodes.map((n) => n.id),
-    });
+    const result = await nodeReads[index];
     const stored = new Map(result.records.map((r) => [r.get('id') as string, r.get('p') as Properties]));
     for (const node of nodes) {
       const before = stored.has(node.id) ? canonical(specs, stored.get(node.id)!) : null;
@@ -68,7 +74,7 @@ export async function recordBundleChanges(
   // the input names each edge once): only the others are looked up.
   const created = new Set<string>();
   for (const [node, change] of changedNodes) if (change === 'new') created.add(node.id);
-  for (const group of groups.values()) {
+  const edgeReads = [...groups.values()].map((group) => {
     // Type, labels and key name come from the model (validated records), as in the importer's own Cypher.
     const edgeModel = model.edges.get(group.type)!;
     const specs = edgeModel.properties;
@@ -81,7 +87,7 @@ export async function recordBundleChanges(
     // A seek of the `from` node's id, then out along its relationships of the type; the far end is told by
     // its id alone (an id names its label). Left to itself, with statistics of a smaller graph, the planner
     // scanned a label's whole id index per row: 10 million db hits a batch at 10,000 statements.
-    const result = !lookUp.length ? { records: [] } : await tx.run(
+    const read = !lookUp.length ? Promise.resolve({ records: [] }) : tx.run(
       `UNWIND $rows AS row
        MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b)
        USING INDEX SEEK a:\`${group.from}\`(id)
@@ -89,6 +95,10 @@ export async function recordBundleChanges(
        RETURN row.i AS i, properties(r) AS p`,
       { rows: lookUp.map(({ i, from, to, key }) => ({ i, from, to, key })) },
     );
+    return { group, specs, rows, read };
+  });
+  for (const { group, specs, rows, read } of edgeReads) {
+    const result = await read;
     const stored = new Map(result.records.map((r) => [Number(r.get('i')), r.get('p') as Properties]));
     for (const row of rows) {
       const before = stored.has(row.i) ? canonical(specs, stored.get(row.i)!) : null;
@@ -104,6 +114,8 @@ export async function recordBundleChanges(
       });
     }
   }
-  if (entries.length) await recordChangeSet(tx, entries, meta);
-  return { nodes: changedNodes, edges: changedEdges };
+  // Sent now and awaited with the upserts (logged): the log and the writes go in one round trip.
+  const logged = entries.length ? recordChangeSet(tx, entries, meta).then(() => {}) : Promise.resolve();
+  logged.catch(() => {}); // the caller awaits it; this only keeps a failure meanwhile from counting as unhandled
+  return { nodes: changedNodes, edges: changedEdges, logged };
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../src/neo4j/database.js';
-import { changeSetEntry, CHANGES_OF } from '../src/changelog/history.js';
+import { changeSetEntry, CHANGES_OF, storedChange } from '../src/changelog/history.js';
 
 /**
  * The change log as tests read it behind the API's back: every entry in either stored form (a write's
@@ -24,6 +24,6 @@ export const countChanges = async (db: Database) => (await allChanges(db)).lengt
 
 /** The entries about one node (its own and its relationships'), oldest first, as history reads them. */
 export async function changesAbout(db: Database, id: string): Promise<StoredChange[]> {
-  const result = await db.read(`${CHANGES_OF} RETURN c ORDER BY c.at, c.id`, { id });
+  const result = await db.read(`${CHANGES_OF} WITH c ORDER BY c.at, c.id RETURN ${storedChange('c')} AS c`, { id });
   return result.records.map((r) => r.get('c') as StoredChange);
 }

@@ -161,8 +161,11 @@ function storedMarking(entry: ChangeEntry): string | null {
   return entry.edge || !entry.marking || entry.marking === 'CLEAR' ? null : entry.marking;
 }
 
-/** Entries per :ChangeSet node: what a history read of one set loads is bounded by it. */
-export const CHANGE_SET_SIZE = 5000;
+/**
+ * Entries per :ChangeSet node. Reading one entry reads its set's lists whole, so a history page costs
+ * about its size times this; a batch of 5,000 records is five sets.
+ */
+export const CHANGE_SET_SIZE = 1000;
 
 /**
  * Records a bulk write's changes in the compact form (see the top of this file), inside the caller's write

@@ -30,21 +30,31 @@ export function changeSetEntry(s: string, i: string): string {
 }
 
 /**
- * Every change about a node, as a subquery binding `c` to a map of a stored change's properties: a Change
- * node's, or an entry of an import's ChangeSet shaped like one (changeLog.ts). Change nodes are found by
- * index seeks on entityId and relatedId; change sets by the full-text index of the ids they are about (one
- * whitespace token per id; the quoted id is one term), then the set's entries about the node.
+ * Every change about a node, as a subquery binding `c` to what ordering, paging and visibility need of it
+ * (id, at, entityId, edgeType, edgeTo) and where it is stored: a Change node (`c.change`), or entry `c.i`
+ * of an import's ChangeSet (`c.set`, changeLog.ts). storedChange(c) reads the whole entry, for the rows a
+ * page keeps: a change set's lists are read whole, so a count or a sort over a busy node's entries must not
+ * read them. Change nodes are found by index seeks on entityId and relatedId; change sets by the full-text
+ * index of the ids they are about (one whitespace token per id; the quoted id is one term), then the set's
+ * entries about the node.
  */
 export const CHANGES_OF = `CALL {
-  MATCH (c:Change) WHERE c.entityId = $id RETURN properties(c) AS c
+  MATCH (n:Change) WHERE n.entityId = $id
+  RETURN {id: n.id, at: n.at, entityId: n.entityId, edgeType: n.edgeType, edgeTo: n.edgeTo, change: n, set: null, i: null} AS c
   UNION
-  MATCH (c:Change) WHERE c.relatedId = $id RETURN properties(c) AS c
+  MATCH (n:Change) WHERE n.relatedId = $id
+  RETURN {id: n.id, at: n.at, entityId: n.entityId, edgeType: n.edgeType, edgeTo: n.edgeTo, change: n, set: null, i: null} AS c
   UNION
   CALL db.index.fulltext.queryNodes('change_set_ids', '"' + $id + '"') YIELD node AS s
-  WITH s, s.entityIds AS entityIds, s.relatedIds AS relatedIds
+  WITH s, s.entityIds AS entityIds, s.relatedIds AS relatedIds, s.edgeTypes AS edgeTypes
   UNWIND [i IN range(0, size(entityIds) - 1) WHERE entityIds[i] = $id OR relatedIds[i] = $id] AS i
-  RETURN ${changeSetEntry('s', 'i')} AS c
+  RETURN {id: s.transactionId + '-' + right('00000' + toString(s.first + i), 6), at: s.at, entityId: entityIds[i],
+          edgeType: CASE edgeTypes[i] WHEN '' THEN null ELSE edgeTypes[i] END,
+          edgeTo: CASE relatedIds[i] WHEN '' THEN null ELSE relatedIds[i] END, change: null, set: s, i: i} AS c
 }`;
+
+/** Cypher: the whole stored change a row of CHANGES_OF names, as a map of a Change node's properties. */
+export const storedChange = (c: string) => `CASE WHEN ${c}.change IS NULL THEN ${changeSetEntry(`${c}.set`, `${c}.i`)} ELSE properties(${c}.change) END`;
 
 export async function fetchHistory(ctx: Context, args: HistoryArgs) {
   requireLabelOfId(args.id, 'id');
@@ -68,7 +78,7 @@ export async function fetchHistory(ctx: Context, args: HistoryArgs) {
        ${where([...shown, ...keyset])}
        WITH c ORDER BY c.at ${direction}, c.id ${direction}
        LIMIT $limit
-       RETURN collect(c) AS page
+       RETURN collect(${storedChange('c')}) AS page
      }
      RETURN total, page`,
     { id: args.id, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: neo4j.int(first + 1), ...visibility.params() },

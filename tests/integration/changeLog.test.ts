@@ -3,6 +3,7 @@ import { createHarness, model, silentLog, startTestServer, TEST_ADMIN, testConfi
 import type { Principal } from '../../src/auth/principal.js';
 import { ISO_DATE_TIME, onTheWire } from '../sample.js';
 import { countChanges } from '../changeLogEntries.js';
+import { profileHits } from '../profileHits.js';
 import { importBundle } from '../../src/bundle/importBundle.js';
 import { CHANGE_SET_SIZE } from '../../src/changelog/changeLog.js';
 
@@ -232,6 +233,27 @@ describe("an import's log: one change set per batch, read as one log with the wr
     expect((await state(at(all[3]))).properties.name).toBe('Setvillia');
     expect((await state(at(all[1]))).edges).toEqual([{ type: 'PART_OF', from: 'place:set-village-north', to: 'place:set-village', properties: {} }]);
     expect(await state(minus(at(all[0]), 1))).toMatchObject({ exists: false, properties: null, edges: [], lastChange: null });
+  });
+
+  it("a busy node's history page reads whole only the entries it shows, not every entry about the node", async () => {
+    const children = Array.from({ length: 2500 }, (_, i) => place(`place:set-busy-${i}`, `Busy ${i}`));
+    const edges = children.map((c) => ({ type: 'PART_OF', from: c.id, to: 'place:set-hub', properties: {} }));
+    await importAs('key:loader', bundle([place('place:set-hub', 'Hub'), ...children], edges), 6000);
+    const sent: Array<{ cypher: string; params: Record<string, unknown> }> = [];
+    const off = h.db.onQuery((cypher, params) => sent.push({ cypher, params: params ?? {} }));
+    let page;
+    try {
+      page = await history('place:set-hub', { first: 10, direction: 'DESC' });
+    } finally {
+      off();
+    }
+    expect(page.totalCount).toBe(2501);
+    expect(page.edges.map((e: any) => e.node.edge.from)).toEqual(children.slice(-10).reverse().map((c) => c.id));
+    expect(page.edges[0].node).toMatchObject({ op: 'LINK', via: 'import', changes: [] });
+    expect(sent).toHaveLength(1);
+    // Reading every entry whole (each list of its set, for each of the 2,501) cost about 30,000.
+    const hits = await profileHits(h.db, sent[0].cypher, sent[0].params);
+    expect(hits).toBeLessThan(1000);
   });
 
   it('a batch of more entries than a set holds is split over sets, its entries numbered on across them', async () => {

@@ -158,8 +158,8 @@ async function upsertNodes(tx: ManagedTransaction, label: Label, rows: unknown[]
   await tx.run(
     `UNWIND $rows AS row
      MERGE (n:${q(label)} {id: row.id})
-     ${process.env.PROBE_E2 ? 'SET n += row.props' : `ON CREATE SET n.createdAt = $now
-     SET n += row.props, n.updatedAt = $now`}`,
+     ON CREATE SET n.createdAt = $now
+     SET n += row.props, n.updatedAt = $now`,
     { rows, now },
   );
 }
@@ -393,7 +393,7 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   const graph = await validator.graphProblems(readQueryOf({ run: (cypher, params) => db.read(cypher, params) }));
   const problems = [...missing, ...graph];
   if (problems.length) throw new BundleValidationError(await locateAll(problems.slice(0, MAX_REPORTED_ISSUES), source.read()), problems.length);
-  const ordered = validator.ordered && !process.env.PROBE_TWOPASS;
+  const ordered = validator.ordered;
   const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
   report.nodes = validator.distinctNodes;
   report.edges = validator.distinctEdges;

@@ -9,8 +9,9 @@ import { Visibility } from '../auth/visibility.js';
 
 /**
  * A node's history: its changes and those of its relationships (either direction), in order of record,
- * as a Relay connection with keyset cursors on (at, id). Two index seeks (entityId, relatedId), whose
- * union is sorted and cut to the page; the count is a separate subquery so no page is materialised whole.
+ * as a Relay connection with keyset cursors on (at, id). Two index seeks (entityId, relatedId) and a
+ * full-text look-up of change sets (CHANGES_OF), whose union is sorted and cut to the page; the count is a
+ * separate subquery, and only the page's entries are read whole.
  */
 
 export interface HistoryArgs {

@@ -5,6 +5,15 @@ import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
 import { recordChangeSet, type ChangeEntry, type ChangeMeta } from './changeLog.js';
 import { canonical, diffProperties, normalise, type Properties } from './propertyValues.js';
 
+/**
+ * A query sent ahead of being awaited: when the transaction fails, the ones not awaited yet fail too, and
+ * must not count as unhandled meanwhile (that would end the process). Whoever awaits it gets its failure.
+ */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 /** What a batch's records do to the stored graph: each record that changes it, new or updated. */
 export interface BundleChanges {
   nodes: Map<BundleNode, 'new' | 'updated'>;
@@ -46,7 +55,7 @@ export async function recordBundleChanges(
   // The reads of a batch are sent together (Bolt pipelines them in one transaction), then read in turn:
   // one round trip, not one per label.
   const nodeReads = [...byLabel].map(([label, nodes]) =>
-    tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, { ids: nodes.map((n) => n.id) }),
+    settled(tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, { ids: nodes.map((n) => n.id) })),
   );
   for (const [index, [label, nodes]] of [...byLabel].entries()) {
     const specs = model.nodes.get(label)!.properties;
@@ -87,14 +96,14 @@ export async function recordBundleChanges(
     // A seek of the `from` node's id, then out along its relationships of the type; the far end is told by
     // its id alone (an id names its label). Left to itself, with statistics of a smaller graph, the planner
     // scanned a label's whole id index per row: 10 million db hits a batch at 10,000 statements.
-    const read = !lookUp.length ? Promise.resolve({ records: [] }) : tx.run(
+    const read = !lookUp.length ? Promise.resolve({ records: [] }) : settled(tx.run(
       `UNWIND $rows AS row
        MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b)
        USING INDEX SEEK a:\`${group.from}\`(id)
        WHERE b.id = row.to${edgeModel.key ? ` AND r.\`${edgeModel.key}\` = row.key` : ''}
        RETURN row.i AS i, properties(r) AS p`,
       { rows: lookUp.map(({ i, from, to, key }) => ({ i, from, to, key })) },
-    );
+    ));
     return { group, specs, rows, read };
   });
   for (const { group, specs, rows, read } of edgeReads) {
@@ -115,7 +124,6 @@ export async function recordBundleChanges(
     }
   }
   // Sent now and awaited with the upserts (logged): the log and the writes go in one round trip.
-  const logged = entries.length ? recordChangeSet(tx, entries, meta).then(() => {}) : Promise.resolve();
-  logged.catch(() => {}); // the caller awaits it; this only keeps a failure meanwhile from counting as unhandled
+  const logged = settled(entries.length ? recordChangeSet(tx, entries, meta).then(() => {}) : Promise.resolve());
   return { nodes: changedNodes, edges: changedEdges, logged };
 }

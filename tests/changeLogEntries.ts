@@ -1,5 +1,5 @@
 import type { Database } from '../src/neo4j/database.js';
-import { changeSetEntry, CHANGES_OF, storedChange } from '../src/changelog/history.js';
+import { CHANGES_OF, READ_CHANGES } from '../src/changelog/history.js';
 
 /**
  * The change log as tests read it behind the API's back: every entry in either stored form (a write's
@@ -10,13 +10,14 @@ export type StoredChange = { id: string; who: string; via: string; op: string; e
 export async function allChanges(db: Database): Promise<StoredChange[]> {
   const result = await db.read(
     `CALL {
-       MATCH (c:Change) RETURN properties(c) AS c
+       MATCH (n:Change) RETURN {change: n, set: null, i: null} AS c
        UNION ALL
-       MATCH (s:ChangeSet) UNWIND range(0, size(s.ops) - 1) AS i RETURN ${changeSetEntry('s', 'i')} AS c
+       MATCH (s:ChangeSet) UNWIND range(0, size(s.ops) - 1) AS i RETURN {change: null, set: s, i: i} AS c
      }
-     RETURN c ORDER BY c.at, c.id`,
+     ${READ_CHANGES}
+     RETURN change ORDER BY change.at, change.id`,
   );
-  return result.records.map((r) => r.get('c') as StoredChange);
+  return result.records.map((r) => r.get('change') as StoredChange);
 }
 
 /** How many entries the log holds. */
@@ -24,6 +25,6 @@ export const countChanges = async (db: Database) => (await allChanges(db)).lengt
 
 /** The entries about one node (its own and its relationships'), oldest first, as history reads them. */
 export async function changesAbout(db: Database, id: string): Promise<StoredChange[]> {
-  const result = await db.read(`${CHANGES_OF} WITH c ORDER BY c.at, c.id RETURN ${storedChange('c')} AS c`, { id });
-  return result.records.map((r) => r.get('c') as StoredChange);
+  const result = await db.read(`${CHANGES_OF} ${READ_CHANGES} RETURN change ORDER BY change.at, change.id`, { id });
+  return result.records.map((r) => r.get('change') as StoredChange);
 }

@@ -4,7 +4,7 @@ import { requireLabelOfId } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import { changeFromStored, nodeLabelEnum, type RecordedChange } from './changeLog.js';
 import { canonical, type Properties } from './propertyValues.js';
-import { CHANGES_OF, storedChange } from './history.js';
+import { CHANGES_OF, READ_CHANGES } from './history.js';
 import { changeVisible, idVisible } from './changeVisibility.js';
 import { Visibility } from '../auth/visibility.js';
 
@@ -64,8 +64,8 @@ export async function fetchAsRecorded(ctx: Context, model: GraphModel, id: strin
     );
     const shown = changeShown ? ` AND ${changeShown}` : '';
     const changeResult = await tx.run(
-      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at${shown} RETURN collect(${storedChange('c')}) AS later }
-       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at${shown} WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 RETURN collect(${storedChange('c')}) AS last }
+      `CALL { ${CHANGES_OF} WITH c WHERE c.at > $at${shown} ${READ_CHANGES} RETURN collect(change) AS later }
+       CALL { ${CHANGES_OF} WITH c WHERE c.at <= $at${shown} WITH c ORDER BY c.at DESC, c.id DESC LIMIT 1 ${READ_CHANGES} RETURN collect(change) AS last }
        RETURN later, last[0] AS last`,
       { ...params, at: neo4j.types.DateTime.fromStandardDate(at) },
     );

@@ -162,16 +162,17 @@ function storedMarking(entry: ChangeEntry): string | null {
 }
 
 /**
- * Entries per :ChangeSet node. Reading one entry reads its set's lists whole, so a history page costs
- * about its size times this; a batch of 5,000 records is five sets.
+ * Entries per :ChangeSet node. Reading an entry reads its set's lists whole, so a history page costs up to
+ * its size times this (a set is read once for all of the page's entries in it); a batch of 5,000 records is
+ * five sets.
  */
 export const CHANGE_SET_SIZE = 1000;
 
 /**
  * Records a bulk write's changes in the compact form (see the top of this file), inside the caller's write
- * transaction: one CREATE per CHANGE_SET_SIZE entries, whatever their number. Returns how many it logged.
+ * transaction: one CREATE per CHANGE_SET_SIZE entries, sent together.
  */
-export async function recordChangeSet(tx: ManagedTransaction, entries: readonly ChangeEntry[], meta: ChangeMeta): Promise<number> {
+export async function recordChangeSet(tx: ManagedTransaction, entries: readonly ChangeEntry[], meta: ChangeMeta): Promise<void> {
   const transactionId = meta.transactionId ?? newTransactionId(meta.at.getTime());
   const at = neo4j.types.DateTime.fromStandardDate(meta.at);
   const writes = [];
@@ -204,10 +205,9 @@ export async function recordChangeSet(tx: ManagedTransaction, entries: readonly 
     ));
   }
   await Promise.all(writes);
-  return entries.length;
 }
 
-/** A stored change's properties (a Change node's, or an entry of a ChangeSet as history.ts reads it), back in the shape recordChanges returned. */
+/** A stored change's properties (a Change node's, or a ChangeSet entry as history.ts's READ_CHANGES shapes it), back in the shape recordChanges returned. */
 export function changeFromStored(p: Record<string, unknown>): RecordedChange {
   return {
     id: p.id as string,

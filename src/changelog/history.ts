@@ -21,41 +21,48 @@ export interface HistoryArgs {
   direction?: 'ASC' | 'DESC' | null;
 }
 
-/** Entry `i` of the ChangeSet `s` as a map of a Change node's properties ('' in its lists stands for none). */
-export function changeSetEntry(s: string, i: string): string {
-  const entry = (list: string) => `CASE ${s}.${list}[${i}] WHEN '' THEN null ELSE ${s}.${list}[${i}] END`;
-  return `{id: ${s}.transactionId + '-' + right('00000' + toString(${s}.first + ${i}), 6), at: ${s}.at, who: ${s}.who, via: ${s}.via,
-          transactionId: ${s}.transactionId, op: ${s}.ops[${i}], entityId: ${s}.entityIds[${i}], relatedId: ${entry('relatedIds')},
-          edgeType: ${entry('edgeTypes')}, edgeFrom: CASE ${s}.edgeTypes[${i}] WHEN '' THEN null ELSE ${s}.entityIds[${i}] END,
-          edgeTo: ${entry('relatedIds')}, edgeKey: ${entry('edgeKeys')}, marking: ${entry('markings')}, changes: ${s}.changes[${i}]}`;
-}
+/** A change-set list's entry, '' standing for none (property lists hold no nulls). */
+const orNull = (entry: string) => `CASE ${entry} WHEN '' THEN null ELSE ${entry} END`;
+/** The id of entry `i` of a set: as a Change node's would be (changeLog.ts). */
+const entryId = (transactionId: string, first: string, i: string) => `${transactionId} + '-' + right('00000' + toString(${first} + ${i}), 6)`;
+/** What CHANGES_OF keeps of a Change node `n`. */
+const ofChangeNode = (n: string) => `{id: ${n}.id, at: ${n}.at, entityId: ${n}.entityId, edgeType: ${n}.edgeType, edgeTo: ${n}.edgeTo, change: ${n}, set: null, i: null}`;
 
 /**
  * Every change about a node, as a subquery binding `c` to what ordering, paging and visibility need of it
  * (id, at, entityId, edgeType, edgeTo) and where it is stored: a Change node (`c.change`), or entry `c.i`
- * of an import's ChangeSet (`c.set`, changeLog.ts). storedChange(c) reads the whole entry, for the rows a
- * page keeps: a change set's lists are read whole, so a count or a sort over a busy node's entries must not
- * read them. Change nodes are found by index seeks on entityId and relatedId; change sets by the full-text
- * index of the ids they are about (one whitespace token per id; the quoted id is one term), then the set's
- * entries about the node.
+ * of an import's ChangeSet (`c.set`, changeLog.ts). READ_CHANGES reads the rows kept whole: a change set's
+ * lists are read whole, so a count or a sort over a busy node's entries must not read them. Change nodes
+ * are found by index seeks on entityId and relatedId; change sets by the full-text index of the ids they are
+ * about (one whitespace token per id; the quoted id is one term), then the set's entries about the node.
  */
 export const CHANGES_OF = `CALL {
-  MATCH (n:Change) WHERE n.entityId = $id
-  RETURN {id: n.id, at: n.at, entityId: n.entityId, edgeType: n.edgeType, edgeTo: n.edgeTo, change: n, set: null, i: null} AS c
+  MATCH (n:Change) WHERE n.entityId = $id RETURN ${ofChangeNode('n')} AS c
   UNION
-  MATCH (n:Change) WHERE n.relatedId = $id
-  RETURN {id: n.id, at: n.at, entityId: n.entityId, edgeType: n.edgeType, edgeTo: n.edgeTo, change: n, set: null, i: null} AS c
+  MATCH (n:Change) WHERE n.relatedId = $id RETURN ${ofChangeNode('n')} AS c
   UNION
   CALL db.index.fulltext.queryNodes('change_set_ids', '"' + $id + '"') YIELD node AS s
   WITH s, s.entityIds AS entityIds, s.relatedIds AS relatedIds, s.edgeTypes AS edgeTypes
   UNWIND [i IN range(0, size(entityIds) - 1) WHERE entityIds[i] = $id OR relatedIds[i] = $id] AS i
-  RETURN {id: s.transactionId + '-' + right('00000' + toString(s.first + i), 6), at: s.at, entityId: entityIds[i],
-          edgeType: CASE edgeTypes[i] WHEN '' THEN null ELSE edgeTypes[i] END,
-          edgeTo: CASE relatedIds[i] WHEN '' THEN null ELSE relatedIds[i] END, change: null, set: s, i: i} AS c
+  RETURN {id: ${entryId('s.transactionId', 's.first', 'i')}, at: s.at, entityId: entityIds[i], edgeType: ${orNull('edgeTypes[i]')},
+          edgeTo: ${orNull('relatedIds[i]')}, change: null, set: s, i: i} AS c
 }`;
 
-/** Cypher: the whole stored change a row of CHANGES_OF names, as a map of a Change node's properties. */
-export const storedChange = (c: string) => `CASE WHEN ${c}.change IS NULL THEN ${changeSetEntry(`${c}.set`, `${c}.i`)} ELSE properties(${c}.change) END`;
+/**
+ * Cypher, after rows binding `c` as CHANGES_OF does: each row's whole stored change, as a map of a Change
+ * node's properties, bound to \`change\` (with \`c\` kept). A set's lists are read once for all its rows,
+ * not once per row; the rows' order is not kept.
+ */
+export const READ_CHANGES = `WITH c.set AS s, collect(c) AS rows
+  WITH rows, s.transactionId AS transactionId, s.first AS first, s.at AS at, s.who AS who, s.via AS via, s.ops AS ops,
+       s.entityIds AS entityIds, s.relatedIds AS relatedIds, s.edgeTypes AS edgeTypes, s.edgeKeys AS edgeKeys,
+       s.markings AS markings, s.changes AS changes
+  UNWIND rows AS c
+  WITH c, CASE WHEN c.change IS NOT NULL THEN properties(c.change) ELSE
+    {id: ${entryId('transactionId', 'first', 'c.i')}, at: at, who: who, via: via, transactionId: transactionId, op: ops[c.i],
+     entityId: entityIds[c.i], relatedId: ${orNull('relatedIds[c.i]')}, edgeType: ${orNull('edgeTypes[c.i]')},
+     edgeFrom: CASE edgeTypes[c.i] WHEN '' THEN null ELSE entityIds[c.i] END, edgeTo: ${orNull('relatedIds[c.i]')},
+     edgeKey: ${orNull('edgeKeys[c.i]')}, marking: ${orNull('markings[c.i]')}, changes: changes[c.i]} END AS change`;
 
 export async function fetchHistory(ctx: Context, args: HistoryArgs) {
   requireLabelOfId(args.id, 'id');
@@ -79,7 +86,9 @@ export async function fetchHistory(ctx: Context, args: HistoryArgs) {
        ${where([...shown, ...keyset])}
        WITH c ORDER BY c.at ${direction}, c.id ${direction}
        LIMIT $limit
-       RETURN collect(${storedChange('c')}) AS page
+       ${READ_CHANGES}
+       WITH change ORDER BY change.at ${direction}, change.id ${direction}
+       RETURN collect(change) AS page
      }
      RETURN total, page`,
     { id: args.id, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: neo4j.int(first + 1), ...visibility.params() },

@@ -124,6 +124,6 @@ export async function recordBundleChanges(
     }
   }
   // Sent now and awaited with the upserts (logged): the log and the writes go in one round trip.
-  const logged = settled(entries.length ? recordChangeSet(tx, entries, meta).then(() => {}) : Promise.resolve());
+  const logged = settled(entries.length ? recordChangeSet(tx, entries, meta) : Promise.resolve());
   return { nodes: changedNodes, edges: changedEdges, logged };
 }

@@ -104,8 +104,7 @@ export interface CodedProblem {
 /**
  * Checks one record at a time, whatever format it came in, without remembering any: every rule of a record
  * (shapes, ids, labels, edge types and the labels at their ends, properties, text) and keys that must never
- * be used. It keeps a running fingerprint of the records (their identities and properties, in order), so a
- * second read of the input can tell it is the input the first read checked.
+ * be used.
  */
 export class RecordChecker {
   readonly issues: BundleIssue[] = [];
@@ -114,17 +113,11 @@ export class RecordChecker {
   edges = 0;
   /** Items given so far (records, and problems a reader found): the next item's ordinal. */
   items = 0;
-  private readonly running = crypto.createHash('sha256');
 
   constructor(protected readonly model: GraphModel) {}
 
   get valid(): boolean {
     return this.total === 0;
-  }
-
-  /** The fingerprint of every record so far. */
-  fingerprint(): string {
-    return this.running.copy().digest('base64');
   }
 
   report(issue: BundleIssue): void {
@@ -157,7 +150,6 @@ export class RecordChecker {
       this.edges++;
       checked = this.edge(item.value, item.loc);
     }
-    if (checked) this.running.update(checked.kind === 'node' ? 'n' : 'e').update(checked.key).update(checked.digest);
     return checked;
   }
 
@@ -205,7 +197,7 @@ export class RecordChecker {
  * Validates a bundle one record at a time (a RecordChecker) and across records: duplicate ids (or edges)
  * with different properties, and, with `graph`, what the rules that span records need
  * (src/validation/graphRules.ts) for `graphProblems`. A record given twice with the same properties is
- * accepted once; `add` returns null for the repeat, and `repeats` lists their ordinals.
+ * accepted once; `add` returns null for the repeat.
  *
  * What it keeps per record is small and of fixed size: a digest of its identity and one of its properties
  * in a DigestIndex (32 bytes), and where a record is as a LocationCode (a number) where a later problem may
@@ -215,8 +207,6 @@ export class RecordChecker {
 export class BundleValidator extends RecordChecker {
   /** False once an edge came before a node it points at (then nodes must all be written first). */
   ordered = true;
-  /** Ordinals of the records that repeat one accepted before (usually none). */
-  readonly repeats: number[] = [];
   private readonly nodeIndex = new DigestIndex();
   private readonly edgeIndex = new DigestIndex();
   /** Endpoints not (yet) seen as nodes, with where they were first used. */
@@ -251,7 +241,6 @@ export class BundleValidator extends RecordChecker {
       const added = this.nodeIndex.add(checked.key, checked.digest);
       if (added !== 'added') {
         if (added === 'different') this.at(item.loc, ['id'], `duplicate id ${id} with different properties`);
-        else this.repeats.push(ordinal);
         return null;
       }
       if (this.pending.delete(id)) this.ordered = false;
@@ -262,7 +251,6 @@ export class BundleValidator extends RecordChecker {
     const added = this.edgeIndex.add(checked.key, checked.digest);
     if (added !== 'added') {
       if (added === 'different') this.at(item.loc, [], `duplicate ${type} edge ${from} → ${to} with different properties`);
-      else this.repeats.push(ordinal);
       return null;
     }
     for (const [id, field] of [[from, 1], [to, 2]] as const) {

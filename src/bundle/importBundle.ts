@@ -9,7 +9,6 @@ import {
   locateAll,
   locationCode,
   MAX_REPORTED_ISSUES,
-  RecordChecker,
   readBundleObject,
   type BundleEdge,
   type BundleIssue,
@@ -25,6 +24,7 @@ import { recordBundleChanges } from '../changelog/recordBundleChanges.js';
 import { timeOfRecord } from '../changelog/changeLog.js';
 import { REFRESH_AFTER_RECORDS, refreshPlannerStatistics } from '../neo4j/plannerStatistics.js';
 import { readQueryOf } from '../validation/graphRules.js';
+import { RecordSpill } from './recordSpill.js';
 
 /**
  * The bulk importer. Every input (a bundle object, JSON, NDJSON, a directory of CSV files) is read as a
@@ -34,7 +34,9 @@ import { readQueryOf } from '../validation/graphRules.js';
  *      input and what is stored: one parent, no PART_OF loop, every statement with a speaker and a source;
  *      any problem stops the import here, before the first write;
  *   2. write in batches of `UNWIND … MERGE` upserts, one transaction per batch: a batch lands whole or
- *      not at all, and the next batch is read while the previous one is being written;
+ *      not at all, and the next batch is made ready while the previous one is being written. What is
+ *      written is what step 1 accepted, kept aside as it was accepted (RecordSpill: a temporary file, a
+ *      chunk in memory): the input is read once, and an input that changes meanwhile changes nothing;
  *   3. report what was created and updated.
  * Upserts are idempotent: importing the same input again changes nothing (no property, no updatedAt),
  * and an import that was interrupted (Neo4j went away mid-way) is completed by running it again.
@@ -78,7 +80,10 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** An input that can be read from its start more than once (validation, then writing). */
+/**
+ * An input that can be read from its start more than once: validation reads it once; a refusal reads it
+ * again to locate its problems (file, line, path).
+ */
 export interface ImportSource {
   read(): AsyncIterable<RecordItem> | Iterable<RecordItem>;
   /** Bytes read so far in the current pass and in all, when the input is bytes. */
@@ -273,7 +278,7 @@ async function hiddenIds(db: Database, visibility: Visibility, label: Label, ids
   return hidden;
 }
 
-/** How long checking the next batch may keep the event loop from the batch being written (ms). */
+/** How long making the next batch ready may keep the event loop from the batch being written (ms). */
 const YIELD_EVERY_MS = 1;
 
 /** Ids per endpoint or hidden-id lookup. */
@@ -309,16 +314,6 @@ async function checkExternalEndpoints(db: Database, external: Map<string, Locati
   return missing;
 }
 
-class InputChangedError extends Error {
-  override name = 'InputChangedError';
-  constructor() {
-    super('The input changed while it was being imported; nothing after the last committed batch was written. Run the import again.');
-  }
-}
-
-/** The first 48 bits of the fingerprint: enough to tell an edited input from the one validated. */
-const checkpointOf = (fingerprint: string) => Buffer.from(fingerprint, 'base64').readUIntLE(0, 6);
-
 /** Validates the whole input, then writes it in batches (see the top of this file). */
 export async function importRecords(db: Database, model: GraphModel, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
   const batchSize = Math.min(Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)), MAX_BATCH_SIZE);
@@ -326,15 +321,25 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   const who = options.who?.trim() || DEFAULT_IMPORTER;
   const visibility = options.visibility ?? Visibility.ALL;
 
+  const spill = new RecordSpill();
+  try {
+    return await validateThenWrite(db, model, source, spill, { batchSize, progress, who, visibility, dryRun: options.dryRun === true });
+  } finally {
+    spill.close();
+  }
+}
+
+async function validateThenWrite(
+  db: Database,
+  model: GraphModel,
+  source: ImportSource,
+  spill: RecordSpill,
+  { batchSize, progress, who, visibility, dryRun }: { batchSize: number; progress: (p: ImportProgress) => void; who: string; visibility: Visibility; dryRun: boolean },
+): Promise<ImportReport> {
   // 1. validate everything. What is kept per record is small and of fixed size (see BundleValidator);
-  // problems are located (file, line, path) by reading the input again, only when there are any.
+  // problems are located (file, line, path) by reading the input again, only when there are any. Each
+  // record accepted goes to the spill, which the write pass reads instead of the input.
   const validator = new BundleValidator(model);
-  let distinct = 0;
-  let distinctNodes = 0;
-  let distinctEdges = 0;
-  // The fingerprint of the records up to each place where the write pass will end a batch (whichever
-  // order it writes in), so that it can tell the input has not changed before it commits the batch.
-  const checkpoints = new Map<number, number>();
   // For an importer who may not see everything: records above its clearance, and the marked ids to look
   // up (a chunk at a time, as they come): those a stored node it may not see already has.
   const forbidden: BundleIssue[] = [];
@@ -351,11 +356,8 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   for await (const item of source.read()) {
     const ordinal = validator.items;
     const record = validator.add(item);
-    if (record) {
-      distinct++;
-      const ofKind = record.kind === 'node' ? ++distinctNodes : ++distinctEdges;
-      if (distinct % batchSize === 0 || ofKind % batchSize === 0) checkpoints.set(validator.items, checkpointOf(validator.fingerprint()));
-    }
+    // once the input is known to be refused, nothing more is kept for writing
+    if (record && validator.valid) spill.add(record);
     if (record?.kind === 'node' && !visibility.seesAll && MARKED_LABELS.includes(record.node.label) && item.kind === 'node') {
       const { label, id, properties } = record.node;
       const marking = typeof properties.marking === 'string' ? properties.marking : 'CLEAR';
@@ -397,17 +399,14 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
   const report: ImportReport = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, nodes: 0, edges: 0, batches: 0 };
   report.nodes = validator.distinctNodes;
   report.edges = validator.distinctEdges;
-  if (options.dryRun) return report;
+  if (dryRun) return report;
 
-  // 2. write: one pass when every edge comes after its endpoints, else nodes first, then edges. Each record
-  // is checked again (the rules of one record, which need no memory of the others); repeats are skipped by
-  // their place, and the fingerprint tells an input changed since it was validated before a batch commits.
-  const repeats = new Set(validator.repeats);
-  const fingerprint = validator.fingerprint();
+  // 2. write what validation accepted, from the spill: one pass when every edge comes after its
+  // endpoints, else nodes first, then edges.
+  const distinct = spill.count;
   let written = 0;
   const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
   for (const pass of passes) {
-    const again = new RecordChecker(model);
     let batch = new Batch();
     let inflight: Promise<void> | null = null;
     let lastYield = performance.now();
@@ -423,25 +422,17 @@ export async function importRecords(db: Database, model: GraphModel, source: Imp
       inflight = write;
     };
     try {
-      for await (const item of source.read()) {
+      for (const record of spill.records()) {
         // While a batch is being written, its transaction waits on this process for every reply it gets
-        // (the next query, the commit): checking the next batch gives way to it at least every millisecond.
+        // (the next query, the commit): making the next batch ready gives way to it at least every millisecond.
         if (inflight && performance.now() - lastYield > YIELD_EVERY_MS) {
           await new Promise(setImmediate);
           lastYield = performance.now();
         }
-        const ordinal = again.items;
-        const record = again.check(item);
-        if (!again.valid) throw new InputChangedError();
-        if (!record || repeats.has(ordinal)) continue;
         if (record.kind === 'node' && pass !== 'edge') batch.nodes.push(record.node);
         else if (record.kind === 'edge' && pass !== 'node') batch.edges.push(record.edge);
-        if (batch.size >= batchSize) {
-          if (checkpoints.get(again.items) !== checkpointOf(again.fingerprint())) throw new InputChangedError();
-          await flush();
-        }
+        if (batch.size >= batchSize) await flush();
       }
-      if (again.items !== validator.items || again.fingerprint() !== fingerprint) throw new InputChangedError();
       if (batch.size) await flush();
     } finally {
       // never leave a write running behind a failure; its own error, if any, is the one that counts

@@ -1,0 +1,66 @@
+import { existsSync, statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ValidRecord } from '../../src/bundle/bundleSchema.js';
+import { RecordSpill, SPILL_CHUNK } from '../../src/bundle/recordSpill.js';
+
+const node = (i: number, properties: Record<string, unknown> = {}): ValidRecord => ({
+  kind: 'node',
+  node: { label: 'Place', id: `place:p${i}`, properties: { kind: 'CITY', name: `p${i}`, ...properties } },
+});
+const edge = (i: number): ValidRecord => ({ kind: 'edge', edge: { type: 'PART_OF', from: `place:p${i}`, to: 'place:p0', properties: {} } });
+
+const spills: RecordSpill[] = [];
+const spill = () => {
+  const s = new RecordSpill();
+  spills.push(s);
+  return s;
+};
+afterEach(() => {
+  for (const s of spills.splice(0)) s.close();
+});
+
+describe('RecordSpill', () => {
+  it('an input within one chunk stays in memory: no file', () => {
+    const s = spill();
+    const records = [node(1), edge(1), node(2)];
+    for (const r of records) s.add(r);
+    expect(s.directory).toBeNull();
+    expect(s.bytes).toBe(0);
+    expect([...s.records()]).toEqual(records);
+  });
+
+  it('full chunks go to a file; every record comes back in order, as often as asked; close removes the file', () => {
+    const s = spill();
+    const records = Array.from({ length: SPILL_CHUNK * 3 + 5 }, (_, i) => (i % 3 ? edge(i) : node(i)));
+    for (const r of records) s.add(r);
+    expect(s.count).toBe(records.length);
+    const dir = s.directory!;
+    expect(existsSync(dir)).toBe(true);
+    expect(s.bytes).toBeGreaterThan(0);
+    expect(statSync(`${dir}/records.v8`).mode & 0o777).toBe(0o600);
+    expect([...s.records()]).toEqual(records);
+    expect([...s.records()]).toEqual(records);
+    s.close();
+    expect(existsSync(dir)).toBe(false);
+    expect([...s.records()]).toEqual([]);
+  });
+
+  it('values come back exactly as they went in, which JSON would not do', () => {
+    const s = spill();
+    const odd = node(1, { areaKm2: -0, note: undefined, name: 'Купʼянськ \u{1F600} \u0000 end', aliases: ['a', '', 'b'], nested: { deep: [1.5, null, true] } });
+    s.add(odd);
+    for (let i = 2; i <= SPILL_CHUNK; i++) s.add(node(i));
+    expect(s.directory).not.toBeNull();
+    const [back] = s.records();
+    expect(back).toEqual(odd);
+    expect(Object.is((back as { node: { properties: { areaKm2: number } } }).node.properties.areaKm2, -0)).toBe(true);
+    expect('note' in (back as { node: { properties: object } }).node.properties).toBe(true);
+  });
+
+  it('close twice is harmless', () => {
+    const s = spill();
+    for (let i = 0; i < SPILL_CHUNK; i++) s.add(node(i));
+    s.close();
+    expect(() => s.close()).not.toThrow();
+  });
+});

@@ -193,15 +193,19 @@ class Batch {
   }
 }
 
-/** One batch in one write transaction, under the import batch deadline: it lands whole or not at all. */
-async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string): Promise<void> {
-  const counts = await db.writeTransaction(async (tx) => {
+/**
+ * One batch in one write transaction, under the import batch deadline: it lands whole or not at all.
+ * `previous` is the batch before, still being written: this one reads and compares meanwhile, but writes
+ * nothing until that one has committed (its edges may need the nodes that one makes), so it holds no lock
+ * the batch before could wait for.
+ */
+async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string, previous: Promise<Date> | null): Promise<Date> {
+  const { c, at } = await db.writeTransaction(async (tx) => {
     const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
-    const at = await timeOfRecord(tx);
-    const now = neo4j.types.DateTime.fromStandardDate(at);
+    let at = await timeOfRecord(tx);
     // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
     // read before the upserts overwrite it. Records that change nothing are neither logged nor written.
-    const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at, via: 'import' });
+    const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges });
     const byLabel = new Map<Label, unknown[]>();
     for (const [n, change] of changes.nodes) {
       const rows = byLabel.get(n.label) ?? [];
@@ -210,10 +214,6 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
       if (change === 'new') c.nodesCreated++;
       else c.nodesUpdated++;
     }
-    // The upserts are sent together with the change set (Bolt pipelines them, Neo4j runs them in order, so
-    // the nodes are there before the edges that need them) and awaited together: one round trip.
-    const writes: Array<Promise<unknown>> = [changes.logged];
-    for (const [label, rows] of byLabel) writes.push(upsertNodes(tx, label, rows, now));
     const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
     for (const [edge, change] of changes.edges) {
       const edgeModel = model.edges.get(edge.type)!;
@@ -227,6 +227,18 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
       if (change === 'new') c.edgesCreated++;
       else c.edgesUpdated++;
     }
+    // Nothing is sent before the batch before has committed. Then the upserts go together with the change set
+    // (Bolt pipelines them, Neo4j runs them in order, so the nodes are there before the edges that need
+    // them) and are awaited together: one round trip.
+    if (previous) {
+      // This transaction may have begun before the one before it did, but it writes after that one: its
+      // time of record is never earlier, so the log keeps a node's CREATE before the LINKs that need it.
+      const before = await previous;
+      if (before > at) at = before;
+    }
+    const now = neo4j.types.DateTime.fromStandardDate(at);
+    const writes: Array<Promise<unknown>> = [changes.log({ who, at, via: 'import' })];
+    for (const [label, rows] of byLabel) writes.push(upsertNodes(tx, label, rows, now));
     for (const group of groups.values()) {
       const edgeKey = model.edges.get(group.type)!.key;
       writes.push(
@@ -236,13 +248,14 @@ async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary
       );
     }
     await Promise.all(writes);
-    return c;
+    return { c, at };
   }, { deadline: 'importBatch', metadata: { via: 'import' } });
-  summary.nodesCreated += counts.nodesCreated;
-  summary.nodesUpdated += counts.nodesUpdated;
-  summary.edgesCreated += counts.edgesCreated;
-  summary.edgesUpdated += counts.edgesUpdated;
+  summary.nodesCreated += c.nodesCreated;
+  summary.nodesUpdated += c.nodesUpdated;
+  summary.edgesCreated += c.edgesCreated;
+  summary.edgesUpdated += c.edgesUpdated;
   summary.batches++;
+  return at;
 }
 
 /**
@@ -408,17 +421,21 @@ async function validateThenWrite(
   const passes: Array<'all' | 'node' | 'edge'> = ordered ? ['all'] : ['node', 'edge'];
   for (const pass of passes) {
     let batch = new Batch();
-    let inflight: Promise<void> | null = null;
+    // Two batches in flight at most: the one writing, and the next one reading what it will overwrite.
+    let inflight: Promise<Date> | null = null;
+    let older: Promise<Date> | null = null;
     let lastYield = performance.now();
     const flush = async () => {
       const full = batch;
       batch = new Batch();
-      if (inflight) await inflight;
-      const write = writeBatch(db, model, full, report, who).then(() => {
+      if (older) await older;
+      const write = writeBatch(db, model, full, report, who, inflight).then((at) => {
         written += full.size;
         progress({ phase: 'write', written, total: distinct });
+        return at;
       });
       write.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+      older = inflight;
       inflight = write;
     };
     try {
@@ -436,7 +453,8 @@ async function validateThenWrite(
       if (batch.size) await flush();
     } finally {
       // never leave a write running behind a failure; its own error, if any, is the one that counts
-      if (inflight) await inflight;
+      await older;
+      await inflight;
     }
   }
   // A load that grew the graph would otherwise be read with plans made for the graph before it.

@@ -18,8 +18,8 @@ function settled<T>(promise: Promise<T>): Promise<T> {
 export interface BundleChanges {
   nodes: Map<BundleNode, 'new' | 'updated'>;
   edges: Map<BundleEdge, 'new' | 'updated'>;
-  /** The batch's change set, being written: await it with the upserts (a failure fails the transaction). */
-  logged: Promise<void>;
+  /** Sends the batch's change set: await it with the upserts (a failure fails the transaction). */
+  log(meta: ChangeMeta): Promise<void>;
 }
 
 /**
@@ -28,19 +28,18 @@ export interface BundleChanges {
  * with what they say, and records a CREATE or UPDATE per node and a LINK or UPDATE_LINK per edge that the
  * upserts will change (the importer never removes anything, so no DELETE or UNLINK). Records that change
  * nothing are not logged, so importing the same input twice logs it once. One read per label and per
- * relationship type and endpoint labels, and one write (a change set: changeLog.ts), whatever the batch's size. It returns the
- * records that change something, so the upserts write those and nothing else: what is written and what
- * is logged are decided by one comparison.
+ * relationship type and endpoint labels, and one write (a change set: changeLog.ts, sent by `log`),
+ * whatever the batch's size. It returns the records that change something, so the upserts write those and
+ * nothing else: what is written and what is logged are decided by one comparison.
  *
- *   const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges }, { who, at: now, via: 'import' });
- *   // … then the upserts of changes.nodes and changes.edges, in the same transaction, with updatedAt = now,
- *   // awaited together with changes.logged
+ *   const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges });
+ *   // … then, in the same transaction, changes.log({ who, at, via: 'import' }) and the upserts of changes.nodes and changes.edges
+ *   // with updatedAt = now, sent together and awaited together
  */
 export async function recordBundleChanges(
   tx: ManagedTransaction,
   model: GraphModel,
   batch: { nodes: readonly BundleNode[]; edges: readonly BundleEdge[] },
-  meta: ChangeMeta,
 ): Promise<BundleChanges> {
   const entries: ChangeEntry[] = [];
   const changedNodes = new Map<BundleNode, 'new' | 'updated'>();
@@ -123,7 +122,7 @@ export async function recordBundleChanges(
       });
     }
   }
-  // Sent now and awaited with the upserts (logged): the log and the writes go in one round trip.
-  const logged = settled(entries.length ? recordChangeSet(tx, entries, meta) : Promise.resolve());
-  return { nodes: changedNodes, edges: changedEdges, logged };
+  // Sent by the caller with the upserts: the log and the writes go in one round trip.
+  const log = (meta: ChangeMeta) => settled(entries.length ? recordChangeSet(tx, entries, meta) : Promise.resolve());
+  return { nodes: changedNodes, edges: changedEdges, log };
 }

@@ -259,7 +259,7 @@ export function mountExchangeRoutes(
     }
     const dryRun = req.query.dryRun !== undefined && BOOLEANS[String(req.query.dryRun)];
     const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-import-'));
-    // the body is read twice (validate, then write), so it is kept on disk rather than in memory
+    // kept on disk rather than in memory: a refusal reads the body again to locate its problems
     const file = path.join(dir, format === 'csv' ? 'body.csv' : 'body');
     try {
       try {

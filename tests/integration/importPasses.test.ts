@@ -91,6 +91,42 @@ describe('an input that changes after validation', () => {
   });
 });
 
+describe('batches overlap', () => {
+  it('a batch reads while the one before it writes, and writes once that one has committed: a chain a record a batch lands whole', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    // each edge comes in the batch after the nodes it joins, which is still being written when it starts
+    const input = bundle(names.map((n) => place(n)), names.slice(1).map((n, i) => partOf(n, names[i])));
+    let open = 0;
+    let most = 0;
+    const off = db.onTransaction(({ mode, metadata }) => {
+      if (mode !== 'WRITE' || metadata.via !== 'import') return () => {};
+      most = Math.max(most, ++open);
+      return () => void open--;
+    });
+    try {
+      const report = await importRecords(db, model, changing(input), { batchSize: 1, who: 'overlap' });
+      expect(report).toMatchObject({ nodesCreated: 6, edgesCreated: 5, batches: 11 });
+    } finally {
+      off();
+    }
+    expect(most).toBe(2);
+    const chain = await db.read(
+      "MATCH p = (:Place {id: 'place:pass-f'})-[:PART_OF*]->(:Place {id: 'place:pass-a'}) RETURN [n IN nodes(p) | n.name] AS names",
+      {},
+    );
+    expect(chain.records.map((r) => r.get('names'))).toEqual([[...names].reverse()]);
+    // logged once each, in the order written
+    const logged = await db.read(
+      "MATCH (s:ChangeSet {who: 'overlap'}) UNWIND range(0, size(s.ops) - 1) AS i WITH s, i ORDER BY s.at, s.transactionId, i RETURN collect(s.ops[i] + ' ' + s.entityIds[i]) AS entries",
+      {},
+    );
+    expect(logged.records[0].get('entries')).toEqual([
+      ...names.map((n) => `CREATE place:pass-${n}`),
+      ...names.slice(1).map((n) => `LINK place:pass-${n}`),
+    ]);
+  });
+});
+
 describe('the write pass keeps no index of the records', () => {
   it('validation indexes each distinct record once; writing (in one pass, or nodes first then edges) indexes none', async () => {
     const add = vi.spyOn(DigestIndex.prototype, 'add');

@@ -182,10 +182,11 @@ describe.skipIf(!!process.env.NEO4J_URI)('losing the Neo4j claimgraph started', 
     await neo4j.db.write('MATCH (n) WHERE NOT n:ApiKey DETACH DELETE n');
     const since = lines.length;
     const pid = neo4j.ownNeo4j!.pid!;
-    // Neo4j dies as the fourth batch begins: three are committed, the fourth lands whole or not at all.
+    // Neo4j dies as the fifth batch begins: at most two are in flight, so three are committed by then; the
+    // fourth lands whole or not at all.
     let batches = 0;
     const off = neo4j.db.onTransaction(({ mode, metadata }) => {
-      if (mode === 'WRITE' && metadata.via === 'import' && ++batches === 4) process.kill(pid, 'SIGKILL');
+      if (mode === 'WRITE' && metadata.via === 'import' && ++batches === 5) process.kill(pid, 'SIGKILL');
       return () => {};
     });
     let cut: Response;

@@ -53,8 +53,8 @@ describe('RecordSpill', () => {
     expect(s.directory).not.toBeNull();
     const [back] = s.records();
     expect(back).toEqual(odd);
-    expect(Object.is((back as { node: { properties: { areaKm2: number } } }).node.properties.areaKm2, -0)).toBe(true);
-    expect('note' in (back as { node: { properties: object } }).node.properties).toBe(true);
+    expect(Object.is((back as unknown as { node: { properties: { areaKm2: number } } }).node.properties.areaKm2, -0)).toBe(true);
+    expect('note' in (back as unknown as { node: { properties: object } }).node.properties).toBe(true);
   });
 
   it('close twice is harmless', () => {

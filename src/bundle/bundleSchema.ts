@@ -211,11 +211,13 @@ export class BundleValidator extends RecordChecker {
   private readonly edgeIndex = new DigestIndex();
   /** Endpoints not (yet) seen as nodes, with where they were first used. */
   private readonly pending = new Map<string, LocationCode>();
+  /** Ids of nodes given (a few thousand at most: see hasNode). */
+  private readonly recent = new Set<string>();
   private readonly graph: GraphRules<LocationCode> | null;
 
   constructor(model: GraphModel, options: { graph?: boolean } = { graph: true }) {
     super(model);
-    this.graph = options.graph === false ? null : new GraphRules<LocationCode>(model, (id) => this.nodeIndex.has(hashOf(id)));
+    this.graph = options.graph === false ? null : new GraphRules<LocationCode>(model, (id) => this.hasNode(id));
   }
 
   /** Distinct nodes and edges accepted so far. */
@@ -244,6 +246,7 @@ export class BundleValidator extends RecordChecker {
         return null;
       }
       if (this.pending.delete(id)) this.ordered = false;
+      this.remember(id);
       this.graph?.node(label, id, codeOf(ordinal, 0));
       return { kind: 'node', node: checked.node };
     }
@@ -254,10 +257,27 @@ export class BundleValidator extends RecordChecker {
       return null;
     }
     for (const [id, field] of [[from, 1], [to, 2]] as const) {
-      if (!this.pending.has(id) && !this.nodeIndex.has(hashOf(id))) this.pending.set(id, codeOf(ordinal, field));
+      if (!this.pending.has(id) && !this.hasNode(id)) this.pending.set(id, codeOf(ordinal, field));
     }
     this.graph?.edge(type, from, to, codeOf(ordinal, 2), properties);
     return { kind: 'edge', edge: checked.edge };
+  }
+
+  /**
+   * Whether the input gave a node with this id so far. Edges name mostly the nodes given just before them
+   * and a few much-named ones (places, speakers): those are remembered by id (a bounded set), which spares
+   * hashing the id for the index most of the time.
+   */
+  private hasNode(id: string): boolean {
+    if (this.recent.has(id)) return true;
+    if (!this.nodeIndex.has(hashOf(id))) return false;
+    this.remember(id);
+    return true;
+  }
+
+  private remember(id: string): void {
+    if (this.recent.size >= RECENT_NODES) this.recent.clear();
+    this.recent.add(id);
   }
 
   /**
@@ -278,6 +298,9 @@ export class BundleValidator extends RecordChecker {
     return this.graph ? this.graph.given().map((p) => ({ at: p.at, message: p.message })) : [];
   }
 }
+
+/** How many node ids BundleValidator remembers as strings (the rest it finds by their digest). */
+const RECENT_NODES = 4096;
 
 /** Finds where LocationCodes are while the input is read again. */
 class Locator {

@@ -369,8 +369,8 @@ async function validateThenWrite(
   for await (const item of source.read()) {
     const ordinal = validator.items;
     const record = validator.add(item);
-    // once the input is known to be refused, nothing more is kept for writing
-    if (record && validator.valid) spill.add(record);
+    // kept for writing unless nothing will be (a dry run, an input known to be refused)
+    if (record && validator.valid && !dryRun) spill.add(record);
     if (record?.kind === 'node' && !visibility.seesAll && MARKED_LABELS.includes(record.node.label) && item.kind === 'node') {
       const { label, id, properties } = record.node;
       const marking = typeof properties.marking === 'string' ? properties.marking : 'CLEAR';

@@ -92,6 +92,21 @@ describe('an input that changes after validation', () => {
   });
 });
 
+describe('a dry run', () => {
+  it('validates, writes nothing and keeps nothing for writing', async () => {
+    const add = vi.spyOn(RecordSpill.prototype, 'add');
+    try {
+      const names = Array.from({ length: SPILL_CHUNK + 1 }, (_, i) => `d${i}`);
+      const report = await importRecords(db, model, changing(bundle(names.map((n) => place(n)))), { dryRun: true });
+      expect(report).toMatchObject({ nodes: names.length, nodesCreated: 0, batches: 0 });
+      expect(add).not.toHaveBeenCalled();
+    } finally {
+      add.mockRestore();
+    }
+    expect(await stored()).toEqual({});
+  });
+});
+
 describe('batches overlap', () => {
   it('a batch reads while the one before it writes, and writes once that one has committed: a chain a record a batch lands whole', async () => {
     const names = ['a', 'b', 'c', 'd', 'e', 'f'];

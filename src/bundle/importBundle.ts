@@ -193,69 +193,94 @@ class Batch {
   }
 }
 
+/** A batch being written: its time of record, known early, and its commit. */
+interface BatchInFlight {
+  at: Promise<Date>;
+  done: Promise<void>;
+}
+
 /**
  * One batch in one write transaction, under the import batch deadline: it lands whole or not at all.
- * `previous` is the batch before, still being written: this one reads and compares meanwhile, but writes
- * nothing until that one has committed (its edges may need the nodes that one makes), so it holds no lock
- * the batch before could wait for.
+ * `previous` is the batch before, still being written: this one reads and compares meanwhile and sends its
+ * change set (a new node, which locks nothing the batch before holds), but upserts nothing until that one
+ * has committed (its edges may need the nodes that one makes), so neither waits for a lock of the other.
  */
-async function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string, previous: Promise<Date> | null): Promise<Date> {
-  const { c, at } = await db.writeTransaction(async (tx) => {
-    const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
-    let at = await timeOfRecord(tx);
-    // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
-    // read before the upserts overwrite it. Records that change nothing are neither logged nor written.
-    const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges });
-    const byLabel = new Map<Label, unknown[]>();
-    for (const [n, change] of changes.nodes) {
-      const rows = byLabel.get(n.label) ?? [];
-      rows.push({ id: n.id, props: upsertValues(model.nodes.get(n.label)!.properties, n.properties, change) });
-      byLabel.set(n.label, rows);
-      if (change === 'new') c.nodesCreated++;
-      else c.nodesUpdated++;
-    }
-    const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
-    for (const [edge, change] of changes.edges) {
-      const edgeModel = model.edges.get(edge.type)!;
-      const from = labelOfId(edge.from)!;
-      const to = labelOfId(edge.to)!;
-      const groupKey = `${edge.type}|${from}|${to}`;
-      const group = groups.get(groupKey) ?? { type: edge.type, from, to, rows: [] };
-      const props = upsertValues(edgeModel.properties, edge.properties, change);
-      group.rows.push({ from: edge.from, to: edge.to, key: edgeModel.key ? props[edgeModel.key] : null, props });
-      groups.set(groupKey, group);
-      if (change === 'new') c.edgesCreated++;
-      else c.edgesUpdated++;
-    }
-    // Nothing is sent before the batch before has committed. Then the upserts go together with the change set
-    // (Bolt pipelines them, Neo4j runs them in order, so the nodes are there before the edges that need
-    // them) and are awaited together: one round trip.
-    if (previous) {
-      // This transaction may have begun before the one before it did, but it writes after that one: its
-      // time of record is never earlier, so the log keeps a node's CREATE before the LINKs that need it.
-      const before = await previous;
-      if (before > at) at = before;
-    }
-    const now = neo4j.types.DateTime.fromStandardDate(at);
-    const writes: Array<Promise<unknown>> = [changes.log({ who, at, via: 'import' })];
-    for (const [label, rows] of byLabel) writes.push(upsertNodes(tx, label, rows, now));
-    for (const group of groups.values()) {
-      const edgeKey = model.edges.get(group.type)!.key;
-      writes.push(
-        upsertEdges(tx, group.type, group.from, group.to, edgeKey, group.rows).then((matched) => {
-          if (matched < group.rows.length) throw new Error(`${group.type}: an endpoint vanished during the import; run it again`);
-        }),
-      );
-    }
-    await Promise.all(writes);
-    return { c, at };
-  }, { deadline: 'importBatch', metadata: { via: 'import' } });
-  summary.nodesCreated += c.nodesCreated;
-  summary.nodesUpdated += c.nodesUpdated;
-  summary.edgesCreated += c.edgesCreated;
-  summary.edgesUpdated += c.edgesUpdated;
-  summary.batches++;
-  return at;
+function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: ImportReport, who: string, previous: BatchInFlight | null): BatchInFlight {
+  let publish!: (at: Date) => void;
+  let fail!: (error: unknown) => void;
+  const timeOfThis = new Promise<Date>((resolve, reject) => {
+    publish = resolve;
+    fail = reject;
+  });
+  timeOfThis.catch(() => {}); // the next batch's failure, if it awaited this; else nobody's
+  let published: Date | null = null;
+  const done = db
+    .writeTransaction(async (tx) => {
+      const c = { nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0 };
+      let at = await timeOfRecord(tx);
+      // A bulk import is a write like any other: what this batch changes is logged in its own transaction,
+      // read before the upserts overwrite it. Records that change nothing are neither logged nor written.
+      const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges });
+      if (published) at = published;
+      else {
+        // This transaction may have begun before the one before it did, but it writes after that one: its
+        // time of record is never earlier, so the log keeps a node's CREATE before the LINKs that need it.
+        // Once the next batch has ordered itself after it, it stays (a retried transaction keeps it).
+        const before = previous ? await previous.at : at;
+        if (before > at) at = before;
+        published = at;
+        publish(at);
+      }
+      // The change set goes now (the next batch's goes after it: it waits for this time of record).
+      const writes: Array<Promise<unknown>> = [changes.log({ who, at, via: 'import' })];
+      const byLabel = new Map<Label, unknown[]>();
+      for (const [n, change] of changes.nodes) {
+        const rows = byLabel.get(n.label) ?? [];
+        rows.push({ id: n.id, props: upsertValues(model.nodes.get(n.label)!.properties, n.properties, change) });
+        byLabel.set(n.label, rows);
+        if (change === 'new') c.nodesCreated++;
+        else c.nodesUpdated++;
+      }
+      const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
+      for (const [edge, change] of changes.edges) {
+        const edgeModel = model.edges.get(edge.type)!;
+        const from = labelOfId(edge.from)!;
+        const to = labelOfId(edge.to)!;
+        const groupKey = `${edge.type}|${from}|${to}`;
+        const group = groups.get(groupKey) ?? { type: edge.type, from, to, rows: [] };
+        const props = upsertValues(edgeModel.properties, edge.properties, change);
+        group.rows.push({ from: edge.from, to: edge.to, key: edgeModel.key ? props[edgeModel.key] : null, props });
+        groups.set(groupKey, group);
+        if (change === 'new') c.edgesCreated++;
+        else c.edgesUpdated++;
+      }
+      // No upsert is sent before the batch before has committed. Then they go together (Bolt pipelines them,
+      // Neo4j runs them in order, so the nodes are there before the edges that need them) and are awaited
+      // together with the change set: one round trip.
+      if (previous) await previous.done;
+      const now = neo4j.types.DateTime.fromStandardDate(at);
+      for (const [label, rows] of byLabel) writes.push(upsertNodes(tx, label, rows, now));
+      for (const group of groups.values()) {
+        const edgeKey = model.edges.get(group.type)!.key;
+        writes.push(
+          upsertEdges(tx, group.type, group.from, group.to, edgeKey, group.rows).then((matched) => {
+            if (matched < group.rows.length) throw new Error(`${group.type}: an endpoint vanished during the import; run it again`);
+          }),
+        );
+      }
+      await Promise.all(writes);
+      return c;
+    }, { deadline: 'importBatch', metadata: { via: 'import' } })
+    .then((c) => {
+      summary.nodesCreated += c.nodesCreated;
+      summary.nodesUpdated += c.nodesUpdated;
+      summary.edgesCreated += c.edgesCreated;
+      summary.edgesUpdated += c.edgesUpdated;
+      summary.batches++;
+    });
+  // a batch that fails before its time of record is known fails the next one too
+  done.catch(fail);
+  return { at: timeOfThis, done };
 }
 
 /**
@@ -422,21 +447,21 @@ async function validateThenWrite(
   for (const pass of passes) {
     let batch = new Batch();
     // Two batches in flight at most: the one writing, and the next one reading what it will overwrite.
-    let inflight: Promise<Date> | null = null;
-    let older: Promise<Date> | null = null;
+    let inflight: BatchInFlight | null = null;
+    let older: BatchInFlight | null = null;
     let lastYield = performance.now();
     const flush = async () => {
       const full = batch;
       batch = new Batch();
-      if (older) await older;
-      const write = writeBatch(db, model, full, report, who, inflight).then((at) => {
+      if (older) await older.done;
+      const write = writeBatch(db, model, full, report, who, inflight);
+      const done = write.done.then(() => {
         written += full.size;
         progress({ phase: 'write', written, total: distinct });
-        return at;
       });
-      write.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+      done.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
       older = inflight;
-      inflight = write;
+      inflight = { at: write.at, done };
     };
     try {
       for (const record of spill.records()) {
@@ -453,8 +478,7 @@ async function validateThenWrite(
       if (batch.size) await flush();
     } finally {
       // never leave a write running behind a failure; its own error, if any, is the one that counts
-      await older;
-      await inflight;
+      for (const write of [older, inflight] as Array<BatchInFlight | null>) await write?.done;
     }
   }
   // A load that grew the graph would otherwise be read with plans made for the graph before it.

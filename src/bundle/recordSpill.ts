@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -12,18 +12,25 @@ export const SPILL_CHUNK = 1000;
  * that it writes exactly what was validated without reading, parsing and checking the input again. Records
  * are held a chunk at a time: a chunk that fills up goes to a temporary file (v8-serialised, which keeps
  * every value exactly as validation left it, unlike JSON: -0, undefined), so memory follows the chunk, not
- * the input. An input that fits in one chunk never touches the disk. `close` removes the file.
+ * the input. An input that fits in one chunk never touches the disk.
+ *
+ * The file loses its name as soon as it is opened (it is read and written through its descriptor alone):
+ * its space comes back when the spill is closed or the process ends, however it ends, even killed
+ * half-way through an import. Where unlinking an open file is refused (Windows), it keeps its name until
+ * `close`.
  *
  *   const spill = new RecordSpill();
  *   try { for (const r of validated) spill.add(r); for (const r of spill.records()) write(r); } finally { spill.close(); }
  */
 export class RecordSpill {
   private chunk: ValidRecord[] = [];
-  private dir: string | null = null;
   private fd: number | null = null;
-  private file = '';
+  /** The file's path while it has one (see above). */
+  private named: string | null = null;
   /** Byte length of each chunk written, in order. */
   private readonly sizes: number[] = [];
+  /** Where the file was made (it has no name there once opened, where the system allows). */
+  path: string | null = null;
   count = 0;
 
   add(record: ValidRecord): void {
@@ -32,22 +39,27 @@ export class RecordSpill {
     if (this.chunk.length >= SPILL_CHUNK) this.writeChunk();
   }
 
-  /** The temporary directory holding its file, while it has one. */
-  get directory(): string | null {
-    return this.dir;
-  }
-
   /** Bytes on disk so far. */
   get bytes(): number {
     return this.sizes.reduce((a, b) => a + b, 0);
   }
 
-  private writeChunk(): void {
-    if (this.fd === null) {
-      this.dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-import-'));
-      this.file = path.join(this.dir, 'records.v8');
-      this.fd = openSync(this.file, 'w+', 0o600);
+  private open(): number {
+    const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-import-'));
+    const file = path.join(dir, 'records.v8');
+    const fd = openSync(file, 'w+', 0o600);
+    this.path = file;
+    try {
+      unlinkSync(file);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      this.named = dir;
     }
+    return fd;
+  }
+
+  private writeChunk(): void {
+    this.fd ??= this.open();
     const bytes = serialize(this.chunk);
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
@@ -63,7 +75,7 @@ export class RecordSpill {
       let done = 0;
       while (done < size) {
         const n = readSync(this.fd!, buffer, done, size - done, position + done);
-        if (n === 0) throw new Error(`the import's temporary file ${this.file} was cut short`);
+        if (n === 0) throw new Error(`the import's temporary file was cut short (${this.path})`);
         done += n;
       }
       position += size;
@@ -74,9 +86,9 @@ export class RecordSpill {
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.named) rmSync(this.named, { recursive: true, force: true });
     this.fd = null;
-    this.dir = null;
+    this.named = null;
     this.sizes.length = 0;
     this.chunk = [];
   }

@@ -25,18 +25,22 @@ export const SPILL_CHUNK = 1000;
 export class RecordSpill {
   private chunk: ValidRecord[] = [];
   private fd: number | null = null;
-  /** The file's path while it has one (see above). */
+  /** The directory to remove at `close`, where the file kept its name (see above). */
   private named: string | null = null;
   /** Byte length of each chunk written, in order. */
   private readonly sizes: number[] = [];
-  /** Where the file was made (it has no name there once opened, where the system allows). */
-  path: string | null = null;
+  private made: string | null = null;
   count = 0;
 
   add(record: ValidRecord): void {
     this.chunk.push(record);
     this.count++;
     if (this.chunk.length >= SPILL_CHUNK) this.writeChunk();
+  }
+
+  /** Where the file was made (it has no name there once opened, where the system allows). */
+  get path(): string | null {
+    return this.made;
   }
 
   /** Bytes on disk so far. */
@@ -48,7 +52,7 @@ export class RecordSpill {
     const dir = mkdtempSync(path.join(tmpdir(), 'claimgraph-import-'));
     const file = path.join(dir, 'records.v8');
     const fd = openSync(file, 'w+', 0o600);
-    this.path = file;
+    this.made = file;
     try {
       unlinkSync(file);
       rmSync(dir, { recursive: true, force: true });

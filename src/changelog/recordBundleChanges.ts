@@ -33,8 +33,8 @@ export interface BundleChanges {
  * nothing else: what is written and what is logged are decided by one comparison.
  *
  *   const changes = await recordBundleChanges(tx, model, { nodes: batch.nodes, edges: batch.edges });
- *   // … then, in the same transaction, changes.log({ who, at, via: 'import' }) and the upserts of changes.nodes and changes.edges
- *   // with updatedAt = now, sent together and awaited together
+ *   // … then, in the same transaction, changes.log({ who, at, via: 'import' }) (it locks nothing, so it may go
+ *   // first) and the upserts of changes.nodes and changes.edges with updatedAt = now, all awaited together
  */
 export async function recordBundleChanges(
   tx: ManagedTransaction,

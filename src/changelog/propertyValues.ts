@@ -64,13 +64,23 @@ export function stableJson(value: unknown): string {
   );
 }
 
+/**
+ * Whether two canonical values print the same as stableJson. Most are null or a scalar, compared as they
+ * are: an import compares every property of every record, and printing each costs it seconds.
+ */
+function sameValue(b: unknown, a: unknown): boolean {
+  if (b === null || a === null) return b === a;
+  if (typeof b !== 'object' && typeof a !== 'object') return b === a;
+  return stableJson(b) === stableJson(a);
+}
+
 /** The properties whose canonical values differ, each with its value before and after (null when absent). */
 export function diffProperties(specs: readonly PropertySpec[], before: Properties | null, after: Properties | null): PropertyChange[] {
   const changes: PropertyChange[] = [];
   for (const name of propertyNames(specs)) {
     const b = before?.[name] ?? null;
     const a = after?.[name] ?? null;
-    if (stableJson(b) !== stableJson(a)) changes.push({ property: name, before: b, after: a });
+    if (!sameValue(b, a)) changes.push({ property: name, before: b, after: a });
   }
   return changes;
 }

@@ -106,7 +106,7 @@ export interface CodedProblem {
  * (shapes, ids, labels, edge types and the labels at their ends, properties, text) and keys that must never
  * be used.
  */
-export class RecordChecker {
+class RecordChecker {
   readonly issues: BundleIssue[] = [];
   total = 0;
   nodes = 0;

@@ -69,10 +69,12 @@ export function stableJson(value: unknown): string {
  * are: an import compares every property of every record, and printing each costs it seconds.
  */
 function sameValue(b: unknown, a: unknown): boolean {
-  if (b === null || a === null) return b === a;
-  if (typeof b !== 'object' && typeof a !== 'object') return b === a;
+  if ((b === null || printsAsItIs(b)) && (a === null || printsAsItIs(a))) return b === a;
   return stableJson(b) === stableJson(a);
 }
+
+/** A value JSON prints as itself, so === agrees with comparing prints (NaN and ±Infinity print as null). */
+const printsAsItIs = (v: unknown) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 /** The properties whose canonical values differ, each with its value before and after (null when absent). */
 export function diffProperties(specs: readonly PropertySpec[], before: Properties | null, after: Properties | null): PropertyChange[] {

@@ -46,6 +46,16 @@ describe('diffProperties', () => {
     ]);
   });
 
+  it('finds a change exactly where the values print differently (stableJson), for every pair of kinds of value', () => {
+    const values = [null, '', 'a', '1', 0, -0, 1, 1.5, NaN, Infinity, -Infinity, true, false, [], ['a'], ['a', 'b'], { x: 1 }, { x: 1, y: 2 }, { y: 2, x: 1 }];
+    for (const before of values) {
+      for (const after of values) {
+        const changed = diffProperties(actor, { name: before }, { name: after }).length > 0;
+        expect(changed, `${String(before)} → ${String(after)}`).toBe(stableJson(before) !== stableJson(after));
+      }
+    }
+  });
+
   it('ignores what is not a model property (times of record, the id)', () => {
     expect(diffProperties(actor, { name: 'A', updatedAt: 'x', id: 'actor:a' }, { name: 'A', updatedAt: 'y' })).toEqual([]);
   });

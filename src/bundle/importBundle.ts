@@ -25,6 +25,7 @@ import { timeOfRecord } from '../changelog/changeLog.js';
 import { REFRESH_AFTER_RECORDS, refreshPlannerStatistics } from '../neo4j/plannerStatistics.js';
 import { readQueryOf } from '../validation/graphRules.js';
 import { RecordSpill } from './recordSpill.js';
+import { joinStrings, SEPARATOR } from '../neo4j/joinedStrings.js';
 
 /**
  * The bulk importer. Every input (a bundle object, JSON, NDJSON, a directory of CSV files) is read as a
@@ -157,29 +158,49 @@ function upsertValues(specs: PropertySpec[], props: Record<string, unknown>, cha
 
 /**
  * Writes nodes the change log found new or changed (recordBundleChanges, same transaction): MERGE, so a
- * node another writer made meanwhile is updated rather than refused.
+ * node another writer made meanwhile is updated rather than refused. Ids go as one string (joinedStrings.ts).
  */
-async function upsertNodes(tx: ManagedTransaction, label: Label, rows: unknown[], now: unknown): Promise<void> {
+async function upsertNodes(tx: ManagedTransaction, label: Label, rows: Array<{ id: string; props: unknown }>, now: unknown): Promise<void> {
   await tx.run(
-    `UNWIND $rows AS row
-     MERGE (n:${q(label)} {id: row.id})
+    `WITH split($ids, $separator) AS ids
+     UNWIND range(0, size(ids) - 1) AS i
+     MERGE (n:${q(label)} {id: ids[i]})
      ON CREATE SET n.createdAt = $now
-     SET n += row.props, n.updatedAt = $now`,
-    { rows, now },
+     SET n += $props[i], n.updatedAt = $now`,
+    { ids: joinStrings(rows.map((r) => r.id)), props: rows.map((r) => r.props), separator: SEPARATOR, now },
   );
 }
 
-/** Writes edges the change log found new or changed; returns how many found both their endpoints. */
-async function upsertEdges(tx: ManagedTransaction, type: string, from: Label, to: Label, key: string | undefined, rows: unknown[]): Promise<number> {
-  const keyMatch = key ? ` {${q(key)}: row.key}` : '';
+/** An edge to upsert: its ends, its key's value (for a type with a key) and the properties to set. */
+interface EdgeRow {
+  from: string;
+  to: string;
+  key: unknown;
+  props: Record<string, unknown>;
+}
+
+/**
+ * Writes edges the change log found new or changed; returns how many found both their endpoints. Ends go
+ * as one string each (joinedStrings.ts); keys and properties only for types that have them.
+ */
+async function upsertEdges(tx: ManagedTransaction, type: string, from: Label, to: Label, key: string | undefined, rows: EdgeRow[]): Promise<number> {
+  const keyMatch = key ? ` {${q(key)}: $keys[i]}` : '';
+  const withProps = rows.some((r) => Object.keys(r.props).length > 0);
   const result = await tx.run(
-    `UNWIND $rows AS row
-     MATCH (a:${q(from)} {id: row.from})
-     MATCH (b:${q(to)} {id: row.to})
+    `WITH split($froms, $separator) AS froms, split($tos, $separator) AS tos
+     UNWIND range(0, size(froms) - 1) AS i
+     MATCH (a:${q(from)} {id: froms[i]})
+     MATCH (b:${q(to)} {id: tos[i]})
      MERGE (a)-[r:${q(type)}${keyMatch}]->(b)
-     SET r += row.props
+     ${withProps ? 'SET r += $props[i]' : ''}
      RETURN count(*) AS matched`,
-    { rows },
+    {
+      froms: joinStrings(rows.map((r) => r.from)),
+      tos: joinStrings(rows.map((r) => r.to)),
+      separator: SEPARATOR,
+      ...(key ? { keys: rows.map((r) => r.key) } : {}),
+      ...(withProps ? { props: rows.map((r) => r.props) } : {}),
+    },
   );
   return Number(result.records[0].get('matched'));
 }
@@ -233,7 +254,7 @@ function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: Impo
       }
       // The change set goes now (the next batch's goes after it: it waits for this time of record).
       const writes: Array<Promise<unknown>> = [changes.log({ who, at, via: 'import' })];
-      const byLabel = new Map<Label, unknown[]>();
+      const byLabel = new Map<Label, Array<{ id: string; props: unknown }>>();
       for (const [n, change] of changes.nodes) {
         const rows = byLabel.get(n.label) ?? [];
         rows.push({ id: n.id, props: upsertValues(model.nodes.get(n.label)!.properties, n.properties, change) });
@@ -241,7 +262,7 @@ function writeBatch(db: Database, model: GraphModel, batch: Batch, summary: Impo
         if (change === 'new') c.nodesCreated++;
         else c.nodesUpdated++;
       }
-      const groups = new Map<string, { type: string; from: Label; to: Label; rows: unknown[] }>();
+      const groups = new Map<string, { type: string; from: Label; to: Label; rows: EdgeRow[] }>();
       for (const [edge, change] of changes.edges) {
         const edgeModel = model.edges.get(edge.type)!;
         const from = labelOfId(edge.from)!;

@@ -1,4 +1,5 @@
 import type { ManagedTransaction } from 'neo4j-driver';
+import { joinStrings, SEPARATOR } from '../neo4j/joinedStrings.js';
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
@@ -54,7 +55,12 @@ export async function recordBundleChanges(
   // The reads of a batch are sent together (Bolt pipelines them in one transaction), then read in turn:
   // one round trip, not one per label.
   const nodeReads = [...byLabel].map(([label, nodes]) =>
-    settled(tx.run(`UNWIND $ids AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, { ids: nodes.map((n) => n.id) })),
+    settled(
+      tx.run(`UNWIND split($ids, $separator) AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, {
+        ids: joinStrings(nodes.map((n) => n.id)),
+        separator: SEPARATOR,
+      }),
+    ),
   );
   for (const [index, [label, nodes]] of [...byLabel].entries()) {
     const specs = model.nodes.get(label)!.properties;
@@ -95,19 +101,27 @@ export async function recordBundleChanges(
     // A seek of the `from` node's id, then out along its relationships of the type; the far end is told by
     // its id alone (an id names its label). Left to itself, with statistics of a smaller graph, the planner
     // scanned a label's whole id index per row: 10 million db hits a batch at 10,000 statements.
+    // Ends go as one string each (joinedStrings.ts); a row is told by its place in the lists.
     const read = !lookUp.length ? Promise.resolve({ records: [] }) : settled(tx.run(
-      `UNWIND $rows AS row
-       MATCH (a:\`${group.from}\` {id: row.from})-[r:\`${group.type}\`]->(b)
+      `WITH split($froms, $separator) AS froms, split($tos, $separator) AS tos
+       UNWIND range(0, size(froms) - 1) AS i
+       MATCH (a:\`${group.from}\` {id: froms[i]})-[r:\`${group.type}\`]->(b)
        USING INDEX SEEK a:\`${group.from}\`(id)
-       WHERE b.id = row.to${edgeModel.key ? ` AND r.\`${edgeModel.key}\` = row.key` : ''}
-       RETURN row.i AS i, properties(r) AS p`,
-      { rows: lookUp.map(({ i, from, to, key }) => ({ i, from, to, key })) },
+       WHERE b.id = tos[i]${edgeModel.key ? ` AND r.\`${edgeModel.key}\` = $keys[i]` : ''}
+       RETURN i, properties(r) AS p`,
+      {
+        froms: joinStrings(lookUp.map((row) => row.from)),
+        tos: joinStrings(lookUp.map((row) => row.to)),
+        separator: SEPARATOR,
+        ...(edgeModel.key ? { keys: lookUp.map((row) => row.key) } : {}),
+      },
     ));
-    return { group, specs, rows, read };
+    return { group, specs, rows, lookUp, read };
   });
-  for (const { group, specs, rows, read } of edgeReads) {
+  for (const { group, specs, rows, lookUp, read } of edgeReads) {
     const result = await read;
-    const stored = new Map(result.records.map((r) => [Number(r.get('i')), r.get('p') as Properties]));
+    // `i` is a row's place in lookUp
+    const stored = new Map(result.records.map((r) => [lookUp[Number(r.get('i'))].i, r.get('p') as Properties]));
     for (const row of rows) {
       const before = stored.has(row.i) ? canonical(specs, stored.get(row.i)!) : null;
       const changes = diffProperties(specs, before, row.after);

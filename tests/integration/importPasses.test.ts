@@ -7,6 +7,7 @@ import { DigestIndex } from '../../src/bundle/digestIndex.js';
 import { RecordSpill, SPILL_CHUNK } from '../../src/bundle/recordSpill.js';
 import { existsSync } from 'node:fs';
 import { profileHits } from '../profileHits.js';
+import { SEPARATOR } from '../../src/neo4j/joinedStrings.js';
 
 /**
  * The importer reads its input once, to validate it, and writes what validation accepted from where it
@@ -158,11 +159,49 @@ describe('what a batch reads before it writes', () => {
     }
     const lookUps = sent.filter((q) => /-\[r:`PART_OF`\]->\(b\)/.test(q.cypher));
     expect(lookUps).toHaveLength(1);
-    const rows = (lookUps[0].params.rows as unknown[]).length;
+    // the ends go as one string each (joinedStrings.ts)
+    const rows = (lookUps[0].params.froms as string).split(SEPARATOR).length;
     expect(rows).toBe(names.length - 1);
     const hits = await profileHits(db, lookUps[0].cypher, lookUps[0].params);
     // a seek, one relationship and its far end per row: 6 a row here (a scan of the label would be 1,500 a row)
     expect(hits).toBeLessThan(20 * rows);
+  });
+});
+
+describe('what a batch writes', () => {
+  it('every upsert, and every look-up before it, finds its nodes by an index seek on id, with ids sent as one string', async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `w${i}`);
+    const input = bundle(names.map((n) => place(n)), names.slice(1).map((n) => partOf(n, names[0])));
+    const sent: Array<{ cypher: string; params: Record<string, unknown> }> = [];
+    const off = db.onQuery((cypher, params) => sent.push({ cypher, params }));
+    try {
+      await importRecords(db, model, changing(input));
+      // a second time with a change: the reads find every record stored, and the upserts update
+      await importRecords(db, model, changing(bundle(names.map((n) => place(n, { areaKm2: 7.5 })), names.slice(1).map((n) => partOf(n, names[0])))));
+    } finally {
+      off();
+    }
+    const batchQueries = sent.filter((q) => /split\(\$(ids|froms), \$separator\)/.test(q.cypher));
+    // nodes read and upserted twice; edges upserted once (the second time they are unchanged) and read once
+    // (the first time their ends are new)
+    expect(batchQueries.filter((q) => q.cypher.includes('MERGE (n:`Place`')).length).toBe(2);
+    expect(batchQueries.filter((q) => q.cypher.includes('MERGE (a)-[r:`PART_OF`]->(b)')).length).toBe(1);
+    expect(batchQueries.filter((q) => q.cypher.includes('properties(n)')).length).toBe(2);
+    expect(batchQueries.filter((q) => q.cypher.includes('properties(r)')).length).toBe(1);
+    for (const q of batchQueries) {
+      for (const name of ['ids', 'froms', 'tos']) if (name in q.params) expect(typeof q.params[name]).toBe('string');
+      const plan = await db.write(`EXPLAIN ${q.cypher}`, q.params);
+      const operators: string[] = [];
+      const walk = (p: { operatorType: string; children: unknown[] }) => {
+        operators.push(p.operatorType.replace(/@.*/, ''));
+        for (const child of p.children) walk(child as typeof p);
+      };
+      walk(plan.summary.plan as unknown as { operatorType: string; children: unknown[] });
+      expect(operators.some((o) => /IndexSeek/.test(o)), `${q.cypher}: ${operators.join(', ')}`).toBe(true);
+      expect(operators.filter((o) => /LabelScan|AllNodesScan|IndexScan/.test(o)), q.cypher).toEqual([]);
+    }
+    const areas = await db.read("MATCH (n:Place) WHERE n.id STARTS WITH 'place:pass-w' RETURN collect(DISTINCT n.areaKm2) AS areas", {});
+    expect(areas.records[0].get('areas')).toEqual([7.5]);
   });
 });
 

@@ -255,14 +255,16 @@ export class GraphRules<W> {
 
   /** Every problem, in the records given and against the stored graph (read with `read`). */
   async check(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
-    const problems = [...this.problems, ...(await this.storedTargets(read)), ...(await this.missingRequired(read)), ...(await this.storedStanceClashes(read))];
-    for (const group of this.hierarchy.values()) {
+    // The rules read independently of one another: their reads go at once (each in a session of its own,
+    // so Neo4j runs them side by side), and the problems come in the same order whatever finishes first.
+    const hierarchies = [...this.hierarchy.values()].map(async (group) => {
       // Every stored relationship above the nodes given: with those given, the whole hierarchy a loop could run through.
       const ends = new Set(group.edges.keys());
       for (const list of group.edges.values()) for (const e of list) ends.add(e.to);
-      problems.push(...this.loops(group, await storedAbove(read, group.type, group.label, ends)));
-    }
-    return problems;
+      return this.loops(group, await storedAbove(read, group.type, group.label, ends));
+    });
+    const found = await Promise.all([this.storedTargets(read), this.missingRequired(read), this.storedStanceClashes(read), ...hierarchies]);
+    return [...this.problems, ...found.flat()];
   }
 
   /** Stance edges given that clash with one stored (one the input gives again, with new properties, does not count). */

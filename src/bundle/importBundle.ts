@@ -25,7 +25,7 @@ import { timeOfRecord } from '../changelog/changeLog.js';
 import { REFRESH_AFTER_RECORDS, refreshPlannerStatistics } from '../neo4j/plannerStatistics.js';
 import { readQueryOf } from '../validation/graphRules.js';
 import { RecordSpill } from './recordSpill.js';
-import { joinStrings, SEPARATOR } from '../neo4j/joinedStrings.js';
+import { joinedParams } from '../neo4j/joinedStrings.js';
 
 /**
  * The bulk importer. Every input (a bundle object, JSON, NDJSON, a directory of CSV files) is read as a
@@ -167,7 +167,7 @@ async function upsertNodes(tx: ManagedTransaction, label: Label, rows: Array<{ i
      MERGE (n:${q(label)} {id: ids[i]})
      ON CREATE SET n.createdAt = $now
      SET n += $props[i], n.updatedAt = $now`,
-    { ids: joinStrings(rows.map((r) => r.id)), props: rows.map((r) => r.props), separator: SEPARATOR, now },
+    { ...joinedParams({ ids: rows.map((r) => r.id) }), props: rows.map((r) => r.props), now },
   );
 }
 
@@ -195,9 +195,7 @@ async function upsertEdges(tx: ManagedTransaction, type: string, from: Label, to
      ${withProps ? 'SET r += $props[i]' : ''}
      RETURN count(*) AS matched`,
     {
-      froms: joinStrings(rows.map((r) => r.from)),
-      tos: joinStrings(rows.map((r) => r.to)),
-      separator: SEPARATOR,
+      ...joinedParams({ froms: rows.map((r) => r.from), tos: rows.map((r) => r.to) }),
       ...(key ? { keys: rows.map((r) => r.key) } : {}),
       ...(withProps ? { props: rows.map((r) => r.props) } : {}),
     },

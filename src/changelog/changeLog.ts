@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { labelOfId, type Label } from '../ids.js';
 import type { PropertyChange } from './propertyValues.js';
-import { joinStrings, SEPARATOR } from '../neo4j/joinedStrings.js';
+import { joinedParams } from '../neo4j/joinedStrings.js';
 
 /**
  * The change log. Every write records, in its own transaction, one `:Change` node per node or relationship
@@ -185,7 +185,7 @@ export async function recordChangeSet(tx: ManagedTransaction, entries: readonly 
       if (e.edge) ids.add(e.edge.to);
     }
     // Seven lists of a thousand strings each would be packed value by value: each goes as one string.
-    const lists = {
+    const lists = joinedParams({
       ops: chunk.map((e) => e.op),
       entityIds: chunk.map((e) => e.entityId),
       relatedIds: chunk.map((e) => e.edge?.to ?? ''),
@@ -193,7 +193,7 @@ export async function recordChangeSet(tx: ManagedTransaction, entries: readonly 
       edgeKeys: chunk.map((e) => e.edge?.key ?? ''),
       markings: chunk.map((e) => storedMarking(e) ?? ''),
       changes: chunk.map((e) => JSON.stringify(e.changes)),
-    };
+    });
     writes.push(tx.run(
       `CREATE (:ChangeSet {transactionId: $transactionId, at: $at, who: $who, via: $via, first: $first, ids: $ids,
                            ops: split($ops, $separator), entityIds: split($entityIds, $separator),
@@ -207,8 +207,7 @@ export async function recordChangeSet(tx: ManagedTransaction, entries: readonly 
         via: meta.via,
         first: neo4j.int(first),
         ids: [...ids].join(' '),
-        separator: SEPARATOR,
-        ...Object.fromEntries(Object.entries(lists).map(([name, list]) => [name, joinStrings(list)])),
+        ...lists,
       },
     ));
   }

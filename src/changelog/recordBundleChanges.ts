@@ -1,5 +1,5 @@
 import type { ManagedTransaction } from 'neo4j-driver';
-import { joinStrings, SEPARATOR } from '../neo4j/joinedStrings.js';
+import { joinedParams } from '../neo4j/joinedStrings.js';
 import { labelOfId, type Label } from '../ids.js';
 import type { GraphModel } from '../model/graphModel.js';
 import type { BundleEdge, BundleNode } from '../bundle/bundleSchema.js';
@@ -56,10 +56,10 @@ export async function recordBundleChanges(
   // one round trip, not one per label.
   const nodeReads = [...byLabel].map(([label, nodes]) =>
     settled(
-      tx.run(`UNWIND split($ids, $separator) AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`, {
-        ids: joinStrings(nodes.map((n) => n.id)),
-        separator: SEPARATOR,
-      }),
+      tx.run(
+        `UNWIND split($ids, $separator) AS id MATCH (n:\`${label}\` {id: id}) RETURN n.id AS id, properties(n) AS p`,
+        joinedParams({ ids: nodes.map((n) => n.id) }),
+      ),
     ),
   );
   for (const [index, [label, nodes]] of [...byLabel].entries()) {
@@ -110,9 +110,7 @@ export async function recordBundleChanges(
        WHERE b.id = tos[i]${edgeModel.key ? ` AND r.\`${edgeModel.key}\` = $keys[i]` : ''}
        RETURN i, properties(r) AS p`,
       {
-        froms: joinStrings(lookUp.map((row) => row.from)),
-        tos: joinStrings(lookUp.map((row) => row.to)),
-        separator: SEPARATOR,
+        ...joinedParams({ froms: lookUp.map((row) => row.from), tos: lookUp.map((row) => row.to) }),
         ...(edgeModel.key ? { keys: lookUp.map((row) => row.key) } : {}),
       },
     ));

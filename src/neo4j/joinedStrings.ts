@@ -1,7 +1,7 @@
 /**
  * A list of strings sent to Neo4j as one string, which Cypher splits back into the list:
  *
- *   tx.run('UNWIND split($ids, $separator) AS id …', { ids: joinStrings(ids), separator: SEPARATOR })
+ *   tx.run('UNWIND split($ids, $separator) AS id …', joinedParams({ ids }))
  *
  * The driver packs every value of a parameter on its own, asking each of its type transformers in turn
  * whether the value is theirs (a date? a point? …): for an import's lists of ids that costs more than the
@@ -20,4 +20,11 @@ export function joinStrings(values: readonly string[]): string {
     if (value.includes(SEPARATOR)) throw new Error('joinStrings: a value holds the separator (U+0000)');
   }
   return values.join(SEPARATOR);
+}
+
+/** Parameters for Cypher: each list joined under its name, and `separator` (`split($name, $separator)`). */
+export function joinedParams<K extends string>(lists: Record<K, readonly string[]>): Record<K | 'separator', string> {
+  const params = { separator: SEPARATOR } as Record<K | 'separator', string>;
+  for (const name in lists) params[name] = joinStrings(lists[name]);
+  return params;
 }

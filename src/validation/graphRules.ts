@@ -255,8 +255,9 @@ export class GraphRules<W> {
 
   /** Every problem, in the records given and against the stored graph (read with `read`). */
   async check(read: ReadQuery): Promise<Array<GraphProblem<W>>> {
-    // The rules read independently of one another: their reads go at once (each in a session of its own,
-    // so Neo4j runs them side by side), and the problems come in the same order whatever finishes first.
+    // The rules read independently of one another: their reads go at once (Neo4j runs them side by side
+    // where `read` opens a session per query, as the importer's does), and the problems come in the same
+    // order whatever finishes first.
     const hierarchies = [...this.hierarchy.values()].map(async (group) => {
       // Every stored relationship above the nodes given: with those given, the whole hierarchy a loop could run through.
       const ends = new Set(group.edges.keys());

@@ -9,7 +9,7 @@ import { checkEdge, idProblem } from '../validation/recordRules.js';
 import { forbiddenKeyMessage, forbiddenKeyPath } from '../validation/textRules.js';
 import { GraphRules, type ReadQuery } from '../validation/graphRules.js';
 import { formatPath, issuePath, type BundleIssue, type RecordItem, type RecordLocation } from './records.js';
-import { DIGEST_BYTES, DigestIndex } from './digestIndex.js';
+import { DigestIndex, type Digest } from './digestIndex.js';
 
 export type { BundleIssue } from './records.js';
 
@@ -65,13 +65,13 @@ export class BundleValidationError extends Error {
 export type ValidRecord = { kind: 'node'; node: BundleNode } | { kind: 'edge'; edge: BundleEdge };
 
 /** A record checked: its normalised form, what identifies it, and a digest of its properties (DIGEST_BYTES each). */
-export type CheckedRecord = ValidRecord & { key: Buffer; digest: Buffer };
+export type CheckedRecord = ValidRecord & { key: Digest; digest: Digest };
 
-// Node's one-shot hash (20.12 and later) makes no Hash object: about twice as fast for short texts, and
-// an import hashes every record's id and properties in both of its passes.
-const sha256: (text: string) => Buffer =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => crypto.createHash('sha256').update(text).digest();
-const hashOf = (text: string) => sha256(text).subarray(0, DIGEST_BYTES);
+// Node's one-shot hash (20.12 and later) makes no Hash object, and a binary string makes no Buffer: about
+// four times as fast for short texts as a Hash object's Buffer, and an import hashes every record's
+// identity and properties. DigestIndex reads a digest's first DIGEST_BYTES.
+const hashOf: (text: string) => Digest =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'binary') : (text) => crypto.createHash('sha256').update(text).digest('binary');
 const digest = (value: unknown) => hashOf(JSON.stringify(value));
 
 /** Where a problem is, before its message. */

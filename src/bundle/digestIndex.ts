@@ -3,7 +3,8 @@
  * linear probing): 32 bytes a slot, outside the JavaScript heap, where a Map of id strings to digest
  * strings costs a few hundred bytes an entry on it. The importer keys it by a digest of a record's
  * identity (a node's id, an edge's type, ends and key) with a digest of its properties as the value.
- * Keys are digests already, so their first word is the slot.
+ * Keys are digests already, so their first word is the slot. Digests come as binary strings (one byte a
+ * character, crypto's 'binary' output): several times cheaper to make than a Buffer each.
  */
 
 /** Bytes of a key or value: digests are cut to this. */
@@ -14,6 +15,9 @@ const SLOT = WORDS * 2;
 const MAX_LOAD = 0.7;
 
 export type DigestIndexResult = 'added' | 'same' | 'different';
+
+/** A digest as a binary string: one byte a character; only its first DIGEST_BYTES are read. */
+export type Digest = string;
 
 export class DigestIndex {
   private slots: Int32Array;
@@ -41,7 +45,7 @@ export class DigestIndex {
   }
 
   /** The slot holding `key`, or the empty slot where it would go (as -1 - slot). */
-  private find(key: Uint8Array): number {
+  private find(key: Digest): number {
     const k0 = readWord(key, 0);
     const k1 = readWord(key, 1);
     const k2 = readWord(key, 2);
@@ -54,7 +58,7 @@ export class DigestIndex {
     }
   }
 
-  has(key: Uint8Array): boolean {
+  has(key: Digest): boolean {
     return this.find(key) >= 0;
   }
 
@@ -62,7 +66,7 @@ export class DigestIndex {
    * Adds `key` with `value`; a key held already keeps its first value, and the answer says whether the
    * value given is the same.
    */
-  add(key: Uint8Array, value: Uint8Array): DigestIndexResult {
+  add(key: Digest, value: Digest): DigestIndexResult {
     const found = this.find(key);
     if (found >= 0) {
       const at = found * SLOT + WORDS;
@@ -101,7 +105,7 @@ export class DigestIndex {
   }
 }
 
-function readWord(bytes: Uint8Array, word: number): number {
+function readWord(bytes: Digest, word: number): number {
   const i = word * 4;
-  return bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+  return bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8) | (bytes.charCodeAt(i + 2) << 16) | (bytes.charCodeAt(i + 3) << 24);
 }

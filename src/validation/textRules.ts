@@ -59,21 +59,41 @@ export const forbiddenKeyMessage = (key: string) => `the key "${key}" is not all
  * overflow the stack.
  */
 export function forbiddenKeyPath(value: unknown, depth = 4): ProblemPath | null {
-  let level: Array<{ value: unknown; path: ProblemPath }> = [{ value, path: [] }];
+  if (!value || typeof value !== 'object') return null;
+  // Only objects and arrays are visited, each knowing its key and parent: a path is built for a hit alone
+  // (a record's values are mostly strings and numbers, and the importer looks at every record).
+  let level: Visit[] = [{ value, key: null, up: null }];
   for (let d = 0; d < depth && level.length; d++) {
-    const next: Array<{ value: unknown; path: ProblemPath }> = [];
-    for (const { value: v, path } of level) {
-      if (!v || typeof v !== 'object') continue;
+    const next: Visit[] = [];
+    for (const visit of level) {
+      const v = visit.value;
       if (Array.isArray(v)) {
-        v.forEach((item, i) => next.push({ value: item, path: [...path, i] }));
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i];
+          if (item && typeof item === 'object') next.push({ value: item, key: i, up: visit });
+        }
         continue;
       }
       for (const key of Object.keys(v)) {
-        if (FORBIDDEN_KEYS.has(key)) return [...path, key];
-        next.push({ value: (v as Record<string, unknown>)[key], path: [...path, key] });
+        if (FORBIDDEN_KEYS.has(key)) return [...pathTo(visit), key];
+        const item = (v as Record<string, unknown>)[key];
+        if (item && typeof item === 'object') next.push({ value: item, key, up: visit });
       }
     }
     level = next;
   }
   return null;
+}
+
+/** An object or array forbiddenKeyPath looks into: its key in its parent (none for the value given). */
+interface Visit {
+  value: object;
+  key: string | number | null;
+  up: Visit | null;
+}
+
+function pathTo(visit: Visit): ProblemPath {
+  const path: ProblemPath = [];
+  for (let at: Visit | null = visit; at && at.key !== null; at = at.up) path.push(at.key);
+  return path.reverse();
 }

@@ -64,7 +64,7 @@ export class BundleValidationError extends Error {
 
 export type ValidRecord = { kind: 'node'; node: BundleNode } | { kind: 'edge'; edge: BundleEdge };
 
-/** A record checked: its normalised form, what identifies it, and a digest of its properties (DIGEST_BYTES each). */
+/** A record checked: its normalised form, a digest of what identifies it, and one of its properties (DigestIndex keeps DIGEST_BYTES of each). */
 export type CheckedRecord = ValidRecord & { key: Digest; digest: Digest };
 
 // Node's one-shot hash (20.12 and later) makes no Hash object, and a binary string makes no Buffer: about

@@ -7,7 +7,7 @@
  * character, crypto's 'binary' output): several times cheaper to make than a Buffer each.
  */
 
-/** Bytes of a key or value: digests are cut to this. */
+/** Bytes of a key or value: the index keeps a digest's first DIGEST_BYTES. */
 export const DIGEST_BYTES = 16;
 const WORDS = DIGEST_BYTES / 4;
 /** Words of a slot: key, then value. */

@@ -112,6 +112,14 @@ describe('forbiddenKeyPath', () => {
     expect(forbiddenKeyPath('__proto__')).toBeNull();
   });
 
+  it('names the path through arrays and objects to a hit, and looks only as deep as a record goes', () => {
+    expect(forbiddenKeyPath(JSON.parse('{"properties": {"aliases": ["a", {"x": 1}, {"y": 2, "prototype": 3}]}}'))).toEqual(['properties', 'aliases', 2, 'prototype']);
+    expect(forbiddenKeyPath(JSON.parse('[[{"constructor": 1}]]'))).toEqual([0, 0, 'constructor']);
+    // the fourth object down is looked into, the fifth is not (its property's type refuses it anyway)
+    expect(forbiddenKeyPath(JSON.parse('{"a": {"b": {"c": {"__proto__": 1}}}}'))).toEqual(['a', 'b', 'c', '__proto__']);
+    expect(forbiddenKeyPath(JSON.parse('{"a": {"b": {"c": {"d": {"__proto__": 1}}}}}'))).toBeNull();
+  });
+
   it('walks iteratively: a value nested 100,000 deep does not overflow the stack', () => {
     let deep: unknown = { end: true };
     for (let i = 0; i < 100_000; i++) deep = { a: deep };

@@ -46,37 +46,34 @@ async function main() {
     const records = graph.nodes + graph.edges;
     console.error(`import bench: ${graph.nodes} nodes and ${graph.edges} relationships (${STATEMENTS} statements)`);
 
+    const importers = [
+      { name: 'claimgraph', times: [] as number[], run: () => importRecords(db, model, recordFileSource(file, 'ndjson'), { who: 'bench' }) },
+      { name: 'tuned UNWIND', times: [] as number[], run: () => tunedImport(db, model, file) },
+      { name: 'tuned UNWIND without times of record', times: [] as number[], run: () => tunedImport(db, model, file, { timesOfRecord: false }) },
+    ];
     // Neo4j's JIT warms up first, through both importers, so neither pays for it: each imports the graph
     // once, unmeasured (imports of a smaller graph left both still getting faster round after round).
-    for (const run of [() => importRecords(db, model, recordFileSource(file, 'ndjson'), { who: 'bench' }), () => tunedImport(db, model, file)]) {
+    for (const { run } of importers.slice(0, 2)) {
       await wipe(db);
       await migrate(db);
       await run();
     }
     console.error('  warmed up');
 
-    const ours: number[] = [];
-    const floor: number[] = [];
-    const bare: number[] = [];
-    const timed = async (times: number[], name: string, run: () => Promise<unknown>) => {
-      await wipe(db);
-      await migrate(db);
-      const t = process.hrtime.bigint();
-      await run();
-      times.push(Number(process.hrtime.bigint() - t) / 1e9);
-      console.error(`    ${name} ${times.at(-1)!.toFixed(1)} s`);
-    };
     for (let round = 0; round < ROUNDS; round++) {
       console.error(`  round ${round + 1}`);
-      const sides = [
-        () => timed(ours, 'claimgraph', () => importRecords(db, model, recordFileSource(file, 'ndjson'), { who: 'bench' })),
-        () => timed(floor, 'tuned UNWIND', () => tunedImport(db, model, file)),
-        () => timed(bare, 'tuned UNWIND without times of record', () => tunedImport(db, model, file, { timesOfRecord: false })),
-      ];
-      // Which side goes first turns by round.
-      for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]();
+      // Which importer goes first turns by round.
+      for (let i = 0; i < importers.length; i++) {
+        const { name, times, run } = importers[(round + i) % importers.length];
+        await wipe(db);
+        await migrate(db);
+        const t = process.hrtime.bigint();
+        await run();
+        times.push(Number(process.hrtime.bigint() - t) / 1e9);
+        console.error(`    ${name} ${times.at(-1)!.toFixed(1)} s`);
+      }
     }
-    const [o, f, b] = [median(ours), median(floor), median(bare)];
+    const [o, f, b] = importers.map((importer) => median(importer.times));
 
     const double = path.join(dir, 'double.ndjson');
     writeBenchGraph(double, STATEMENTS * 2, 7);
